@@ -1,0 +1,48 @@
+// swift-tools-version: 6.0
+// chexstats: compare trained chest X-ray classifiers, correctly and fast.
+// Dependencies point one way: chexstats -> ChexReport, ChexData -> ChexStats -> ChexLinalg -> C.
+import PackageDescription
+
+let package = Package(
+  name: "chexstats",
+  products: [
+    .executable(name: "chexstats", targets: ["chexstats"]),
+    .library(name: "ChexStats", targets: ["ChexStats"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    // MARK: - C libraries (system packages; only ChexLinalg imports them)
+    .systemLibrary(
+      name: "COpenBLAS",
+      pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev"])]
+    ),
+    .systemLibrary(
+      name: "CLAPACKE",
+      pkgConfig: "lapacke",
+      providers: [.apt(["liblapacke-dev"])]
+    ),
+
+    // MARK: - Libraries
+    .target(name: "ChexLinalg", dependencies: ["COpenBLAS", "CLAPACKE"]),
+    .target(name: "ChexStats", dependencies: ["ChexLinalg"]),
+    .target(name: "ChexData", dependencies: ["ChexStats"]),
+    .target(name: "ChexReport", dependencies: ["ChexStats", "ChexData"]),
+    .target(name: "ChexONNX"),
+
+    // MARK: - Tool
+    .executableTarget(
+      name: "chexstats",
+      dependencies: [
+        "ChexStats", "ChexData", "ChexReport",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+
+    // MARK: - Tests
+    .testTarget(name: "ChexLinalgTests", dependencies: ["ChexLinalg"]),
+    .testTarget(name: "ChexStatsTests", dependencies: ["ChexStats"]),
+  ]
+)

@@ -1,0 +1,2 @@
+// The LAPACKE C interface. Only ChexLinalg imports this module.
+#include <lapacke.h>

@@ -1,0 +1,3 @@
+// The OpenBLAS C interface (cblas_* plus openblas_get_corename and thread control).
+// Only ChexLinalg imports this module.
+#include <cblas.h>

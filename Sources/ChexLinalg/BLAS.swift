@@ -1,0 +1,49 @@
+import COpenBLAS
+
+/// The BLAS routines chexstats uses, each wrapped once.
+///
+/// Every call into OpenBLAS goes through this file; no `UnsafePointer` appears in a public
+/// signature. Matrices are row-major.
+public enum BLAS {
+  /// The name of the OpenBLAS kernel set in use (for example `Haswell` or `SkylakeX`).
+  ///
+  /// The corresponding C function is `openblas_get_corename`. Benchmarks print it, since
+  /// `OPENBLAS_CORETYPE` changes which kernels run and so the speed.
+  public static var coreName: String {
+    guard let name = openblas_get_corename() else { return "unknown" }
+    return String(cString: name)
+  }
+
+  /// Sets the number of threads OpenBLAS may use inside one call.
+  ///
+  /// The corresponding C function is `openblas_set_num_threads`.
+  public static func setThreadCount(_ count: Int) {
+    precondition(count >= 1, "BLAS.setThreadCount: count must be at least 1, got \(count)")
+    openblas_set_num_threads(Int32(count))
+  }
+
+  /// `C = alpha * A * B + beta * C` for row-major double-precision matrices.
+  ///
+  /// `a` is `m x k`, `b` is `k x n`, `c` is `m x n`. The corresponding C function is
+  /// `cblas_dgemm`.
+  /// - Complexity: O(m n k).
+  public static func gemm(
+    m: Int, n: Int, k: Int, alpha: Double = 1, a: [Double], b: [Double], beta: Double = 0,
+    c: inout [Double]
+  ) {
+    precondition(a.count == m * k, "BLAS.gemm: a has \(a.count) elements, expected m*k = \(m * k)")
+    precondition(b.count == k * n, "BLAS.gemm: b has \(b.count) elements, expected k*n = \(k * n)")
+    precondition(c.count == m * n, "BLAS.gemm: c has \(c.count) elements, expected m*n = \(m * n)")
+    guard m > 0, n > 0 else { return }
+    a.withUnsafeBufferPointer { pa in
+      b.withUnsafeBufferPointer { pb in
+        c.withUnsafeMutableBufferPointer { pc in
+          cblas_dgemm(
+            CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), alpha,
+            pa.baseAddress, Int32(max(k, 1)), pb.baseAddress, Int32(n), beta, pc.baseAddress,
+            Int32(n))
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import XCTest
+
+@testable import ChexLinalg
+
+final class BLASTests: XCTestCase {
+  /// A hand-worked 2x3 times 3x2 product.
+  func testGemmHandWorked() {
+    let a: [Double] = [1, 2, 3, 4, 5, 6]
+    let b: [Double] = [7, 8, 9, 10, 11, 12]
+    var c = [Double](repeating: 0, count: 4)
+    BLAS.gemm(m: 2, n: 2, k: 3, a: a, b: b, c: &c)
+    XCTAssertEqual(c, [58, 64, 139, 154])
+  }
+
+  func testCoreNameIsReported() {
+    XCTAssertFalse(BLAS.coreName.isEmpty)
+  }
+}
