@@ -44,5 +44,7 @@ let package = Package(
     // MARK: - Tests
     .testTarget(name: "ChexLinalgTests", dependencies: ["ChexLinalg"]),
     .testTarget(name: "ChexStatsTests", dependencies: ["ChexStats"]),
+    .testTarget(
+      name: "ChexDataTests", dependencies: ["ChexData"], resources: [.copy("Fixtures")]),
   ]
 )
