@@ -119,7 +119,7 @@ final class CSVTests: XCTestCase {
   }
 
   func testReadMissingFileAndFolder() throws {
-    let folder = try TemporaryFolder()
+    let folder = TemporaryFolder()
     let missing = folder.path + "/nope.csv"
     assertThrows(.fileNotFound(path: missing), mentions: [missing, "no such file"]) {
       () throws(DataError) in try CSVTable.read(path: missing)
@@ -130,7 +130,7 @@ final class CSVTests: XCTestCase {
   }
 
   func testReadFromDisk() throws {
-    let folder = try TemporaryFolder()
+    let folder = TemporaryFolder()
     let path = try folder.write("a.csv", "\u{FEFF}x,y\r\n1,\"2,3\"")
     let table = try CSVTable.read(path: path)
     XCTAssertEqual(table.path, path)

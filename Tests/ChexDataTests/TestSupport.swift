@@ -7,11 +7,15 @@ import XCTest
 final class TemporaryFolder {
   let path: String
 
-  init() throws {
+  init() {
     path =
       FileManager.default.temporaryDirectory
       .appendingPathComponent("chexdata-tests-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    do {
+      try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    } catch {
+      preconditionFailure("TemporaryFolder.init: cannot create \(path): \(error)")
+    }
   }
 
   deinit { try? FileManager.default.removeItem(atPath: path) }
