@@ -45,5 +45,7 @@ let package = Package(
     .testTarget(name: "ChexLinalgTests", dependencies: ["ChexLinalg"]),
     .testTarget(
       name: "ChexStatsTests", dependencies: ["ChexStats"], resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "ChexDataTests", dependencies: ["ChexData"], resources: [.copy("Fixtures")]),
   ]
 )
