@@ -43,6 +43,7 @@ let package = Package(
 
     // MARK: - Tests
     .testTarget(name: "ChexLinalgTests", dependencies: ["ChexLinalg"]),
-    .testTarget(name: "ChexStatsTests", dependencies: ["ChexStats"]),
+    .testTarget(
+      name: "ChexStatsTests", dependencies: ["ChexStats"], resources: [.copy("Fixtures")]),
   ]
 )
