@@ -1,0 +1,141 @@
+import ChexStats
+import Foundation
+
+/// Renders a ``ComparisonReport`` as JSON: every number of the Markdown and CSV outputs plus
+/// the DeLong variances, bootstrap standard errors and replicate counts, and a `methods` object
+/// in words. Undefined values are `null`.
+public enum JSONRenderer {
+  public static func render(_ report: ComparisonReport) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    // Every field is a plain value; encoding cannot fail.
+    guard let data = try? encoder.encode(Document(report)) else { return "{}\n" }
+    return String(decoding: data, as: UTF8.self) + "\n"
+  }
+
+  struct Document: Encodable {
+    struct Run: Encodable {
+      let name: String
+      let path: String
+    }
+    struct Interval: Encodable {
+      let lower: Double
+      let upper: Double
+      let level: Double
+      init?(_ ci: ConfidenceInterval?) {
+        guard let ci else { return nil }
+        (lower, upper, level) = (ci.lower, ci.upper, ci.level)
+      }
+    }
+    struct Estimate: Encodable {
+      let estimate: Double?
+      let ci: Interval?
+      let bootstrap_se: Double?
+      let replicates_used: Int
+      init(_ value: Double?, _ boot: BootstrapEstimate) {
+        estimate = value.flatMap { $0.isFinite ? $0 : nil }
+        ci = Interval(boot.interval)
+        bootstrap_se = boot.standardError
+        replicates_used = boot.replicatesUsed
+      }
+    }
+    struct DeLongResult: Encodable {
+      let z: Double?
+      let p: Double
+      let se: Double
+      let variance_a: Double
+      let variance_b: Double
+      let covariance: Double
+      let ci: Interval?
+      init?(_ d: DeLong.Comparison?) {
+        guard let d else { return nil }
+        z = d.z.isFinite ? d.z : nil
+        (p, se, variance_a, variance_b, covariance) = (
+          d.p, d.standardError, d.varianceA, d.varianceB, d.covariance
+        )
+        ci = Interval(d.confidenceInterval)
+      }
+    }
+    struct Task: Encodable {
+      let task: String
+      let n: Int
+      let positives: Int
+      let negatives: Int
+      let auroc_a: Estimate
+      let auroc_b: Estimate
+      let difference: Estimate
+      let p_bootstrap: Double?
+      let delong: DeLongResult?
+    }
+    struct Mean: Encodable {
+      let tasks: [String]
+      let n: Int
+      let auroc_a: Estimate
+      let auroc_b: Estimate
+      let difference: Estimate
+      let p_bootstrap: Double?
+    }
+    struct Methods: Encodable {
+      let auroc: String
+      let aggregation: String
+      let uncertain: String
+      let blank: String
+      let bootstrap: String
+      let bootstrap_p: String
+      let delong: String
+    }
+    struct Bootstrap: Encodable {
+      let replicates: Int
+      let seed: UInt64
+      let stratified: Bool
+      let level: Double
+    }
+    let chexstats_version: String
+    let run_a: Run
+    let run_b: Run
+    let labels: String
+    let studies: Int
+    let aggregation: String
+    let uncertain: String
+    let blank: String
+    let bootstrap: Bootstrap
+    let methods: Methods
+    let tasks: [Task]
+    let mean: Mean?
+    let notes: [String]
+
+    init(_ r: ComparisonReport) {
+      let c = r.comparison
+      chexstats_version = r.version
+      run_a = Run(name: r.runA.name, path: r.runA.path)
+      run_b = Run(name: r.runB.name, path: r.runB.path)
+      labels = r.evaluation.labelsPath
+      studies = r.evaluation.studies
+      aggregation = r.evaluation.aggregation
+      uncertain = r.evaluation.uncertainPolicy
+      blank = r.evaluation.blankPolicy
+      bootstrap = Bootstrap(
+        replicates: c.design.replicates, seed: c.design.seed, stratified: c.design.stratified,
+        level: c.level)
+      methods = Methods(
+        auroc: ComparisonReport.aurocDescription, aggregation: r.aggregationDescription,
+        uncertain: r.uncertainDescription, blank: r.blankDescription,
+        bootstrap: r.bootstrapDescription, bootstrap_p: ComparisonReport.bootstrapPDefinition,
+        delong: ComparisonReport.deLongDescription)
+      tasks = c.tasks.map { t in
+        Task(
+          task: t.name, n: t.studies, positives: t.positives, negatives: t.negatives,
+          auroc_a: Estimate(t.aurocA, t.bootstrapA), auroc_b: Estimate(t.aurocB, t.bootstrapB),
+          difference: Estimate(t.difference, t.bootstrapDifference),
+          p_bootstrap: t.aurocA == nil ? nil : t.bootstrapP, delong: DeLongResult(t.deLong))
+      }
+      mean = c.mean.map { m in
+        Mean(
+          tasks: m.tasks, n: c.studyCount, auroc_a: Estimate(m.aurocA, m.bootstrapA),
+          auroc_b: Estimate(m.aurocB, m.bootstrapB),
+          difference: Estimate(m.difference, m.bootstrapDifference), p_bootstrap: m.bootstrapP)
+      }
+      notes = r.notes
+    }
+  }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import ChexData
+import ChexStats
+
+extension Aggregation: ExpressibleByArgument {}
+extension UncertainPolicy: ExpressibleByArgument {}
+extension BlankPolicy: ExpressibleByArgument {}
+
+/// How labels and predictions are read and joined; shared by the commands that evaluate runs.
+struct EvaluationOptions: ParsableArguments {
+  @Option(name: .long, help: "Ground-truth CSV (CheXpert style: Study or Path key, observation columns).")
+  var labels: String
+
+  @Option(name: .long, help: "Key column in every file (default: Study, else Path).")
+  var key: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "How image rows combine into studies: study-max, study-mean or image.",
+      valueName: "policy"))
+  var aggregate: Aggregation = .studyMax
+
+  @Option(
+    help: ArgumentHelp(
+      "Uncertain (-1) labels: ignore (drop from that task), zeros or ones.", valueName: "policy"))
+  var uncertain: UncertainPolicy = .ignore
+
+  @Option(help: ArgumentHelp("Blank labels: ignore (drop from that task) or zeros.", valueName: "policy"))
+  var blank: BlankPolicy = .zeros
+
+  @Option(
+    help: ArgumentHelp("Tasks: competition (the 5 CheXpert tasks), all, or NAME,NAME.", valueName: "tasks"))
+  var tasks: String = "competition"
+
+  @Flag(
+    help:
+      "Evaluate only the studies common to the labels and every run (the report says how many were dropped).")
+  var intersect = false
+
+  func taskSelection() throws -> TaskSelection {
+    do {
+      return try TaskSelection(parsing: tasks)
+    } catch {
+      throw ValidationError(error.description)
+    }
+  }
+}
+
+/// The bootstrap's replicates, seed and stratification.
+struct BootstrapOptions: ParsableArguments {
+  @Option(help: "Bootstrap replicates.")
+  var replicates: Int = 1000
+
+  @Option(help: "Seed of the bootstrap's random number generator (printed in the report).")
+  var seed: UInt64 = BootstrapDesign.defaultSeed
+
+  @Flag(help: "Resample positives and negatives separately (single task only).")
+  var stratified = false
+
+  @Option(help: "Worker threads (default: all cores); results do not depend on it.")
+  var threads: Int?
+
+  func validate() throws {
+    guard replicates >= 1 else {
+      throw ValidationError("--replicates must be at least 1, got \(replicates).")
+    }
+    if let threads, threads < 1 {
+      throw ValidationError("--threads must be at least 1, got \(threads).")
+    }
+  }
+
+  var design: BootstrapDesign {
+    BootstrapDesign(replicates: replicates, seed: seed, stratified: stratified)
+  }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+  case markdown, csv, json
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+
+/// Where command results go, and how failures are reported.
+enum Output {
+  /// Writes `text` to standard output, or atomically to `path` (a temporary file in the same
+  /// folder, then a rename), so an interrupted run never leaves a half-written report.
+  static func write(_ text: String, to path: String?) throws {
+    guard let path else {
+      FileHandle.standardOutput.write(Data(text.utf8))
+      return
+    }
+    do {
+      try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    } catch {
+      throw CommandFailure("cannot write '\(path)': \(error.localizedDescription)")
+    }
+  }
+}
+
+/// A failure already phrased for the user.
+struct CommandFailure: Error, CustomStringConvertible {
+  let description: String
+  init(_ description: String) { self.description = description }
+}
+
+/// Runs `body`, turning any library error into one line on standard error and exit status 1.
+func reportingErrors(_ body: () throws -> Void) throws {
+  do {
+    try body()
+  } catch let error as ValidationError {
+    throw error
+  } catch let error as ExitCode {
+    throw error
+  } catch {
+    let message = (error as? CustomStringConvertible)?.description ?? "\(error)"
+    FileHandle.standardError.write(Data("chexstats: error: \(message)\n".utf8))
+    throw ExitCode(1)
+  }
+}
