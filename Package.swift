@@ -47,6 +47,7 @@ let package = Package(
       name: "ChexStatsTests", dependencies: ["ChexStats"], resources: [.copy("Fixtures")]),
     .testTarget(
       name: "ChexDataTests", dependencies: ["ChexData"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "ChexReportTests", dependencies: ["ChexReport"]),
     .testTarget(
       name: "chexstatsTests", dependencies: ["chexstats"], resources: [.copy("Fixtures")]),
   ]
