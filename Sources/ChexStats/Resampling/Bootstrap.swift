@@ -118,18 +118,19 @@ public enum Bootstrap {
     var groupNegatives: Int64 = 0
     ranked.packed.withUnsafeBufferPointer { packed in
       counts.withUnsafeBufferPointer { counts in
+        // Branch-free: tie groups end at unpredictable places in real (rounded) scores, so the
+        // group flush is applied through a mask instead of an `if`.
         for entry in packed {
           let w = Int64(counts[Int(entry >> 2)])
           let isPositive = Int64((entry >> 1) & 1)
+          let flush = 0 &- Int64(entry & 1)
           groupPositives &+= w &* isPositive
           groupNegatives &+= w &- w &* isPositive
-          if entry & 1 != 0 {
-            twiceU &+= groupPositives &* (2 &* negativesBelow &+ groupNegatives)
-            negativesBelow &+= groupNegatives
-            positives &+= groupPositives
-            groupPositives = 0
-            groupNegatives = 0
-          }
+          twiceU &+= (groupPositives &* (2 &* negativesBelow &+ groupNegatives)) & flush
+          negativesBelow &+= groupNegatives & flush
+          positives &+= groupPositives & flush
+          groupPositives &= ~flush
+          groupNegatives &= ~flush
         }
       }
     }
