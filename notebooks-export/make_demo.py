@@ -36,6 +36,8 @@ Target AUROC of run r on task t:
     - DROP[arch][truncated_blocks]
     + seed shift ~ N(0, SEED_SD)          (one value per run, the same for its 5 tasks)
     + seed-task noise ~ N(0, SEED_TASK_SD) (one value per run and task)
+The seed terms are centred within each configuration (and rescaled by sqrt(3/2) to keep their
+spread), so the mean over a configuration's 3 seeds equals its planted value exactly, per task.
 
 Calibration: on 500 studies the finite-sample AUROC of a binormal draw scatters about its
 population value by ~0.01-0.02, which would blur effects of that size. So delta is not taken from
@@ -92,7 +94,7 @@ UNCERTAIN_RATES = {
 UNCERTAIN_DEFAULT = (0.10, 0.03, 0.85, 0.02)
 
 # Variance shares of the latent score (sum 1).
-W_SHARED, W_CONFIG, W_RUN = 0.70, 0.20, 0.10
+W_SHARED, W_CONFIG, W_RUN = 0.85, 0.10, 0.05
 TRUNC_CONFIG_SHARE = 0.8
 SEED_SD = 0.0035
 SEED_TASK_SD = 0.004
@@ -283,6 +285,18 @@ def main(argv=None):
             config_noise[config] = fresh
         return config_noise[config]
 
+    seed_offsets = {}
+
+    def seed_offsets_for(config):
+        """Seed-to-seed AUROC offsets (seeds x tasks), centred so the seeds average to the target."""
+        if config not in seed_offsets:
+            common = rng.normal(0.0, SEED_SD, (len(SEEDS), 1))
+            per_task = rng.normal(0.0, SEED_TASK_SD, (len(SEEDS), len(TASKS)))
+            offsets = common + per_task
+            # Centring k draws shrinks their spread by sqrt((k - 1) / k); undo that.
+            seed_offsets[config] = (offsets - offsets.mean(axis=0)) * np.sqrt(len(SEEDS) / (len(SEEDS) - 1))
+        return seed_offsets[config]
+
     runs_dir = os.path.join(args.out, "runs")
     if os.path.isdir(runs_dir):
         shutil.rmtree(runs_dir)
@@ -290,9 +304,8 @@ def main(argv=None):
     planted_rows = []
     for name, config, meta in plan:
         arch, pretrained, cut = config
-        shift = rng.normal(0.0, SEED_SD)
-        targets = np.array([target_auroc(arch, pretrained, cut, t) + shift for t in TASKS])
-        targets += rng.normal(0.0, SEED_TASK_SD, len(TASKS))
+        targets = np.array([target_auroc(arch, pretrained, cut, t) for t in TASKS])
+        targets += seed_offsets_for(config)[SEEDS.index(meta["seed"])]
         noise = (np.sqrt(W_SHARED) * shared + np.sqrt(W_CONFIG) * noise_for(config)
                  + np.sqrt(W_RUN) * rng.standard_normal((N_STUDIES, len(TASKS))))
         delta = np.array([calibrate(y[:, j], noise[:, j], targets[j]) for j in range(len(TASKS))])
