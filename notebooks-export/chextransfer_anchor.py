@@ -161,6 +161,10 @@ def main(argv=None):
     parser.add_argument("--ci", choices=["linear", "chexpert"], default="linear")
     parser.add_argument("--compare", nargs=2, metavar=("RUN_A", "RUN_B"))
     args = parser.parse_args(argv)
+    if args.replicates < 1:
+        parser.error("--replicates must be at least 1")
+    if args.ci == "chexpert" and args.replicates < 40:
+        parser.error("--ci chexpert reads index int(0.025 B) - 1, which needs B >= 40")
 
     t_start = time.perf_counter()
     os.makedirs(args.out, exist_ok=True)
