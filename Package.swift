@@ -8,6 +8,7 @@ let package = Package(
   products: [
     .executable(name: "chexstats", targets: ["chexstats"]),
     .library(name: "ChexStats", targets: ["ChexStats"]),
+    .library(name: "ChexData", targets: ["ChexData"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
