@@ -55,7 +55,7 @@ public struct CSVTable: Sendable {
 
   /// Parses CSV bytes; `path` only names the source in error messages.
   ///
-  /// - Throws: `DataError.emptyFile`, `.binaryFile`, `.invalidUTF8`, `.unterminatedQuote`,
+  /// - Throws: `DataError.emptyFile`, `.binaryFile`, `.invalidUTF8`, `.utf16`, `.unterminatedQuote`,
   ///   `.textAfterQuote`, `.wrongFieldCount`.
   public static func parse(_ bytes: [UInt8], path: String) throws(DataError) -> CSVTable {
     try bytes.withUnsafeBufferPointer { (buffer) throws(DataError) -> CSVTable in
@@ -66,6 +66,11 @@ public struct CSVTable: Sendable {
   static func parse(_ bytes: UnsafeBufferPointer<UInt8>, path: String) throws(DataError)
     -> CSVTable
   {
+    if bytes.count >= 2,
+      (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)
+    {
+      throw .utf16(path: path)
+    }
     var start = 0
     if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
     let body = UnsafeBufferPointer(rebasing: bytes[start...])

@@ -145,7 +145,7 @@ public struct EvaluationSet: Sendable {
   {
     let required: [String]
     switch selection {
-    case .named(let names): required = names
+    case .named(let names): required = names.map { Observations.canonicalName($0) ?? $0 }
     case .competition: required = Observations.competition
     case .all:
       let present = Observations.all.filter { task in

@@ -95,6 +95,14 @@ final class CSVTests: XCTestCase {
     }
   }
 
+  func testUTF16IsRefusedByName() {
+    // "a\n" in UTF-16 little endian, with its byte-order mark.
+    let bytes: [UInt8] = [0xFF, 0xFE, 0x61, 0x00, 0x0A, 0x00]
+    assertThrows(.utf16(path: "x.csv"), mentions: ["x.csv", "UTF-16"]) {
+      () throws(DataError) in try CSVTable.parse(bytes, path: "x.csv")
+    }
+  }
+
   func testUnterminatedQuoteNamesOpeningLine() {
     assertThrows(.unterminatedQuote(path: "t.csv", line: 3), mentions: ["t.csv", "line 3"]) {
       () throws(DataError) in try self.parse("a,b\n1,2\n3,\"open\n4,5\n")

@@ -64,6 +64,11 @@ final class EvaluationSetTests: XCTestCase {
     XCTAssertEqual(set.droppedFromRuns, [0, 0])
   }
 
+  func testNamedTasksAreCanonicalised() throws {
+    let set = try join([runA()], tasks: .named(["edema", "atelectasis"]))
+    XCTAssertEqual(set.tasks.map(\.name), ["Edema", "Atelectasis"])
+  }
+
   func testPolicies() throws {
     let cases: [(UncertainPolicy, BlankPolicy, [Bool?], Int, Int, Int)] = [
       (.ignore, .zeros, [true, false, nil, false, true], 2, 2, 4),

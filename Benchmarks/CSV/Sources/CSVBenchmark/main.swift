@@ -33,7 +33,7 @@ for size in sizes where !onlyLabels {
   let repeats = size > 100_000 ? 3 : 5
   let ours = try median({ try CSVTable.parse(bytes, path: path).rows.count }, repeats: repeats)
   let swiftCSV = try median(
-    { try EnumeratedCSV(string: text, loadColumns: false).rows.count }, repeats: repeats)
+    { try EnumeratedCSV(string: text, delimiter: .comma, loadColumns: false).rows.count }, repeats: repeats)
   let codable = try median(
     {
       try yaslabRowCount(text)
