@@ -30,6 +30,8 @@ public struct CSVTable: Sendable {
   public init(path: String, header: [String], rows: [[String]], lineNumbers: [Int]) {
     precondition(
       rows.count == lineNumbers.count, "CSVTable.init: rows and lineNumbers differ in length")
+    precondition(
+      rows.allSatisfy { $0.count == header.count }, "CSVTable.init: every row needs one field per column")
     self.path = path
     self.header = header
     self.rows = rows
@@ -186,7 +188,6 @@ private struct CSVParser {
         lineNumbers.append(recordLine)
       } else {
         header = record
-        record.reserveCapacity(record.count)
       }
     }
     guard let header else { throw .emptyFile(path: path) }

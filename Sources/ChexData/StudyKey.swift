@@ -15,6 +15,9 @@
 ///    folder, the study.
 ///
 /// Keys that are not paths (for example MIMIC-CXR study ids) only lose surrounding whitespace.
+/// Two different paths that share a `patientN/studyN` tail (say, two sites numbering patients
+/// alike) become the same key; the readers then refuse the file with a duplicate-key error
+/// rather than merge them silently.
 public enum StudyKey {
   /// The normalised key of `raw` (see the type's documentation).
   ///
