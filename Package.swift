@@ -29,7 +29,7 @@ let package = Package(
     // MARK: - Libraries
     .target(name: "ChexLinalg", dependencies: ["COpenBLAS", "CLAPACKE"]),
     .target(name: "ChexStats", dependencies: ["ChexLinalg"]),
-    .target(name: "ChexData", dependencies: ["ChexStats"]),
+    .target(name: "ChexData", dependencies: ["ChexStats"], exclude: ["README.md"]),
     .target(name: "ChexReport", dependencies: ["ChexStats", "ChexData"]),
     .target(name: "ChexONNX"),
 

@@ -17,7 +17,7 @@ import Foundation
 ///
 /// - Complexity: O(n) in the file's size, one pass over the bytes; the only allocations are the
 ///   returned strings and arrays (unquoted fields are decoded straight from the file's bytes).
-public struct CSVTable: Sendable {
+public struct CSVTable: Sendable, Equatable {
   /// The path as given, for messages.
   public let path: String
   /// The header row.

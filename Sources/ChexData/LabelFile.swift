@@ -34,7 +34,7 @@ public enum LabelValue: Int8, Sendable {
 /// image-level `train.csv` / `valid.csv` (`Path` key, extra columns such as `Sex` and `Age`
 /// ignored, float coding `1.0` / `0.0` / `-1.0` / blank) and report-labeler output. Columns are
 /// matched by name (see `Observations.canonicalName`), so their order does not matter.
-public struct LabelFile: Sendable {
+public struct LabelFile: Sendable, Equatable {
   /// The path as given.
   public let path: String
   /// The key column's header as written in the file.

@@ -1,6 +1,6 @@
 /// A prediction file: a key column like the labels' and some of the 14 observations, one score
 /// (a probability or a logit) per cell, columns in any order.
-public struct PredictionFile: Sendable {
+public struct PredictionFile: Sendable, Equatable {
   /// The path as given.
   public let path: String
   /// The key column's header as written in the file.
