@@ -171,8 +171,13 @@ private struct CSVParser {
 
   mutating func parseAll() throws(DataError) -> CSVTable {
     var header: [String]?
+    // Line ends bound the number of rows; reserving avoids regrowing two large arrays.
+    var lineEnds = 0
+    for byte in bytes where byte == Self.newline { lineEnds += 1 }
     var rows: [[String]] = []
     var lineNumbers: [Int] = []
+    rows.reserveCapacity(lineEnds + 1)
+    lineNumbers.reserveCapacity(lineEnds + 1)
     var record: [String] = []
     while index < bytes.count {
       if skipLineEnd() { continue }  // a blank line
