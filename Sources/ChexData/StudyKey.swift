@@ -12,7 +12,7 @@
 ///    tail); any other path only loses everything up to a release-prefix component;
 /// 3. unless the aggregation is `image`, an image path (last component ending in `.jpg`, `.jpeg`,
 ///    `.png`, `.dcm`, `.dicom`, `.tif`, `.tiff` or `.bmp`, any letter case) reduces to its
-///    folder, the study.
+///    folder, the study; a bare file name without a folder stays whole.
 ///
 /// Keys that are not paths (for example MIMIC-CXR study ids) only lose surrounding whitespace.
 /// Two different paths that share a `patientN/studyN` tail (say, two sites numbering patients
@@ -89,7 +89,8 @@ public enum StudyKey {
     }
     let kept = parts[first...]
     let exact = join(bytes, kept)
-    let study = isImage ? join(bytes, kept.dropLast()) : exact
+    // A bare file name (NIH's `00000001_000.png`) has no folder to reduce to: it stays whole.
+    let study = isImage && kept.count > 1 ? join(bytes, kept.dropLast()) : exact
     return Parsed(exact: exact, study: study, isImage: isImage)
   }
 
