@@ -308,4 +308,16 @@ public enum CSVWriter {
   public static func row(_ fields: [String]) -> String {
     fields.map(field).joined(separator: ",")
   }
+
+  /// A whole CSV document: the header and the rows, each line ended by `\n`.
+  ///
+  /// - Complexity: O(total length of the fields).
+  public static func table(header: [String], rows: [[String]]) -> String {
+    precondition(
+      rows.allSatisfy { $0.count == header.count },
+      "CSVWriter.table: every row needs one field per column")
+    var text = row(header) + "\n"
+    for fields in rows { text += row(fields) + "\n" }
+    return text
+  }
 }

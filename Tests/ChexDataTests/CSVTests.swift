@@ -175,6 +175,12 @@ final class CSVTests: XCTestCase {
     XCTAssertEqual(CSVWriter.row(["a", "b,c", ""]), "a,\"b,c\",")
   }
 
+  func testWriterTable() throws {
+    let text = CSVWriter.table(header: ["Study", "Note"], rows: [["s1", "a,b"], ["s2", ""]])
+    XCTAssertEqual(text, "Study,Note\ns1,\"a,b\"\ns2,\n")
+    XCTAssertEqual(try parse(text).rows, [["s1", "a,b"], ["s2", ""]])
+  }
+
   func testWriterRoundTrips() throws {
     let fields = ["x", "a,b", "\"q\"", "l1\r\nl2", " s ", "", "é"]
     let text = CSVWriter.row(fields.indices.map { "c\($0)" }) + "\n" + CSVWriter.row(fields) + "\n"
