@@ -8,6 +8,7 @@ let package = Package(
   products: [
     .executable(name: "chexstats", targets: ["chexstats"]),
     .library(name: "ChexStats", targets: ["ChexStats"]),
+    .library(name: "ChexData", targets: ["ChexData"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -28,7 +29,7 @@ let package = Package(
     // MARK: - Libraries
     .target(name: "ChexLinalg", dependencies: ["COpenBLAS", "CLAPACKE"]),
     .target(name: "ChexStats", dependencies: ["ChexLinalg"]),
-    .target(name: "ChexData", dependencies: ["ChexStats"]),
+    .target(name: "ChexData", dependencies: ["ChexStats"], exclude: ["README.md"]),
     .target(name: "ChexReport", dependencies: ["ChexStats", "ChexData"]),
     .target(name: "ChexONNX"),
 

@@ -5,13 +5,15 @@ Reads /work/shared/data/chexpert-test (groundtruth.csv, labeler_chexpert_labels.
 predictions/*.csv) and writes Tests/ChexDataTests/Fixtures/chexpert-test-counts.json:
 - per label file: rows, and per observation the counts of 1 / 0 / -1 / blank (values parsed
   with float());
-- per prediction file: header, rows, and the scores (float()) of three studies.
+- per prediction file: header, rows, and the scores (float(), as IEEE-754 bits in hex) of
+  three studies.
 Run: python3 notebooks-export/chexpert_test_counts.py [DATA_DIR]
 """
 import csv
 import json
 import os
 import platform
+import struct
 import sys
 
 data = sys.argv[1] if len(sys.argv) > 1 else "/work/shared/data/chexpert-test"
@@ -48,8 +50,10 @@ predictions = {}
 for name in sorted(os.listdir(os.path.join(data, "predictions"))):
     header, rows = read(os.path.join(data, "predictions", name))
     by_key = {row[0]: row for row in rows}
-    samples = {key: {task: float(by_key[key][header.index(task)]) for task in header[1:]}
-               for key in SAMPLE}
+    # IEEE-754 bit patterns in hex, because Foundation's JSON reader on Linux rounds some
+    # 17-digit decimals to a neighbouring double.
+    samples = {key: {task: "%016x" % struct.unpack("<Q", struct.pack("<d", float(
+        by_key[key][header.index(task)])))[0] for task in header[1:]} for key in SAMPLE}
     predictions[name] = {"header": header, "rows": len(rows), "samples": samples}
 
 provenance = (f"notebooks-export/chexpert_test_counts.py; Python {platform.python_version()} "

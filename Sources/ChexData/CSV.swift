@@ -17,7 +17,7 @@ import Foundation
 ///
 /// - Complexity: O(n) in the file's size, one pass over the bytes; the only allocations are the
 ///   returned strings and arrays (unquoted fields are decoded straight from the file's bytes).
-public struct CSVTable: Sendable {
+public struct CSVTable: Sendable, Equatable {
   /// The path as given, for messages.
   public let path: String
   /// The header row.
@@ -30,6 +30,8 @@ public struct CSVTable: Sendable {
   public init(path: String, header: [String], rows: [[String]], lineNumbers: [Int]) {
     precondition(
       rows.count == lineNumbers.count, "CSVTable.init: rows and lineNumbers differ in length")
+    precondition(
+      rows.allSatisfy { $0.count == header.count }, "CSVTable.init: every row needs one field per column")
     self.path = path
     self.header = header
     self.rows = rows
@@ -55,7 +57,7 @@ public struct CSVTable: Sendable {
 
   /// Parses CSV bytes; `path` only names the source in error messages.
   ///
-  /// - Throws: `DataError.emptyFile`, `.binaryFile`, `.invalidUTF8`, `.unterminatedQuote`,
+  /// - Throws: `DataError.emptyFile`, `.binaryFile`, `.invalidUTF8`, `.utf16`, `.unterminatedQuote`,
   ///   `.textAfterQuote`, `.wrongFieldCount`.
   public static func parse(_ bytes: [UInt8], path: String) throws(DataError) -> CSVTable {
     try bytes.withUnsafeBufferPointer { (buffer) throws(DataError) -> CSVTable in
@@ -66,6 +68,11 @@ public struct CSVTable: Sendable {
   static func parse(_ bytes: UnsafeBufferPointer<UInt8>, path: String) throws(DataError)
     -> CSVTable
   {
+    if bytes.count >= 2,
+      (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)
+    {
+      throw .utf16(path: path)
+    }
     var start = 0
     if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
     let body = UnsafeBufferPointer(rebasing: bytes[start...])
@@ -164,8 +171,13 @@ private struct CSVParser {
 
   mutating func parseAll() throws(DataError) -> CSVTable {
     var header: [String]?
+    // Line ends bound the number of rows; reserving avoids regrowing two large arrays.
+    var lineEnds = 0
+    for byte in bytes where byte == Self.newline { lineEnds += 1 }
     var rows: [[String]] = []
     var lineNumbers: [Int] = []
+    rows.reserveCapacity(lineEnds + 1)
+    lineNumbers.reserveCapacity(lineEnds + 1)
     var record: [String] = []
     while index < bytes.count {
       if skipLineEnd() { continue }  // a blank line
@@ -181,7 +193,6 @@ private struct CSVParser {
         lineNumbers.append(recordLine)
       } else {
         header = record
-        record.reserveCapacity(record.count)
       }
     }
     guard let header else { throw .emptyFile(path: path) }
@@ -296,5 +307,17 @@ public enum CSVWriter {
   /// One CSV line (without its line end) made of `fields`.
   public static func row(_ fields: [String]) -> String {
     fields.map(field).joined(separator: ",")
+  }
+
+  /// A whole CSV document: the header and the rows, each line ended by `\n`.
+  ///
+  /// - Complexity: O(total length of the fields).
+  public static func table(header: [String], rows: [[String]]) -> String {
+    precondition(
+      rows.allSatisfy { $0.count == header.count },
+      "CSVWriter.table: every row needs one field per column")
+    var text = row(header) + "\n"
+    for fields in rows { text += row(fields) + "\n" }
+    return text
   }
 }

@@ -21,6 +21,8 @@ public enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
   case binaryFile(path: String, line: Int)
   /// The file is not valid UTF-8.
   case invalidUTF8(path: String, line: Int)
+  /// The file starts with a UTF-16 byte-order mark (as some spreadsheet exports do).
+  case utf16(path: String)
   /// A quoted field opened on `line` is never closed.
   case unterminatedQuote(path: String, line: Int)
   /// A closing quote is followed by something other than a comma or the end of the line.
@@ -76,6 +78,8 @@ public enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
       return "\(path), line \(line): expected CSV text, found a binary file (NUL bytes)."
     case .invalidUTF8(let path, let line):
       return "\(path), line \(line): expected UTF-8 text, found bytes that are not UTF-8."
+    case .utf16(let path):
+      return "\(path): expected UTF-8 text, found UTF-16; save the file as UTF-8 CSV."
     case .unterminatedQuote(let path, let line):
       return "\(path), line \(line): a quoted field opened here is never closed."
     case .textAfterQuote(let path, let line, let field):

@@ -1,5 +1,5 @@
 /// One task of an evaluation: a label per study after the policies, and each run's scores.
-public struct EvaluationTask: Sendable {
+public struct EvaluationTask: Sendable, Equatable {
   /// The canonical observation name.
   public let name: String
   /// Per study (in `EvaluationSet.keys` order): true = positive, false = negative, nil = excluded
@@ -27,7 +27,7 @@ public struct EvaluationTask: Sendable {
 }
 
 /// Labels and runs joined on their study keys: the input of every statistic.
-public struct EvaluationSet: Sendable {
+public struct EvaluationSet: Sendable, Equatable {
   /// The studies evaluated, in labels-file order.
   public let keys: [String]
   /// The tasks, in the order of the selection (`.all`: CheXpert file order).
@@ -145,7 +145,7 @@ public struct EvaluationSet: Sendable {
   {
     let required: [String]
     switch selection {
-    case .named(let names): required = names
+    case .named(let names): required = names.map { Observations.canonicalName($0) ?? $0 }
     case .competition: required = Observations.competition
     case .all:
       let present = Observations.all.filter { task in

@@ -50,26 +50,32 @@ struct KeyedTable {
     let keyHeader = table.header[keyIndex]
     var keys: [String] = []
     var groupOfKey: [String: Int] = [:]
-    var lineOfRawKey: [String: Int] = [:]
+    var lineOfImage: [String: Int] = [:]
     var groupOfRow: [Int] = []
     var firstRowOfGroup: [Int] = []
     var imageLevel = false
     var groupFromStudyRow: [Bool] = []
     groupOfRow.reserveCapacity(table.rows.count)
+    groupOfKey.reserveCapacity(table.rows.count)
     for (row, fields) in table.rows.enumerated() {
       let raw = fields[keyIndex]
       let line = table.lineNumbers[row]
-      let exact = StudyKey.normalize(raw, aggregation: .image)
+      let parsed = StudyKey.parse(raw)
+      let exact = parsed.exact
       guard !exact.isEmpty else { throw .emptyKey(path: path, line: line, column: keyHeader) }
-      if let firstLine = lineOfRawKey.updateValue(line, forKey: exact) {
+      let isImage = parsed.isImage
+      imageLevel = imageLevel || isImage
+      let key = aggregation == .image ? exact : parsed.study
+      // Only images reduced to their study need a check of their own; other keys are their
+      // group's key, checked below.
+      if isImage && aggregation != .image,
+        let firstLine = lineOfImage.updateValue(line, forKey: exact)
+      {
         throw .duplicateKey(path: path, key: exact, line: line, firstLine: firstLine)
       }
-      let isImage = StudyKey.isImagePath(raw)
-      imageLevel = imageLevel || isImage
-      let key = isImage ? StudyKey.normalize(raw, aggregation: aggregation) : exact
       if let group = groupOfKey[key] {
-        // A study row and the image rows of that study would be counted twice.
-        if !isImage || groupFromStudyRow[group] {
+        // A repeated key, or a study row beside the image rows of that study (counted twice).
+        if !isImage || aggregation == .image || groupFromStudyRow[group] {
           throw .duplicateKey(
             path: path, key: key, line: line,
             firstLine: table.lineNumbers[firstRowOfGroup[group]])

@@ -8,12 +8,12 @@ public enum LabelValue: Int8, Sendable {
   /// surrounding whitespace allowed. Returns `.some(nil)` for a blank cell and `nil` for
   /// anything else.
   static func parse(_ text: String) -> LabelValue?? {
-    if text.utf8.count == 1 {  // the common case, without allocating
-      switch text.utf8.first {
-      case UInt8(ascii: "1"): return .positive
-      case UInt8(ascii: "0"): return .negative
-      default: break
-      }
+    switch text {  // the common spellings, without allocating
+    case "": return .some(nil)
+    case "1", "1.0": return .positive
+    case "0", "0.0": return .negative
+    case "-1", "-1.0": return .uncertain
+    default: break
     }
     let trimmed = text.trimmingWhitespace()
     if trimmed.isEmpty { return .some(nil) }
@@ -34,7 +34,7 @@ public enum LabelValue: Int8, Sendable {
 /// image-level `train.csv` / `valid.csv` (`Path` key, extra columns such as `Sex` and `Age`
 /// ignored, float coding `1.0` / `0.0` / `-1.0` / blank) and report-labeler output. Columns are
 /// matched by name (see `Observations.canonicalName`), so their order does not matter.
-public struct LabelFile: Sendable {
+public struct LabelFile: Sendable, Equatable {
   /// The path as given.
   public let path: String
   /// The key column's header as written in the file.
@@ -80,27 +80,30 @@ public struct LabelFile: Sendable {
   {
     let keyed = try KeyedTable(path: path, keyColumn: keyColumn, aggregation: aggregation)
     let table = keyed.table
-    var values: [String: [LabelValue?]] = [:]
-    for column in keyed.taskColumns {
-      var perKey = [LabelValue?](repeating: nil, count: keyed.keys.count)
-      for (row, fields) in table.rows.enumerated() {
+    let columns = keyed.taskColumns
+    // Row by row, so that the first bad cell in reading order is the one reported.
+    var perTask = [[LabelValue?]](
+      repeating: [LabelValue?](repeating: nil, count: keyed.keys.count), count: columns.count)
+    for (row, fields) in table.rows.enumerated() {
+      let group = keyed.groupOfRow[row]
+      let firstRow = keyed.firstRowOfGroup[group]
+      for (number, column) in columns.enumerated() {
         let text = fields[column.index]
         guard let value = LabelValue.parse(text) else {
           throw .invalidLabel(
             path: path, line: table.lineNumbers[row], column: column.header, found: text)
         }
-        let group = keyed.groupOfRow[row]
-        let firstRow = keyed.firstRowOfGroup[group]
         if firstRow == row {
-          perKey[group] = value
-        } else if perKey[group] != value {
+          perTask[number][group] = value
+        } else if perTask[number][group] != value {
           throw .conflictingLabels(
             path: path, study: keyed.keys[group], task: column.name,
             line: table.lineNumbers[row], firstLine: table.lineNumbers[firstRow])
         }
       }
-      values[column.name] = perKey
     }
+    var values: [String: [LabelValue?]] = [:]
+    for (number, column) in columns.enumerated() { values[column.name] = perTask[number] }
     return LabelFile(
       path: path, keyColumn: keyed.keyColumn, keys: keyed.keys,
       tasks: keyed.taskColumns.map(\.name), values: values, imageLevel: keyed.imageLevel)

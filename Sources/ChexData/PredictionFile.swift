@@ -1,6 +1,6 @@
 /// A prediction file: a key column like the labels' and some of the 14 observations, one score
 /// (a probability or a logit) per cell, columns in any order.
-public struct PredictionFile: Sendable {
+public struct PredictionFile: Sendable, Equatable {
   /// The path as given.
   public let path: String
   /// The key column's header as written in the file.
@@ -50,30 +50,36 @@ public struct PredictionFile: Sendable {
     let groups = keyed.keys.count
     var counts = [Int](repeating: 0, count: groups)
     for group in keyed.groupOfRow { counts[group] += 1 }
-    var scores: [String: [Double]] = [:]
-    for column in keyed.taskColumns {
-      var perKey = [Double](repeating: 0, count: groups)
-      for (row, fields) in table.rows.enumerated() {
+    let columns = keyed.taskColumns
+    // Row by row, so that the first bad cell in reading order is the one reported.
+    var perTask = [[Double]](
+      repeating: [Double](repeating: 0, count: groups), count: columns.count)
+    for (row, fields) in table.rows.enumerated() {
+      let group = keyed.groupOfRow[row]
+      let isFirst = keyed.firstRowOfGroup[group] == row
+      for (number, column) in columns.enumerated() {
         let text = fields[column.index]
         guard let score = parseScore(text) else {
           throw .invalidScore(
             path: path, line: table.lineNumbers[row], column: column.header, found: text)
         }
-        let group = keyed.groupOfRow[row]
-        if keyed.firstRowOfGroup[group] == row {
-          perKey[group] = score
+        if isFirst {
+          perTask[number][group] = score
         } else if aggregation == .studyMean {
-          perKey[group] += score
+          perTask[number][group] += score
         } else {
-          perKey[group] = max(perKey[group], score)
+          perTask[number][group] = max(perTask[number][group], score)
         }
       }
+    }
+    var scores: [String: [Double]] = [:]
+    for (number, column) in columns.enumerated() {
       if aggregation == .studyMean {
         for group in 0..<groups where counts[group] > 1 {
-          perKey[group] /= Double(counts[group])
+          perTask[number][group] /= Double(counts[group])
         }
       }
-      scores[column.name] = perKey
+      scores[column.name] = perTask[number]
     }
     return PredictionFile(
       path: path, keyColumn: keyed.keyColumn, keys: keyed.keys,

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// A run is either a prediction CSV, or a folder holding `predictions.csv` and, optionally,
 /// `run.json` (see `RunMetadata`).
-public struct Run: Sendable {
+public struct Run: Sendable, Equatable {
   /// `metadata.name`, else the folder name, else the file name without its extension.
   public let name: String
   /// The path as given.

@@ -95,6 +95,14 @@ final class CSVTests: XCTestCase {
     }
   }
 
+  func testUTF16IsRefusedByName() {
+    // "a\n" in UTF-16 little endian, with its byte-order mark.
+    let bytes: [UInt8] = [0xFF, 0xFE, 0x61, 0x00, 0x0A, 0x00]
+    assertThrows(.utf16(path: "x.csv"), mentions: ["x.csv", "UTF-16"]) {
+      () throws(DataError) in try CSVTable.parse(bytes, path: "x.csv")
+    }
+  }
+
   func testUnterminatedQuoteNamesOpeningLine() {
     assertThrows(.unterminatedQuote(path: "t.csv", line: 3), mentions: ["t.csv", "line 3"]) {
       () throws(DataError) in try self.parse("a,b\n1,2\n3,\"open\n4,5\n")
@@ -165,6 +173,12 @@ final class CSVTests: XCTestCase {
     XCTAssertEqual(CSVWriter.field("cr\r"), "\"cr\r\"")
     XCTAssertEqual(CSVWriter.field(" padded"), "\" padded\"")
     XCTAssertEqual(CSVWriter.row(["a", "b,c", ""]), "a,\"b,c\",")
+  }
+
+  func testWriterTable() throws {
+    let text = CSVWriter.table(header: ["Study", "Note"], rows: [["s1", "a,b"], ["s2", ""]])
+    XCTAssertEqual(text, "Study,Note\ns1,\"a,b\"\ns2,\n")
+    XCTAssertEqual(try parse(text).rows, [["s1", "a,b"], ["s2", ""]])
   }
 
   func testWriterRoundTrips() throws {

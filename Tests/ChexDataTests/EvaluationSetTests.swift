@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 
 @testable import ChexData
@@ -62,6 +63,11 @@ final class EvaluationSetTests: XCTestCase {
     XCTAssertEqual(set.tasks[0].scores, [[0.1, 0.2, 0.3, 0.4, 0.5], [1, 2, 3, 4, 5]])
     XCTAssertEqual(set.droppedFromLabels, 0)
     XCTAssertEqual(set.droppedFromRuns, [0, 0])
+  }
+
+  func testNamedTasksAreCanonicalised() throws {
+    let set = try join([runA()], tasks: .named(["edema", "atelectasis"]))
+    XCTAssertEqual(set.tasks.map(\.name), ["Edema", "Atelectasis"])
   }
 
   func testPolicies() throws {
@@ -223,6 +229,35 @@ final class EvaluationSetTests: XCTestCase {
         labels: perImage, runs: [study], tasks: .all, uncertain: .ignore, blank: .zeros,
         intersect: false)
     }
+  }
+
+  /// Labels with a BOM, CRLF, a quoted key holding a comma and no final line end; image-level
+  /// predictions averaged per study, read by a custom key column, columns shuffled.
+  func testQuirkyFilesEndToEnd() throws {
+    let labelsPath = try folder.write(
+      "quirky-labels.csv",
+      "\u{FEFF}\"Effusion\",id,Edema\r\n1.0,\"site A, s1\",0\r\n0.0,s2,1\r\n,s3,-1.0")
+    let predictions = try folder.write(
+      "run/predictions.csv",
+      "Edema,id,Pleural Effusion\n0.2,s3/a.jpg,0.5\n0.4,s3/b.jpg,0.7\n0.9,s2/a.jpg,0.1\n"
+        + "0.1,\"site A, s1/a.jpg\",0.8\n")
+    let labels = try LabelFile.read(path: labelsPath, keyColumn: "ID", aggregation: .studyMean)
+    let run = try Run.load(
+      path: (predictions as NSString).deletingLastPathComponent, keyColumn: "ID",
+      aggregation: .studyMean)
+    XCTAssertEqual(run.name, "run")
+    let set = try EvaluationSet.join(
+      labels: labels, runs: [run], tasks: .all, uncertain: .zeros, blank: .ignore,
+      intersect: false)
+    XCTAssertEqual(set.keys, ["site A, s1", "s2", "s3"])
+    XCTAssertEqual(set.tasks.map(\.name), ["Edema", "Pleural Effusion"])
+    XCTAssertEqual(set.tasks[0].labels, [false, true, false])
+    XCTAssertEqual(set.tasks[1].labels, [true, false, nil])
+    // s3 is the mean of two images: (0.2 + 0.4) / 2 and (0.5 + 0.7) / 2.
+    XCTAssertEqual(set.tasks[0].scores[0][0], 0.1)
+    XCTAssertEqual(set.tasks[0].scores[0][1], 0.9)
+    XCTAssertEqual(set.tasks[0].scores[0][2], 0.3, accuracy: 1e-15)
+    XCTAssertEqual(set.tasks[1].scores[0][2], 0.6, accuracy: 1e-15)
   }
 
   func testCountsOnAHandMadeTask() {

@@ -92,6 +92,10 @@ final class PredictionFileTests: XCTestCase {
       .duplicateKey(path: path, key: "patient1/study1/a.jpg", line: 3, firstLine: 2),
       mentions: [path, "line 3"]
     ) { () throws(DataError) in try self.read(text) }
+    assertThrows(
+      .duplicateKey(path: path, key: "patient1/study1/a.jpg", line: 3, firstLine: 2),
+      mentions: [path, "line 3"]
+    ) { () throws(DataError) in try self.read(text, aggregation: .image) }
   }
 
   func testNoKeyColumnAndNoTasks() {

@@ -28,6 +28,9 @@ final class StudyKeyTests: XCTestCase {
     XCTAssertTrue(StudyKey.isImagePath("x/y/IMG.PNG"))
     XCTAssertFalse(StudyKey.isImagePath("CheXpert-v1.0/test/patient64741/study1"))
     XCTAssertFalse(StudyKey.isImagePath("50414267"))
+    // A bare file name has no study folder: it is its own key.
+    XCTAssertEqual(StudyKey.normalize("00000001_000.png", aggregation: .studyMax), "00000001_000.png")
+    XCTAssertTrue(StudyKey.isImagePath("00000001_000.png"))
   }
 
   func testOtherKeysOnlyLoseWhitespaceAndPrefix() {
