@@ -1,4 +1,4 @@
-"""Synthetic train.csv-like files for the CSV benchmark (Benchmarks/CSV).
+"""Synthetic train.csv-like files for the CSV benchmark (.benchmarks/csv).
 
 Rows look like CheXpert's train.csv: a Path, Sex, Age, Frontal/Lateral, AP/PA and the 14
 observations coded 1.0 / 0.0 / -1.0 / blank with about the real file's frequencies; one Path in
