@@ -10,7 +10,8 @@ let package = Package(
     .library(name: "ChexStats", targets: ["ChexStats"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
   ],
   targets: [
     // MARK: - C libraries (system packages; only ChexLinalg imports them)
@@ -30,13 +31,17 @@ let package = Package(
     .target(name: "ChexStats", dependencies: ["ChexLinalg"]),
     .target(name: "ChexData", dependencies: ["ChexStats"]),
     .target(name: "ChexReport", dependencies: ["ChexStats", "ChexData"]),
-    .target(name: "ChexONNX"),
+    .target(
+      name: "ChexONNX",
+      dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+      exclude: ["README.md"]
+    ),
 
     // MARK: - Tool
     .executableTarget(
       name: "chexstats",
       dependencies: [
-        "ChexStats", "ChexData", "ChexReport",
+        "ChexStats", "ChexData", "ChexReport", "ChexONNX",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -44,5 +49,6 @@ let package = Package(
     // MARK: - Tests
     .testTarget(name: "ChexLinalgTests", dependencies: ["ChexLinalg"]),
     .testTarget(name: "ChexStatsTests", dependencies: ["ChexStats"]),
+    .testTarget(name: "ChexONNXTests", dependencies: ["ChexONNX"], resources: [.copy("Fixtures")]),
   ]
 )
