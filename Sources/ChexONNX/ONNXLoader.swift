@@ -51,6 +51,9 @@ public enum ONNXLoader {
     _ bytes: Bytes, directory: String?, path: String
   ) throws(ONNXError) -> ONNXModel {
     if bytes.count == 0 { throw .emptyFile(file: path) }
+    if let problem = bytes.withUnsafeBytes({ firstFieldProblem(Array($0.prefix(10))) }) {
+      throw .notProtobuf(file: path, detail: problem)
+    }
     let proto: Onnx_ModelProto
     do {
       proto = try Onnx_ModelProto(serializedBytes: bytes)
@@ -184,6 +187,30 @@ public enum ONNXLoader {
     } catch {
       try failure("\(error.localizedDescription)")
     }
+  }
+
+  /// The fields of `ModelProto` by number, with their wire types (0 varint, 2 length-delimited).
+  static let modelFieldWireTypes: [UInt64: UInt64] = [
+    1: 0, 2: 2, 3: 2, 4: 2, 5: 0, 6: 2, 7: 2, 8: 2, 14: 2, 20: 2, 25: 2, 26: 2,
+  ]
+
+  /// Why the first bytes cannot start a `ModelProto`, or `nil` if they can. Lets random or
+  /// foreign bytes be called "not protobuf" instead of "truncated" when they happen to look like
+  /// a cut-off field further on.
+  static func firstFieldProblem(_ head: [UInt8]) -> String? {
+    var tag: UInt64 = 0
+    var shift: UInt64 = 0
+    for byte in head {
+      tag |= UInt64(byte & 0x7f) << shift
+      if byte & 0x80 == 0 {
+        let field = tag >> 3
+        let wireType = tag & 7
+        if modelFieldWireTypes[field] == wireType { return nil }
+        return "it begins with field \(field) of wire type \(wireType), which a ModelProto does not have"
+      }
+      shift += 7
+    }
+    return "it does not begin with a protobuf field tag"
   }
 
   static func decodingDetail(_ error: BinaryDecodingError) -> String {
