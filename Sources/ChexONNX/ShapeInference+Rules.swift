@@ -146,6 +146,17 @@ extension ShapeInference {
     return value
   }
 
+  /// The largest dimension or attribute value the rules compute with (2^40): far beyond any real
+  /// tensor, and small enough that sums and products of a few such values cannot overflow.
+  static let maxDimension = 1 << 40
+
+  /// Refuses values whose arithmetic could overflow (they come from the file).
+  static func checkBounded(_ values: [Int]) throws(ShapeRuleError) {
+    guard values.allSatisfy({ $0.magnitude <= UInt(maxDimension) }) else {
+      throw ShapeRuleError("a dimension or attribute exceeds \(maxDimension)")
+    }
+  }
+
   /// `axis` in [-rank, rank) mapped to [0, rank).
   static func normalizedAxis(_ axis: Int, rank: Int) throws(ShapeRuleError) -> Int {
     guard axis >= -rank, axis < rank else {
@@ -192,8 +203,10 @@ extension ShapeInference {
     }
     let strides = intsAttribute(node, "strides") ?? [Int](repeating: 1, count: rank)
     let pads = intsAttribute(node, "pads") ?? [Int](repeating: 0, count: 2 * rank)
+    try checkBounded(input + kernel + strides + pads + dilations)
     guard strides.count == rank, pads.count == 2 * rank, dilations.count == rank,
-      strides.allSatisfy({ $0 > 0 }), dilations.allSatisfy({ $0 > 0 }), pads.allSatisfy({ $0 >= 0 })
+      strides.allSatisfy({ $0 > 0 }), dilations.allSatisfy({ $0 > 0 }), pads.allSatisfy({ $0 >= 0 }),
+      kernel.allSatisfy({ $0 > 0 })
     else {
       throw ShapeRuleError(
         "strides \(strides), pads \(pads) or dilations \(dilations) do not fit rank \(rank)")
@@ -238,6 +251,7 @@ extension ShapeInference {
       throw ShapeRuleError("input rank \(x.count) and weight rank \(w.count) do not fit a convolution")
     }
     let group = intAttribute(node, "group", default: 1)
+    try checkBounded(x + w + [group])
     guard group > 0, x[1] == w[1] * group, w[0] % group == 0 else {
       throw ShapeRuleError("input channels \(x[1]) ≠ weight channels \(w[1]) × group \(group)")
     }
@@ -328,6 +342,7 @@ extension ShapeInference {
       guard shape.count == result.count,
         shape.indices.allSatisfy({ $0 == axis || shape[$0] == result[$0] })
       else { throw ShapeRuleError("inputs \(result) and \(shape) differ outside axis \(axis)") }
+      try checkBounded([result[axis], shape[axis]])
       result[axis] += shape[axis]
     }
     if result.count == 1 {
@@ -407,6 +422,7 @@ extension ShapeInference {
     }
     var result = x
     for (position, axis) in axes.enumerated() {
+      try checkBounded([x[axis], pads[position], pads[position + axes.count]])
       result[axis] = try nonNegative(x[axis] + pads[position] + pads[position + axes.count])
     }
     return result
@@ -491,7 +507,9 @@ extension ShapeInference {
     for position in starts.indices {
       let axis = try normalizedAxis(axes[position], rank: x.count)
       let size = x[axis]
-      let step = steps[position]
+      try checkBounded([size])
+      // Steps beyond the axis length select one element, like a step of the axis length.
+      let step = max(-size - 1, min(size + 1, steps[position]))
       guard step != 0 else { throw ShapeRuleError("a step is 0") }
       func resolve(_ value: Int, low: Int, high: Int) -> Int {
         let shifted = value < 0 ? value + size : value

@@ -154,3 +154,69 @@ import Testing
     }
   }
 }
+
+/// Seeded byte corruption of a real model: loading and summarising must throw or succeed, never trap.
+@Suite struct CorruptionTests {
+  /// SplitMix64, so the corrupted positions are the same on every run.
+  struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+      state &+= 0x9E37_79B9_7F4A_7C15
+      var z = state
+      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      return z ^ (z >> 31)
+    }
+  }
+
+  /// Small files are mostly structure (names, dims, attributes), so most flips hit it.
+  @Test(arguments: ["one_conv.onnx", "typed_fields.onnx", "smallnet_opset17.onnx"])
+  func corruptedBytesNeverCrash(file: String) throws {
+    let path = try Fixture.path(file)
+    let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    var generator = SplitMix64(state: 20_240_601)
+    var loaded = 0
+    var refused = 0
+    for _ in 0..<400 {
+      var bytes = original
+      for _ in 0..<3 {
+        let position = Int.random(in: 0..<bytes.count, using: &generator)
+        bytes[position] = UInt8.random(in: 0...255, using: &generator)
+      }
+      do {
+        let model = try ONNXLoader.load(bytes: bytes, directory: nil, path: "corrupt.onnx")
+        _ = ModelSummary(model: model).renderText(modelName: "corrupt.onnx")
+        loaded += 1
+      } catch {
+        #expect(error.description.contains("corrupt.onnx"))
+        refused += 1
+      }
+    }
+    #expect(loaded + refused == 400)
+    #expect(refused > 0)
+  }
+
+  @Test func hugeAttributesAreRefusedNotOverflowed() {
+    let node = ONNXNode(
+      opType: "MaxPool", name: "p", inputs: ["x"], outputs: ["y"],
+      attributes: ["kernel_shape": .ints([2, 2]), "pads": .ints([Int.max, 0, Int.max, 0])])
+    let slice = ONNXNode(opType: "Slice", name: "s", inputs: ["x", "st", "en", "ax", "sp"], outputs: ["z"])
+    let graph = ONNXGraph(
+      name: "g", nodes: [node, slice],
+      initializers: [
+        "st": ONNXTensor(name: "st", dataType: .int64, shape: [1], ints: [0]),
+        "en": ONNXTensor(name: "en", dataType: .int64, shape: [1], ints: [Int64.max]),
+        "ax": ONNXTensor(name: "ax", dataType: .int64, shape: [1], ints: [3]),
+        "sp": ONNXTensor(name: "sp", dataType: .int64, shape: [1], ints: [Int64.max]),
+      ],
+      inputs: [
+        ONNXValueInfo(name: "x", dataType: .float, shape: [.fixed(1), .fixed(1), .fixed(4), .fixed(4)])
+      ],
+      outputs: [])
+    let result = ShapeInference.infer(graph)
+    #expect(result.shapes["y"] == nil)
+    #expect(result.failures.map(\.nodeName) == ["p"])
+    // numpy: x[..., 0:huge:huge] keeps one element.
+    #expect(result.shapes["z"] == [1, 1, 4, 1])
+  }
+}
