@@ -54,7 +54,7 @@ let package = Package(
       name: "ChexStatsTests", dependencies: ["ChexStats"], resources: [.copy("Fixtures")]),
     .testTarget(
       name: "ChexDataTests", dependencies: ["ChexData"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "ChexReportTests", dependencies: ["ChexReport"]),
+    .testTarget(name: "ChexReportTests", dependencies: ["ChexReport"], exclude: ["Snapshots"]),
     .testTarget(
       name: "chexstatsTests", dependencies: ["chexstats"], resources: [.copy("Fixtures")]),
     .testTarget(

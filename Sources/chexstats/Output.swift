@@ -33,7 +33,7 @@ func reportingErrors(_ body: () throws -> Void) throws {
   } catch let error as ExitCode {
     throw error
   } catch {
-    let message = (error as? CustomStringConvertible)?.description ?? "\(error)"
+    let message = String(describing: error)
     FileHandle.standardError.write(Data("chexstats: error: \(message)\n".utf8))
     throw ExitCode(1)
   }
