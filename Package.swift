@@ -31,12 +31,13 @@ let package = Package(
     .target(name: "ChexData", dependencies: ["ChexStats"]),
     .target(name: "ChexReport", dependencies: ["ChexStats", "ChexData"]),
     .target(name: "ChexONNX"),
+    .target(name: "ChexInference", dependencies: ["ChexONNX", "ChexLinalg"]),
 
     // MARK: - Tool
     .executableTarget(
       name: "chexstats",
       dependencies: [
-        "ChexStats", "ChexData", "ChexReport",
+        "ChexStats", "ChexData", "ChexReport", "ChexInference", "ChexONNX",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -44,5 +45,10 @@ let package = Package(
     // MARK: - Tests
     .testTarget(name: "ChexLinalgTests", dependencies: ["ChexLinalg"]),
     .testTarget(name: "ChexStatsTests", dependencies: ["ChexStats"]),
+    .testTarget(
+      name: "ChexInferenceTests",
+      dependencies: ["ChexInference", "ChexONNX"],
+      resources: [.copy("Fixtures")]
+    ),
   ]
 )
