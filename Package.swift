@@ -10,7 +10,8 @@ let package = Package(
     .library(name: "ChexStats", targets: ["ChexStats"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
   ],
   targets: [
     // MARK: - C libraries (system packages; only ChexLinalg imports them)
@@ -30,8 +31,12 @@ let package = Package(
     .target(name: "ChexStats", dependencies: ["ChexLinalg"]),
     .target(name: "ChexData", dependencies: ["ChexStats"]),
     .target(name: "ChexReport", dependencies: ["ChexStats", "ChexData"]),
-    .target(name: "ChexONNX"),
-    .target(name: "ChexInference", dependencies: ["ChexONNX", "ChexLinalg"]),
+    .target(
+      name: "ChexONNX",
+      dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+      exclude: ["README.md"]
+    ),
+    .target(name: "ChexInference", dependencies: ["ChexONNX", "ChexLinalg"], exclude: ["README.md"]),
 
     // MARK: - Tool
     .executableTarget(
@@ -45,6 +50,7 @@ let package = Package(
     // MARK: - Tests
     .testTarget(name: "ChexLinalgTests", dependencies: ["ChexLinalg"]),
     .testTarget(name: "ChexStatsTests", dependencies: ["ChexStats"]),
+    .testTarget(name: "ChexONNXTests", dependencies: ["ChexONNX"], resources: [.copy("Fixtures")]),
     .testTarget(
       name: "ChexInferenceTests",
       dependencies: ["ChexInference", "ChexONNX"],
