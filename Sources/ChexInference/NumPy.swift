@@ -37,7 +37,8 @@ public enum NumPy {
     guard let descr = field("descr", in: header) else {
       throw .npy(file: file, detail: "the header has no 'descr' key: \(header)")
     }
-    let type = descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\" "))
+    let quote = descr.first ?? "'"
+    let type = String(descr.dropFirst().prefix { $0 != quote })
     guard type == "<f4" else {
       throw .npy(file: file, detail: "expected dtype '<f4' (little-endian float32), found '\(type)'")
     }
