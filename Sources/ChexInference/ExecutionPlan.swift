@@ -39,7 +39,9 @@ final class ExecutionPlan: @unchecked Sendable {
 
     var lastUse = [Int](repeating: -1, count: storages.count)
     for (index, step) in steps.enumerated() {
-      for v in step.inputs + step.outputs { lastUse[values[v].storage] = max(lastUse[values[v].storage], index) }
+      for v in step.inputs + step.outputs {
+        lastUse[values[v].storage] = max(lastUse[values[v].storage], index)
+      }
     }
     for v in outputIDs { lastUse[values[v].storage] = end }
     let inputStorage = values[input].storage

@@ -31,7 +31,8 @@ extension GraphBuilder {
       while let step = current[index], step.outputs.count == 1, isPrivate(step.outputs[0]) {
         let value = step.outputs[0]
         let uses = users[value] ?? []
-        guard let fused = fusion(of: step, uses: uses, in: &current, isPrivate: isPrivate, users: users) else {
+        guard let fused = fusion(of: step, uses: uses, in: &current, isPrivate: isPrivate, users: users)
+        else {
           break
         }
         current[index] = nil
@@ -52,7 +53,10 @@ extension GraphBuilder {
         let unary = next.kernel as? UnaryKernel
       else { return nil }
       scaleShift.activation = unary.activation
-      return (Step(kernel: scaleShift, inputs: step.inputs, outputs: next.outputs, inPlace: [0], node: step.node), uses[0])
+      return (
+        Step(kernel: scaleShift, inputs: step.inputs, outputs: next.outputs, inPlace: [0], node: step.node),
+        uses[0]
+      )
     }
     guard var conv = step.kernel as? ConvKernel, conv.activation == .none else { return nil }
     if uses.count == 1, let next = current[uses[0]] {
@@ -60,7 +64,9 @@ extension GraphBuilder {
       if let bn = next.kernel as? ScaleShiftKernel, !conv.hasResidual {
         let perOut = conv.weights.count / conv.geometry.outChannels
         for o in 0..<conv.geometry.outChannels {
-          for i in 0..<perOut { conv.weights[o * perOut + i] = Float(Double(conv.weights[o * perOut + i]) * bn.scale[o]) }
+          for i in 0..<perOut {
+            conv.weights[o * perOut + i] = Float(Double(conv.weights[o * perOut + i]) * bn.scale[o])
+          }
           conv.bias[o] = Float(Double(conv.bias[o]) * bn.scale[o] + bn.shift[o])
         }
         conv.activation = bn.activation
@@ -75,7 +81,9 @@ extension GraphBuilder {
       } else {
         return nil
       }
-      return (Step(kernel: conv, inputs: inputs, outputs: next.outputs, inPlace: [], node: step.node), uses[0])
+      return (
+        Step(kernel: conv, inputs: inputs, outputs: next.outputs, inPlace: [], node: step.node), uses[0]
+      )
     }
     if uses.count == 2, let first = current[uses[0]], let second = current[uses[1]],
       let sigmoid = first.kernel as? UnaryKernel, sigmoid.activation == .sigmoid,
@@ -85,7 +93,10 @@ extension GraphBuilder {
     {
       conv.activation = .silu
       current[uses[0]] = nil
-      return (Step(kernel: conv, inputs: step.inputs, outputs: second.outputs, inPlace: [], node: step.node), uses[1])
+      return (
+        Step(kernel: conv, inputs: step.inputs, outputs: second.outputs, inPlace: [], node: step.node),
+        uses[1]
+      )
     }
     return nil
   }

@@ -31,7 +31,8 @@ public final class InferenceSession: Sendable {
     let runtimeInputs = model.graph.inputs.filter { model.graph.initializers[$0.name] == nil }
     guard runtimeInputs.count == 1, let input = runtimeInputs.first else {
       throw .invalidModel(
-        detail: "expected exactly one graph input besides the initializers, found \(runtimeInputs.map(\.name))")
+        detail:
+          "expected exactly one graph input besides the initializers, found \(runtimeInputs.map(\.name))")
     }
     guard !model.graph.outputs.isEmpty else { throw .invalidModel(detail: "the graph has no outputs") }
     if let type = input.dataType, type != .float {
@@ -40,7 +41,8 @@ public final class InferenceSession: Sendable {
     for node in model.graph.nodes where OpRegistry.table[node.opType] == nil {
       throw .unsupported(
         op: node.opType, node: node.name.isEmpty ? (node.outputs.first ?? "?") : node.name,
-        detail: "no implementation for this op (supported: \(OpRegistry.supportedOps.joined(separator: ", ")))")
+        detail:
+          "no implementation for this op (supported: \(OpRegistry.supportedOps.joined(separator: ", ")))")
     }
     self.model = model
     self.inputName = input.name
@@ -71,7 +73,8 @@ public final class InferenceSession: Sendable {
       throw .inputShape(name: inputName, expected: description, found: shape)
     }
     for (dimension, size) in zip(declaredInputShape, shape) {
-      if case .fixed(let n) = dimension, n != size, !(splitsBatch && n == 1 && dimension == declaredInputShape[0])
+      if case .fixed(let n) = dimension, n != size,
+        !(splitsBatch && n == 1 && dimension == declaredInputShape[0])
       {
         throw .inputShape(name: inputName, expected: description, found: shape)
       }

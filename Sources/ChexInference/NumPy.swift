@@ -14,7 +14,8 @@ public enum NumPy {
   public static func decode(_ bytes: [UInt8], file: String) throws(InferenceError) -> Tensor {
     let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
     guard bytes.count >= 10, Array(bytes[0..<6]) == magic else {
-      throw .npy(file: file, detail: "expected the magic string \\x93NUMPY at the start, found something else")
+      throw .npy(
+        file: file, detail: "expected the magic string \\x93NUMPY at the start, found something else")
     }
     let major = bytes[6]
     let headerLength: Int
@@ -24,7 +25,9 @@ public enum NumPy {
       headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
       headerStart = 10
     case 2, 3:
-      guard bytes.count >= 12 else { throw .npy(file: file, detail: "the file ends inside the header length") }
+      guard bytes.count >= 12 else {
+        throw .npy(file: file, detail: "the file ends inside the header length")
+      }
       headerLength = (0..<4).reduce(0) { $0 | Int(bytes[8 + $1]) << (8 * $1) }
       headerStart = 12
     default:
@@ -68,7 +71,8 @@ public enum NumPy {
     var data = [Float](repeating: 0, count: count)
     for i in 0..<count {
       let o = dataStart + 4 * i
-      let bits = UInt32(bytes[o]) | UInt32(bytes[o + 1]) << 8 | UInt32(bytes[o + 2]) << 16 | UInt32(bytes[o + 3]) << 24
+      let bits =
+        UInt32(bytes[o]) | UInt32(bytes[o + 1]) << 8 | UInt32(bytes[o + 2]) << 16 | UInt32(bytes[o + 3]) << 24
       data[i] = Float(bitPattern: bits)
     }
     return Tensor(shape: shape, data: data)

@@ -37,6 +37,8 @@ struct ConvKernel: Kernel {
   /// When true the kernel takes a second input of the output's shape and adds it before the
   /// activation (a residual Add fused into the epilogue).
   var hasResidual = false
+  /// Upper bound on output pixels per im2col tile (tests set it to force several tiles).
+  var maximumTile = Int.max
 
   init(geometry: ConvGeometry, weights: [Float], bias: [Float]) {
     self.geometry = geometry
@@ -47,7 +49,7 @@ struct ConvKernel: Kernel {
   /// Output pixels per im2col tile: about 1 MB of patches, at least one output row.
   var tile: Int {
     let pixels = geometry.outHeight * geometry.outWidth
-    return min(pixels, max(geometry.outWidth, 262_144 / max(geometry.patchRows, 1)))
+    return min(pixels, maximumTile, max(geometry.outWidth, 262_144 / max(geometry.patchRows, 1)))
   }
 
   var scratchCount: Int {
@@ -129,7 +131,8 @@ struct ConvKernel: Kernel {
           m: coutG, n: count, k: rows,
           a: UnsafeBufferPointer(rebasing: w[(group * coutG * rows)..<((group + 1) * coutG * rows)]),
           lda: rows, b: UnsafeBufferPointer(start: scratch, count: rows * count), ldb: count,
-          c: UnsafeMutableBufferPointer(start: y + group * coutG * plane + start, count: (coutG - 1) * plane + count),
+          c: UnsafeMutableBufferPointer(
+            start: y + group * coutG * plane + start, count: (coutG - 1) * plane + count),
           ldc: plane)
       }
       epilogue(y: y, residual: residual, channels: 0..<g.outChannels, pixels: start..<(start + count), b: b)

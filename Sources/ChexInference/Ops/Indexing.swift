@@ -196,7 +196,8 @@ enum Indexing {
     let inStrides = stridesOf(shape)
     return [
       emitStrided(
-        context, try context.input(0), shape: perm.map { shape[$0] }, strides: perm.map { inStrides[$0] }, base: 0)
+        context, try context.input(0), shape: perm.map { shape[$0] }, strides: perm.map { inStrides[$0] },
+        base: 0)
     ]
   }
 
@@ -218,7 +219,8 @@ enum Indexing {
       guard shape.count == first.count,
         shape.indices.allSatisfy({ $0 == axis || shape[$0] == first[$0] })
       else {
-        throw context.invalid("input \(index) has shape \(shape), which does not match \(first) off axis \(axis)")
+        throw context.invalid(
+          "input \(index) has shape \(shape), which does not match \(first) off axis \(axis)")
       }
       outShape[axis] += shape[axis]
       values.append(value)
@@ -241,7 +243,8 @@ enum Indexing {
     }
     let inputs = values.map { context.builder.runtime($0) }
     let out = context.builder.emit(
-      ConcatKernel(outer: outer, chunks: chunks), inputs: inputs, outputShapes: [outShape], node: context.name)
+      ConcatKernel(outer: outer, chunks: chunks), inputs: inputs, outputShapes: [outShape], node: context.name
+    )
     return [.runtime(out[0])]
   }
 
@@ -258,7 +261,9 @@ enum Indexing {
     } else {
       try context.allowOnly(["mode"])
       pads = try context.constant(1, "pads").ints
-      if let c = try context.optionalConstant(2, "constant_value"), let v = c.values.first { value = Float(v) }
+      if let c = try context.optionalConstant(2, "constant_value"), let v = c.values.first {
+        value = Float(v)
+      }
       if context.optionalInput(3) != nil { throw context.unsupported("the axes input is not implemented") }
     }
     guard pads.count == 2 * shape.count, pads.allSatisfy({ $0 >= 0 }) else {
@@ -268,7 +273,8 @@ enum Indexing {
     let outStrides = stridesOf(outShape)
     let base = shape.indices.reduce(0) { $0 + pads[$1] * outStrides[$1] }
     let kernel = PadKernel(
-      inputShape: shape, outputStrides: outStrides, base: base, outputCount: outShape.reduce(1, *), value: value)
+      inputShape: shape, outputStrides: outStrides, base: base, outputCount: outShape.reduce(1, *),
+      value: value)
     let input = context.builder.runtime(try context.input(0))
     let out = context.builder.emit(kernel, inputs: [input], outputShapes: [outShape], node: context.name)
     return [.runtime(out[0])]

@@ -59,7 +59,8 @@ enum Gemm {
     let (m, k) = transA ? (sa[1], sa[0]) : (sa[0], sa[1])
     let (kb, n) = transB ? (sb[1], sb[0]) : (sb[0], sb[1])
     guard k == kb else {
-      throw context.invalid("A \(sa) and B \(sb) (transA \(transA), transB \(transB)) have inner sizes \(k) and \(kb)")
+      throw context.invalid(
+        "A \(sa) and B \(sb) (transA \(transA), transB \(transB)) have inner sizes \(k) and \(kb)")
     }
     var scaledC: [Float]?
     if let c = try context.optionalConstant(2, "C") {

@@ -76,13 +76,17 @@ struct RowMeanKernel: Kernel {
 
 enum Pool {
   static func maxPool(_ context: NodeContext) throws(InferenceError) -> [Value] {
-    try context.allowOnly(["auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order", "strides"])
+    try context.allowOnly([
+      "auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order", "strides",
+    ])
     try context.allowOutputs(1)
     return try lower(context, mode: .max)
   }
 
   static func averagePool(_ context: NodeContext) throws(InferenceError) -> [Value] {
-    try context.allowOnly(["auto_pad", "ceil_mode", "count_include_pad", "dilations", "kernel_shape", "pads", "strides"])
+    try context.allowOnly([
+      "auto_pad", "ceil_mode", "count_include_pad", "dilations", "kernel_shape", "pads", "strides",
+    ])
     let include = try context.int("count_include_pad", default: 0)
     return try lower(context, mode: .average(countIncludePad: include != 0))
   }

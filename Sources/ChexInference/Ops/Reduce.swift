@@ -54,7 +54,8 @@ enum ReduceMean {
       normalized.append(a)
     }
     normalized = Array(Set(normalized)).sorted()
-    guard let first = normalized.first, let last = normalized.last, last - first + 1 == normalized.count else {
+    guard let first = normalized.first, let last = normalized.last, last - first + 1 == normalized.count
+    else {
       throw context.unsupported("reducing non-adjacent axes \(axes) is not implemented")
     }
     let outer = shape[..<first].reduce(1, *)

@@ -30,7 +30,9 @@ enum ShapeOps {
   static func dropout(_ context: NodeContext) throws(InferenceError) -> [Value] {
     try context.allowOnly(["ratio", "seed", "is_test"])
     try context.allowOutputs(1)
-    if let training = try context.optionalConstant(2, "training_mode"), training.values.contains(where: { $0 != 0 }) {
+    if let training = try context.optionalConstant(2, "training_mode"),
+      training.values.contains(where: { $0 != 0 })
+    {
       throw context.unsupported("training_mode = true is not implemented (inference only)")
     }
     return [try context.input(0)]
@@ -40,7 +42,8 @@ enum ShapeOps {
     try context.allowOnly(["axis"])
     let shape = try context.shape(0)
     let axisAttribute = try context.int("axis", default: 1)
-    guard let axis = axisAttribute == shape.count ? shape.count : normalizeAxis(axisAttribute, rank: shape.count)
+    guard
+      let axis = axisAttribute == shape.count ? shape.count : normalizeAxis(axisAttribute, rank: shape.count)
     else {
       throw context.invalid("axis \(axisAttribute) is out of range for shape \(shape)")
     }
@@ -57,7 +60,9 @@ enum ShapeOps {
     var inferred: Int?
     for (axis, size) in requested.enumerated() {
       if size == 0 && !allowZero {
-        guard axis < shape.count else { throw context.invalid("0 at axis \(axis) has no input dimension to copy") }
+        guard axis < shape.count else {
+          throw context.invalid("0 at axis \(axis) has no input dimension to copy")
+        }
         out[axis] = shape[axis]
       } else if size == -1 {
         guard inferred == nil else { throw context.invalid("shape \(requested) has more than one -1") }
@@ -140,7 +145,8 @@ enum ShapeOps {
     }
     switch (key, attribute) {
     case ("value", .tensor(let t)): return [.constant(Constant(t))]
-    case ("value_float", .float(let v)): return [.constant(Constant(shape: [], values: [Double(v)], isInteger: false))]
+    case ("value_float", .float(let v)):
+      return [.constant(Constant(shape: [], values: [Double(v)], isInteger: false))]
     case ("value_floats", .floats(let v)):
       return [.constant(Constant(shape: [v.count], values: v.map { Double($0) }, isInteger: false))]
     case ("value_int", .int(let v)): return [.constant(Constant(ints: [v], shape: []))]
@@ -161,7 +167,11 @@ enum ShapeOps {
       fill = c.values[0]
       isInteger = c.isInteger
     }
-    return [.constant(Constant(shape: shape, values: .init(repeating: fill, count: shape.reduce(1, *)), isInteger: isInteger))]
+    return [
+      .constant(
+        Constant(
+          shape: shape, values: .init(repeating: fill, count: shape.reduce(1, *)), isInteger: isInteger))
+    ]
   }
 
   static func cast(_ context: NodeContext) throws(InferenceError) -> [Value] {
@@ -183,7 +193,9 @@ enum ShapeOps {
       }
       return [.constant(Constant(shape: c.shape, values: values, isInteger: toInteger))]
     case .runtime(let id):
-      guard type == .float else { throw context.unsupported("casting a run-time tensor to \(type) is not implemented") }
+      guard type == .float else {
+        throw context.unsupported("casting a run-time tensor to \(type) is not implemented")
+      }
       return [.runtime(id)]
     }
   }
