@@ -47,6 +47,13 @@ let package = Package(
       ]
     ),
 
+    // MARK: - Benchmarks (kept out of the library build)
+    .executableTarget(
+      name: "inference-bench",
+      dependencies: ["ChexInference", "ChexONNX", "ChexLinalg"],
+      path: "Benchmarks/InferenceBench"
+    ),
+
     // MARK: - Tests
     .testTarget(name: "ChexLinalgTests", dependencies: ["ChexLinalg"]),
     .testTarget(name: "ChexStatsTests", dependencies: ["ChexStats"]),
