@@ -37,15 +37,23 @@ let package = Package(
       dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
       exclude: ["README.md"]
     ),
+    .target(name: "ChexInference", dependencies: ["ChexONNX", "ChexLinalg"], exclude: ["README.md"]),
 
     // MARK: - Tool
     .executableTarget(
       name: "chexstats",
       dependencies: [
-        "ChexStats", "ChexData", "ChexReport", "ChexONNX",
+        "ChexStats", "ChexData", "ChexReport", "ChexInference", "ChexONNX",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       exclude: ["README.md"]
+    ),
+
+    // MARK: - Benchmarks (kept out of the library build)
+    .executableTarget(
+      name: "inference-bench",
+      dependencies: ["ChexInference", "ChexONNX", "ChexLinalg"],
+      path: "Sources/inference-bench"
     ),
 
     // MARK: - Tests
@@ -59,5 +67,8 @@ let package = Package(
       name: "chexstatsTests", dependencies: ["chexstats"], resources: [.copy("Fixtures")]),
     .testTarget(
       name: "ChexONNXTests", dependencies: ["ChexONNX"], resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "ChexInferenceTests", dependencies: ["ChexInference", "ChexONNX"],
+      resources: [.copy("Fixtures")]),
   ]
 )
