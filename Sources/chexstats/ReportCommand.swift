@@ -57,7 +57,8 @@ struct Report: ParsableCommand {
         uncertain: evaluation.uncertain, blank: evaluation.blank, intersect: evaluation.intersect)
       let report = StudyReport(
         set: set, runs: resolved, labelsPath: evaluation.labels, architectureTablePath: tablePath,
-        aggregation: evaluation.aggregate, design: bootstrap.design, threads: bootstrap.threads)
+        aggregation: evaluation.aggregate, design: bootstrap.design, threads: bootstrap.threads,
+        architectureOrder: table?.entries.map(\.architecture) ?? [])
       var files = StudyCSV.render(report)
       files.append(("report.md", StudyMarkdown.render(report)))
       files.append(("report.json", StudyJSON.render(report)))

@@ -9,9 +9,11 @@ extension StudyReport {
   ///   - runs: the runs with resolved metadata, in the set's run order.
   ///   - labelsPath, architectureTablePath, aggregation: for the report's methods.
   ///   - design, level, threads: the shared bootstrap.
+  ///   - architectureOrder: the order of architectures in tables (the reference table's).
   public init(
     set: EvaluationSet, runs: [StudyRun], labelsPath: String, architectureTablePath: String?,
-    aggregation: Aggregation, design: BootstrapDesign, level: Double = 0.95, threads: Int? = nil
+    aggregation: Aggregation, design: BootstrapDesign, level: Double = 0.95, threads: Int? = nil,
+    architectureOrder: [String] = []
   ) {
     precondition(set.runNames.count == runs.count, "StudyReport.init(set:...): one StudyRun per run")
     let analysisRuns = runs.map { run in
@@ -23,7 +25,8 @@ extension StudyReport {
     let scores = runs.indices.map { r in set.tasks.map { $0.scores[r] } }
     let analysis = StudyAnalysis(
       runs: analysisRuns, tasks: set.tasks.map(\.name), labels: set.tasks.map(\.labels),
-      scores: scores, design: design, level: level, threads: threads)
+      scores: scores, design: design, level: level, threads: threads,
+      architectureOrder: architectureOrder)
     self.init(
       labelsPath: labelsPath, architectureTablePath: architectureTablePath,
       aggregation: aggregation.rawValue, uncertainPolicy: set.uncertain.rawValue,

@@ -10,10 +10,13 @@ extension StudyAnalysis {
   ///     resampled as a whole so that all tasks and runs stay paired).
   ///   - level: confidence level of every interval.
   ///   - threads: bootstrap threads (the result does not depend on it).
+  ///   - architectureOrder: architectures listed here come first, in this order (for example
+  ///     the reference table's); the others follow in order of first appearance.
   /// - Complexity: O(R T n log n) for the sorts, then O(B n R T) for the bootstrap.
   public init(
     runs: [Run], tasks: [String], labels: [[Bool?]], scores: [[[Double]]],
-    design: BootstrapDesign = BootstrapDesign(), level: Double = 0.95, threads: Int? = nil
+    design: BootstrapDesign = BootstrapDesign(), level: Double = 0.95, threads: Int? = nil,
+    architectureOrder: [String] = []
   ) {
     precondition(!runs.isEmpty && !tasks.isEmpty, "StudyAnalysis.init: no run or no task")
     precondition(
@@ -63,7 +66,9 @@ extension StudyAnalysis {
       if members[key] == nil { order.append(key) }
       members[key, default: []].append(r)
     }
-    let architectureOrder = order.map(\.architecture).uniqued()
+    let present = Set(order.map(\.architecture))
+    let architectureOrder = (architectureOrder.filter { present.contains($0) } + order.map(\.architecture))
+      .uniqued()
     order.sort { a, b in
       let ia = architectureOrder.firstIndex(of: a.architecture) ?? 0
       let ib = architectureOrder.firstIndex(of: b.architecture) ?? 0
