@@ -90,7 +90,9 @@ enum FigureSamples {
   ]
 
   static var imageNetFull: ImageNetVsCheXpertFigure {
-    func group(_ name: String, _ pick: (Double, Double) -> Double, note: String) -> ImageNetVsCheXpertFigure.Group {
+    func group(_ name: String, _ pick: (Double, Double) -> Double, note: String)
+      -> ImageNetVsCheXpertFigure.Group
+    {
       let points = architectures.map { a in
         ImageNetVsCheXpertFigure.Point(name: a.0, imageNetTop1: a.3, auroc: e(pick(a.4, a.5), 0.006))
       }
@@ -129,18 +131,56 @@ enum FigureSamples {
   static var truncationFull: TruncationFigure {
     // (architecture, [(blocks cut, parameters, AUROC, significant drop)])
     let data: [(String, [(Int, Double, Double, Bool)])] = [
-      ("DenseNet121", [(0, 6_958_981, 0.886, false), (1, 4_272_517, 0.886, false), (2, 1_300_101, 0.884, false), (3, 345_861, 0.856, true)]),
-      ("ResNet50", [(0, 23_518_277, 0.871, false), (1, 8_548_421, 0.871, false), (2, 1_447_493, 0.849, true), (3, 226_629, 0.816, true)]),
-      ("Inception-v3", [(0, 21_795_813, 0.871, false), (1, 15_719_013, 0.871, false), (2, 10_670_565, 0.870, false), (3, 8_969_701, 0.843, true)]),
-      ("MNASNet1.0", [(0, 3_108_717, 0.840, false), (1, 2_085_677, 0.839, false), (2, 473_741, 0.837, false), (3, 264_477, 0.805, true)]),
-      ("MobileNetV2", [(0, 2_230_277, 0.845, false), (1, 1_338_597, 0.845, false), (2, 543_013, 0.825, true), (3, 239_685, 0.800, true)]),
-      ("EfficientNet-B0", [(0, 4_013_953, 0.860, false), (1, 2_879_121, 0.860, false), (2, 852_373, 0.858, false), (3, 309_065, 0.830, true)]),
+      (
+        "DenseNet121",
+        [
+          (0, 6_958_981, 0.886, false), (1, 4_272_517, 0.886, false), (2, 1_300_101, 0.884, false),
+          (3, 345_861, 0.856, true),
+        ]
+      ),
+      (
+        "ResNet50",
+        [
+          (0, 23_518_277, 0.871, false), (1, 8_548_421, 0.871, false), (2, 1_447_493, 0.849, true),
+          (3, 226_629, 0.816, true),
+        ]
+      ),
+      (
+        "Inception-v3",
+        [
+          (0, 21_795_813, 0.871, false), (1, 15_719_013, 0.871, false), (2, 10_670_565, 0.870, false),
+          (3, 8_969_701, 0.843, true),
+        ]
+      ),
+      (
+        "MNASNet1.0",
+        [
+          (0, 3_108_717, 0.840, false), (1, 2_085_677, 0.839, false), (2, 473_741, 0.837, false),
+          (3, 264_477, 0.805, true),
+        ]
+      ),
+      (
+        "MobileNetV2",
+        [
+          (0, 2_230_277, 0.845, false), (1, 1_338_597, 0.845, false), (2, 543_013, 0.825, true),
+          (3, 239_685, 0.800, true),
+        ]
+      ),
+      (
+        "EfficientNet-B0",
+        [
+          (0, 4_013_953, 0.860, false), (1, 2_879_121, 0.860, false), (2, 852_373, 0.858, false),
+          (3, 309_065, 0.830, true),
+        ]
+      ),
     ]
     return TruncationFigure(
       architectures: data.map { name, variants in
         .init(
           name: name,
-          variants: variants.map { .init(blocksCut: $0.0, parameters: $0.1, auroc: e($0.2, 0.005), significantDrop: $0.3) })
+          variants: variants.map {
+            .init(blocksCut: $0.0, parameters: $0.1, auroc: e($0.2, 0.005), significantDrop: $0.3)
+          })
       },
       note: "Hollow markers: AUROC drop from the full model significant. Error bars: ±1 SD over 3 seeds.")
   }

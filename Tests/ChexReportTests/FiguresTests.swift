@@ -63,7 +63,8 @@ final class FiguresTests: XCTestCase {
     let parser = XMLParser(data: Data(svg.utf8))
     parser.delegate = inspector
     XCTAssertTrue(
-      parser.parse(), "not well-formed XML: \(String(describing: parser.parserError))", file: file, line: line)
+      parser.parse(), "not well-formed XML: \(String(describing: parser.parserError))", file: file, line: line
+    )
     XCTAssertEqual(inspector.root?.name, "svg", file: file, line: line)
     XCTAssertEqual(inspector.root?.attributes["xmlns"], "http://www.w3.org/2000/svg", file: file, line: line)
     XCTAssertEqual(inspector.root?.attributes["version"], "1.1", file: file, line: line)
@@ -124,6 +125,16 @@ final class FiguresTests: XCTestCase {
     }
   }
 
+  func testLabelsCanBeLimitedToOneGroup() {
+    var figure = FigureSamples.imageNetSmall
+    figure.groups[1].labelPoints = false
+    let svg = FigureRenderer.render(figure)
+    // Three labels (pretrained) rather than six.
+    XCTAssertEqual(svg.components(separatedBy: ">ResNet18</text>").count - 1, 1)
+    figure.labelPoints = false
+    XCTAssertFalse(FigureRenderer.render(figure).contains(">ResNet18</text>"))
+  }
+
   func testGoldenImageNetVsCheXpert() throws {
     try assertSnapshot(FigureRenderer.render(FigureSamples.imageNetSmall), named: "figure1a.svg")
   }
@@ -142,14 +153,16 @@ final class FiguresTests: XCTestCase {
 
   func testRenderingIsDeterministic() {
     XCTAssertEqual(
-      FigureRenderer.render(FigureSamples.truncationFull), FigureRenderer.render(FigureSamples.truncationFull))
+      FigureRenderer.render(FigureSamples.truncationFull), FigureRenderer.render(FigureSamples.truncationFull)
+    )
   }
 
   // MARK: - Edge cases
 
   func testEmptyInputs() {
     assertValidSVG(FigureRenderer.render(ImageNetVsCheXpertFigure(groups: [])))
-    assertValidSVG(FigureRenderer.render(ImageNetVsCheXpertFigure(groups: [.init(name: "Empty", points: [])])))
+    assertValidSVG(
+      FigureRenderer.render(ImageNetVsCheXpertFigure(groups: [.init(name: "Empty", points: [])])))
     assertValidSVG(FigureRenderer.render(FamilyAndSizeFigure(families: [])))
     assertValidSVG(FigureRenderer.render(PretrainingBoostFigure(rows: [])))
     assertValidSVG(FigureRenderer.render(TruncationFigure(architectures: [])))
@@ -158,11 +171,14 @@ final class FiguresTests: XCTestCase {
   func testSinglePointAndEqualValues() {
     let one = FigureEstimate(0.85)
     let a = ImageNetVsCheXpertFigure(groups: [
-      .init(name: "One", points: [.init(name: "A", imageNetTop1: 75, auroc: one)], fit: LineFit(slope: 1, intercept: 0))
+      .init(
+        name: "One", points: [.init(name: "A", imageNetTop1: 75, auroc: one)],
+        fit: LineFit(slope: 1, intercept: 0))
     ])
     let inspector = assertValidSVG(FigureRenderer.render(a))
     // One point: a fit line has no x range to span, so only the legend's dashed sample is drawn.
-    XCTAssertEqual(inspector.elementCounts["line", default: 0] - 0, inspector.elementCounts["line", default: 0])
+    XCTAssertEqual(
+      inspector.elementCounts["line", default: 0] - 0, inspector.elementCounts["line", default: 0])
     XCTAssertEqual(FigureRenderer.render(a).components(separatedBy: "stroke-dasharray").count - 1, 1)
     let equal = ImageNetVsCheXpertFigure(groups: [
       .init(
@@ -175,14 +191,20 @@ final class FiguresTests: XCTestCase {
     assertValidSVG(
       FigureRenderer.render(
         FamilyAndSizeFigure(families: [
-          .init(name: "F", members: [.init(name: "A", parameters: 5e6, auroc: one), .init(name: "B", parameters: 5e6, auroc: one)])
+          .init(
+            name: "F",
+            members: [
+              .init(name: "A", parameters: 5e6, auroc: one), .init(name: "B", parameters: 5e6, auroc: one),
+            ])
         ])))
     assertValidSVG(
       FigureRenderer.render(
         PretrainingBoostFigure(rows: [.init(name: "A", parameters: 1e6, randomInit: one, pretrained: one)])))
     assertValidSVG(
       FigureRenderer.render(
-        TruncationFigure(architectures: [.init(name: "A", variants: [.init(blocksCut: 0, parameters: 1e6, auroc: one)])])))
+        TruncationFigure(architectures: [
+          .init(name: "A", variants: [.init(blocksCut: 0, parameters: 1e6, auroc: one)])
+        ])))
   }
 
   func testNonFiniteValuesAreSkipped() {
@@ -192,8 +214,10 @@ final class FiguresTests: XCTestCase {
       .init(
         name: "G",
         points: [
-          .init(name: "A", imageNetTop1: 75, auroc: nanBar), .init(name: "B", imageNetTop1: .nan, auroc: nanBar),
-          .init(name: "C", imageNetTop1: 76, auroc: missing), .init(name: "D", imageNetTop1: 77, auroc: .init(0.8)),
+          .init(name: "A", imageNetTop1: 75, auroc: nanBar),
+          .init(name: "B", imageNetTop1: .nan, auroc: nanBar),
+          .init(name: "C", imageNetTop1: 76, auroc: missing),
+          .init(name: "D", imageNetTop1: 77, auroc: .init(0.8)),
         ], fit: LineFit(slope: .nan, intercept: 0))
     ])
     let inspector = assertValidSVG(FigureRenderer.render(a))
@@ -205,13 +229,15 @@ final class FiguresTests: XCTestCase {
         name: "F",
         members: [
           .init(name: "A", parameters: 0, auroc: nanBar), .init(name: "B", parameters: -3, auroc: nanBar),
-          .init(name: "C", parameters: .infinity, auroc: nanBar), .init(name: "D", parameters: 2e6, auroc: nanBar),
+          .init(name: "C", parameters: .infinity, auroc: nanBar),
+          .init(name: "D", parameters: 2e6, auroc: nanBar),
         ])
     ])
     assertValidSVG(FigureRenderer.render(b))
     let c = PretrainingBoostFigure(rows: [
       .init(name: "A", parameters: .nan, randomInit: missing, pretrained: nanBar),
-      .init(name: "B", parameters: 2e6, randomInit: .init(0.8, lower: 0.7, upper: .infinity), pretrained: nanBar),
+      .init(
+        name: "B", parameters: 2e6, randomInit: .init(0.8, lower: 0.7, upper: .infinity), pretrained: nanBar),
     ])
     let boost = assertValidSVG(FigureRenderer.render(c))
     XCTAssertTrue(boost.text.contains("–"), "a boost that cannot be computed prints as an en dash")
@@ -219,7 +245,8 @@ final class FiguresTests: XCTestCase {
       .init(
         name: "A",
         variants: [
-          .init(blocksCut: 0, parameters: .nan, auroc: nanBar), .init(blocksCut: 1, parameters: 1e6, auroc: missing),
+          .init(blocksCut: 0, parameters: .nan, auroc: nanBar),
+          .init(blocksCut: 1, parameters: 1e6, auroc: missing),
           .init(blocksCut: 2, parameters: 5e5, auroc: nanBar, significantDrop: true),
         ])
     ])
@@ -230,7 +257,8 @@ final class FiguresTests: XCTestCase {
     let name = "A&B <x> \"q\" 'a'"
     let a = ImageNetVsCheXpertFigure(
       groups: [
-        .init(name: name, points: [.init(name: name, imageNetTop1: 75, auroc: .init(0.8))], legendNote: "ρ < 0.1")
+        .init(
+          name: name, points: [.init(name: name, imageNetTop1: 75, auroc: .init(0.8))], legendNote: "ρ < 0.1")
       ], title: name, xLabel: name, yLabel: name, note: name)
     let svg = FigureRenderer.render(a)
     let inspector = assertValidSVG(svg)
@@ -240,9 +268,18 @@ final class FiguresTests: XCTestCase {
     XCTAssertGreaterThanOrEqual(inspector.text.components(separatedBy: name).count - 1, 5)
     XCTAssertTrue(inspector.text.contains("ρ < 0.1"))
     for figure in [
-      FigureRenderer.render(FamilyAndSizeFigure(families: [.init(name: name, members: [.init(name: name, parameters: 1e6, auroc: .init(0.8))])])),
-      FigureRenderer.render(PretrainingBoostFigure(rows: [.init(name: name, parameters: 1, randomInit: .init(0.8), pretrained: .init(0.9), annotation: name)])),
-      FigureRenderer.render(TruncationFigure(architectures: [.init(name: name, variants: [.init(blocksCut: 0, parameters: 1e6, auroc: .init(0.8))])])),
+      FigureRenderer.render(
+        FamilyAndSizeFigure(families: [
+          .init(name: name, members: [.init(name: name, parameters: 1e6, auroc: .init(0.8))])
+        ])),
+      FigureRenderer.render(
+        PretrainingBoostFigure(rows: [
+          .init(name: name, parameters: 1, randomInit: .init(0.8), pretrained: .init(0.9), annotation: name)
+        ])),
+      FigureRenderer.render(
+        TruncationFigure(architectures: [
+          .init(name: name, variants: [.init(blocksCut: 0, parameters: 1e6, auroc: .init(0.8))])
+        ])),
     ] {
       assertValidSVG(figure)
       XCTAssertFalse(figure.contains("A&B"))
@@ -253,7 +290,10 @@ final class FiguresTests: XCTestCase {
     XCTAssertEqual(SVGText.escape("a\u{1}b\u{FFFE}c\td"), "a\u{FFFD}b\u{FFFD}c d")
     XCTAssertEqual(SVGText.escape("plain ρ"), "plain ρ")
     assertValidSVG(
-      FigureRenderer.render(PretrainingBoostFigure(rows: [.init(name: "bell\u{7}", parameters: 1, randomInit: .init(0.8), pretrained: .init(0.9))])))
+      FigureRenderer.render(
+        PretrainingBoostFigure(rows: [
+          .init(name: "bell\u{7}", parameters: 1, randomInit: .init(0.8), pretrained: .init(0.9))
+        ])))
   }
 
   // MARK: - Numbers and text
@@ -303,7 +343,8 @@ final class FiguresTests: XCTestCase {
     XCTAssertEqual(
       values(NiceTicks.linear(min: -0.3, max: 0.45)), ["-0.4", "-0.2", "0.0", "0.2", "0.4", "0.6"])
     // Bounds already on a tick stay put (0.8 / 0.05 is 16.000000000000004 in binary).
-    XCTAssertEqual(values(NiceTicks.linear(min: 0.8, max: 0.9)), ["0.80", "0.82", "0.84", "0.86", "0.88", "0.90"])
+    XCTAssertEqual(
+      values(NiceTicks.linear(min: 0.8, max: 0.9)), ["0.80", "0.82", "0.84", "0.86", "0.88", "0.90"])
   }
 
   func testLogTicks() {
@@ -311,11 +352,15 @@ final class FiguresTests: XCTestCase {
     XCTAssertEqual(values(params), ["2", "5", "10", "20", "50"])
     XCTAssertEqual(params.lower, 2, accuracy: 1e-12)
     XCTAssertEqual(params.upper, 50, accuracy: 1e-12)
-    // Eight 1-2-5 ticks are kept ...
+    // Ten 1-2-5 ticks are kept ...
     XCTAssertEqual(
-      values(NiceTicks.logarithmic(min: 0.23, max: 23.5)), ["0.2", "0.5", "1", "2", "5", "10", "20", "50"])
-    // ... ten become decades.
-    XCTAssertEqual(values(NiceTicks.logarithmic(min: 1, max: 1000)), ["1", "10", "100", "1000"])
+      values(NiceTicks.logarithmic(min: 0.19, max: 23.5)),
+      ["0.1", "0.2", "0.5", "1", "2", "5", "10", "20", "50"])
+    XCTAssertEqual(
+      values(NiceTicks.logarithmic(min: 1, max: 1000)),
+      ["1", "2", "5", "10", "20", "50", "100", "200", "500", "1000"])
+    // ... thirteen become decades.
+    XCTAssertEqual(values(NiceTicks.logarithmic(min: 1, max: 10000)), ["1", "10", "100", "1000", "10000"])
     XCTAssertEqual(values(NiceTicks.logarithmic(min: 0.03, max: 0.04)), ["0.02", "0.05"])
   }
 
@@ -387,7 +432,8 @@ final class FiguresTests: XCTestCase {
 
   func testLabelsAvoidMarkersAndEachOther() {
     var plot = Plot(
-      title: "", xLabel: "", yLabel: "", note: nil, xAxis: Axis(scale: .linear, lower: 0, upper: 1, ticks: []),
+      title: "", xLabel: "", yLabel: "", note: nil,
+      xAxis: Axis(scale: .linear, lower: 0, upper: 1, ticks: []),
       yAxis: Axis(scale: .linear, lower: 0, upper: 1, ticks: []), plotWidth: 400, plotHeight: 300, legend: [])
     // Two markers 20 px apart on one row: the first label cannot go right (the second marker is
     // there) and must not cover either marker.

@@ -150,7 +150,7 @@ enum NiceTicks {
   /// A log10 axis covering [min, max] (both > 0).
   ///
   /// The range runs from the largest 1, 2 or 5 x 10^k <= min to the smallest one >= max.
-  /// Ticks sit at every 1-2-5 value inside the range; when that would make more than eight,
+  /// Ticks sit at every 1-2-5 value inside the range; when that would make more than ten,
   /// only the decades (1 x 10^k) are kept, provided at least two fall inside.
   ///
   /// Precondition: `0 < min < max`, both finite.
@@ -173,7 +173,7 @@ enum NiceTicks {
     let upperIndex = candidates.firstIndex { value($0) * slack >= max } ?? candidates.count - 1
     var inside = Array(candidates[lowerIndex...upperIndex])
     let decades = inside.filter { $0.mantissa == 1 }
-    if inside.count > 8, decades.count >= 2 { inside = decades }
+    if inside.count > 10, decades.count >= 2 { inside = decades }
     let ticks = inside.map { c in
       Axis.Tick(value: value(c), label: NumberFormat.fixed(value(c), decimals: Swift.max(0, -c.exponent)))
     }

@@ -84,11 +84,12 @@ extension FigureRenderer {
         })
     }
     for (i, points) in positions.enumerated() {
-      plot.canvas.polyline(points.map { ($0.x, $0.y) }, colour: Palette.colour(i))
+      plot.path(points.map { ($0.x, $0.y) }, colour: Palette.colour(i))
     }
     for (i, points) in positions.enumerated() {
       for p in points {
-        plot.verticalBar(x: p.x, low: p.member.auroc.lower, high: p.member.auroc.upper, colour: Palette.colour(i))
+        plot.verticalBar(
+          x: p.x, low: p.member.auroc.lower, high: p.member.auroc.upper, colour: Palette.colour(i))
       }
     }
     for (i, points) in positions.enumerated() {

@@ -28,12 +28,19 @@ public struct ImageNetVsCheXpertFigure: Sendable {
     public var fit: LineFit?
     /// Text appended to the legend entry, for example "Spearman ρ = 0.06".
     public var legendNote: String?
+    /// Whether to write this group's architecture names next to its points (when the
+    /// figure's `labelPoints` is also set); with many points, labelling one group reads best.
+    public var labelPoints: Bool
 
-    public init(name: String, points: [Point], fit: LineFit? = nil, legendNote: String? = nil) {
+    public init(
+      name: String, points: [Point], fit: LineFit? = nil, legendNote: String? = nil,
+      labelPoints: Bool = true
+    ) {
       self.name = name
       self.points = points
       self.fit = fit
       self.legendNote = legendNote
+      self.labelPoints = labelPoints
     }
   }
 
@@ -66,7 +73,9 @@ extension FigureRenderer {
   /// the group's x range, and architecture names beside the points.
   /// - Complexity: O(p^2) in the number of points (label placement).
   public static func render(_ figure: ImageNetVsCheXpertFigure) -> String {
-    let points = figure.groups.flatMap(\.points).filter { $0.imageNetTop1.isFinite && $0.auroc.value.isFinite }
+    let points = figure.groups.flatMap(\.points).filter {
+      $0.imageNetTop1.isFinite && $0.auroc.value.isFinite
+    }
     let xAxis = Axis.fitting(points.map(\.imageNetTop1), scale: .linear)
     var yValues = points.flatMap(\.auroc.extent)
     // Fit lines are drawn over each group's x range; make room for their ends.
@@ -85,7 +94,7 @@ extension FigureRenderer {
     }
     var plot = Plot(
       title: figure.title, xLabel: figure.xLabel, yLabel: figure.yLabel, note: figure.note,
-      xAxis: xAxis, yAxis: yAxis, legend: legend)
+      xAxis: xAxis, yAxis: yAxis, plotWidth: 600, plotHeight: 400, legend: legend)
 
     // Fit lines first, then bars, then markers on top, then labels.
     for (i, group) in figure.groups.enumerated() {
@@ -95,7 +104,7 @@ extension FigureRenderer {
         let x1 = plot.px(lo), let x2 = plot.px(hi),
         let y1 = plot.py(fit.value(at: lo)), let y2 = plot.py(fit.value(at: hi))
       else { continue }
-      plot.canvas.line(x1, y1, x2, y2, colour: Palette.colour(i), width: 1.5, dash: Plot.dash)
+      plot.path([(x1, y1), (x2, y2)], colour: Palette.colour(i), dash: Plot.dash)
     }
     var placed: [(name: String, x: Double, y: Double, colour: String)] = []
     for (i, group) in figure.groups.enumerated() {
@@ -103,7 +112,7 @@ extension FigureRenderer {
       for point in group.points {
         guard let x = plot.px(point.imageNetTop1), let y = plot.py(point.auroc.value) else { continue }
         plot.verticalBar(x: x, low: point.auroc.lower, high: point.auroc.upper, colour: colour)
-        placed.append((point.name, x, y, colour))
+        if group.labelPoints { placed.append((point.name, x, y, colour)) }
       }
     }
     for (i, group) in figure.groups.enumerated() {

@@ -57,7 +57,8 @@ struct Plot {
   var canvas: SVGCanvas
   let title: String
   let note: String?
-  private var occupied: [Box] = []
+  /// Regions point labels should avoid, each with how much covering it costs.
+  private var occupied: [(box: Box, weight: Double)] = []
 
   /// The plot area.
   var area: Box { Box(minX: left, minY: top, maxX: left + plotWidth, maxY: top + plotHeight) }
@@ -181,8 +182,29 @@ struct Plot {
 
   // MARK: - Data
 
-  /// Marks a region as taken, so that point labels avoid it.
-  mutating func occupy(_ box: Box) { occupied.append(box) }
+  /// Marks a region as taken, so that point labels avoid it; `weight` scales the cost of
+  /// covering it (labels 4, markers 3, bars 1).
+  mutating func occupy(_ box: Box, weight: Double = 1) { occupied.append((box, weight)) }
+
+  /// Marks the segment from (x1, y1) to (x2, y2) as taken (as small boxes every 4 px), so
+  /// that labels avoid lines where they can.
+  mutating func occupySegment(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double) {
+    guard x1.isFinite, y1.isFinite, x2.isFinite, y2.isFinite else { return }
+    let length = ((x2 - x1) * (x2 - x1) + (y2 - y1) * (y2 - y1)).squareRoot()
+    let steps = max(1, Int((length / 4).rounded(.up)))
+    for i in 0...steps {
+      let t = Double(i) / Double(steps)
+      let x = x1 + t * (x2 - x1)
+      let y = y1 + t * (y2 - y1)
+      occupy(Box(minX: x - 1.5, minY: y - 1.5, maxX: x + 1.5, maxY: y + 1.5))
+    }
+  }
+
+  /// A polyline through pixel points that labels avoid.
+  mutating func path(_ points: [(x: Double, y: Double)], colour: String, dash: String? = nil) {
+    canvas.polyline(points, colour: colour, dash: dash)
+    for (a, b) in zip(points, points.dropFirst()) { occupySegment(a.x, a.y, b.x, b.y) }
+  }
 
   /// A vertical error bar from `low` to `high` (data units) at pixel column `x`, with caps;
   /// nothing when either end is missing or not finite.
@@ -207,13 +229,14 @@ struct Plot {
     _ shape: MarkerShape, x: Double, y: Double, colour: String, hollow: Bool = false
   ) {
     canvas.marker(shape, x: x, y: y, colour: colour, hollow: hollow)
-    occupy(Box(minX: x - 5, minY: y - 5, maxX: x + 5, maxY: y + 5))
+    occupy(Box(minX: x - 5, minY: y - 5, maxX: x + 5, maxY: y + 5), weight: 3)
   }
 
   /// Writes `text` next to the point at pixel (x, y), at the first of eight positions around
-  /// it (right, left, above, below, then the diagonals, then twice as far) that overlaps no
-  /// marker, bar or earlier label and stays inside the plot area; when none is free, at the
-  /// position with the least overlap. Greedy, in call order.
+  /// it (right, left, above, below, then the diagonals; then the same twice and nearly four
+  /// times as far) that overlaps no marker, bar or earlier label and stays inside the plot
+  /// area; when none is free, at the position with the least weighted overlap. A label
+  /// placed on the outer ring gets a thin leader line to its point. Greedy, in call order.
   /// - Complexity: O(k) per label for k regions already taken.
   mutating func label(_ text: String, x: Double, y: Double, colour: String = Palette.text) {
     guard x.isFinite, y.isFinite, !text.isEmpty else { return }
@@ -222,35 +245,57 @@ struct Plot {
     let h = size
     let gap = 7.0
     // (dx, dy) of the box's reference corner relative to the point, and the box origin rule.
-    var candidates: [Box] = []
-    for distance in [gap, gap * 2.2] {
+    var candidates: [(box: Box, distance: Double)] = []
+    for distance in [gap, gap * 2.2, gap * 3.8] {
       candidates += [
         Box(minX: x + distance, minY: y - h / 2, maxX: x + distance + w, maxY: y + h / 2),
         Box(minX: x - distance - w, minY: y - h / 2, maxX: x - distance, maxY: y + h / 2),
         Box(minX: x - w / 2, minY: y - distance - h, maxX: x + w / 2, maxY: y - distance),
         Box(minX: x - w / 2, minY: y + distance, maxX: x + w / 2, maxY: y + distance + h),
-        Box(minX: x + distance * 0.7, minY: y - distance * 0.7 - h, maxX: x + distance * 0.7 + w, maxY: y - distance * 0.7),
-        Box(minX: x + distance * 0.7, minY: y + distance * 0.7, maxX: x + distance * 0.7 + w, maxY: y + distance * 0.7 + h),
-        Box(minX: x - distance * 0.7 - w, minY: y - distance * 0.7 - h, maxX: x - distance * 0.7, maxY: y - distance * 0.7),
-        Box(minX: x - distance * 0.7 - w, minY: y + distance * 0.7, maxX: x - distance * 0.7, maxY: y + distance * 0.7 + h),
-      ]
+        Box(
+          minX: x + distance * 0.7, minY: y - distance * 0.7 - h, maxX: x + distance * 0.7 + w,
+          maxY: y - distance * 0.7),
+        Box(
+          minX: x + distance * 0.7, minY: y + distance * 0.7, maxX: x + distance * 0.7 + w,
+          maxY: y + distance * 0.7 + h),
+        Box(
+          minX: x - distance * 0.7 - w, minY: y - distance * 0.7 - h, maxX: x - distance * 0.7,
+          maxY: y - distance * 0.7),
+        Box(
+          minX: x - distance * 0.7 - w, minY: y + distance * 0.7, maxX: x - distance * 0.7,
+          maxY: y + distance * 0.7 + h),
+      ].map { ($0, distance) }
     }
     let bounds = area
     func cost(_ box: Box) -> Double {
-      occupied.reduce(0) { $0 + box.overlap($1) } + 10 * box.outside(bounds)
+      occupied.reduce(0) { $0 + $1.weight * box.overlap($1.box) } + 10 * box.outside(bounds)
     }
     var best = candidates[0]
     var bestCost = Double.infinity
-    for box in candidates {
-      let c = cost(box)
+    for candidate in candidates {
+      let c = cost(candidate.box)
       if c < bestCost {
-        best = box
+        best = candidate
         bestCost = c
         if c == 0 { break }
       }
     }
-    occupy(best)
-    canvas.text(text, x: best.minX, y: best.maxY - size * 0.15, size: size, colour: colour)
+    let box = best.box
+    if best.distance > gap * 3 {
+      // From the point towards the nearest point of the label's box, stopping short of both.
+      let tx = min(max(x, box.minX), box.maxX)
+      let ty = min(max(y, box.minY), box.maxY)
+      let dx = tx - x
+      let dy = ty - y
+      let length = (dx * dx + dy * dy).squareRoot()
+      if length > 8 {
+        let ux = dx / length
+        let uy = dy / length
+        canvas.line(x + ux * 5, y + uy * 5, tx - ux * 1.5, ty - uy * 1.5, colour: colour, width: 0.6)
+      }
+    }
+    occupy(box, weight: 4)
+    canvas.text(text, x: box.minX, y: box.maxY - size * 0.15, size: size, colour: colour)
   }
 
   /// The finished SVG document.

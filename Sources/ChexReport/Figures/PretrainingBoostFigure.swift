@@ -92,7 +92,8 @@ extension FigureRenderer {
     for (i, row) in rows.enumerated() {
       let y = plot.rowY(i)
       let offset = 3.0
-      plot.horizontalBar(y: y - offset, low: row.randomInit.lower, high: row.randomInit.upper, colour: randomColour)
+      plot.horizontalBar(
+        y: y - offset, low: row.randomInit.lower, high: row.randomInit.upper, colour: randomColour)
       plot.horizontalBar(
         y: y + offset, low: row.pretrained.lower, high: row.pretrained.upper, colour: pretrainedColour)
       if let x1 = plot.px(row.randomInit.value), let x2 = plot.px(row.pretrained.value) {
