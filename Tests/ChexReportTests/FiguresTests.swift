@@ -253,6 +253,29 @@ final class FiguresTests: XCTestCase {
     assertValidSVG(FigureRenderer.render(d))
   }
 
+  func testExtremeMagnitudesDoNotCrash() {
+    let huge = ImageNetVsCheXpertFigure(groups: [
+      .init(
+        name: "G",
+        points: [
+          .init(name: "A", imageNetTop1: -Double.greatestFiniteMagnitude, auroc: .init(0.8)),
+          .init(name: "B", imageNetTop1: Double.greatestFiniteMagnitude, auroc: .init(0.9)),
+          .init(name: "C", imageNetTop1: 1e299, auroc: .init(1e299, lower: -1e299, upper: 2e299)),
+        ])
+    ])
+    assertValidSVG(FigureRenderer.render(huge))
+    let tiny = TruncationFigure(architectures: [
+      .init(
+        name: "A",
+        variants: [
+          .init(blocksCut: 0, parameters: Double.leastNonzeroMagnitude, auroc: .init(0.8)),
+          .init(blocksCut: 1, parameters: 1e-290, auroc: .init(0.8)),
+          .init(blocksCut: -1, parameters: Double.greatestFiniteMagnitude, auroc: .init(0.8)),
+        ])
+    ])
+    assertValidSVG(FigureRenderer.render(tiny))
+  }
+
   func testNamesAreEscaped() {
     let name = "A&B <x> \"q\" 'a'"
     let a = ImageNetVsCheXpertFigure(

@@ -46,7 +46,8 @@ struct Axis: Sendable, Equatable {
   /// extended outwards to nice tick positions.
   ///
   /// - Parameters:
-  ///   - values: data values; non-finite ones (and non-positive ones on a log axis) are ignored.
+  ///   - values: data values; non-finite ones are ignored, and so are magnitudes beyond 1e300
+  ///     (and, on a log axis, values below 1e-300), whose padding would overflow.
   ///   - scale: linear or log10.
   ///   - limits: the padded range is clipped to these before ticks are chosen (for example
   ///     [0, 1] for AUROC), so padding never invents impossible values.
@@ -60,7 +61,7 @@ struct Axis: Sendable, Equatable {
   ) -> Axis {
     switch scale {
     case .linear:
-      let finite = values.filter(\.isFinite)
+      let finite = values.filter { $0.isFinite && abs($0) <= 1e300 }
       if finite.isEmpty { return NiceTicks.linear(min: 0, max: 1, targetCount: targetTicks) }
       var lo = finite.min() ?? 0
       var hi = finite.max() ?? 1
@@ -80,7 +81,7 @@ struct Axis: Sendable, Equatable {
       }
       return NiceTicks.linear(min: lo, max: hi, targetCount: targetTicks)
     case .log10:
-      let logs = values.filter { $0.isFinite && $0 > 0 }.map { Foundation.log10($0) }
+      let logs = values.filter { $0 >= 1e-300 && $0 <= 1e300 }.map { Foundation.log10($0) }
       if logs.isEmpty { return NiceTicks.logarithmic(min: 1, max: 10) }
       var lo = logs.min() ?? 0
       var hi = logs.max() ?? 1
