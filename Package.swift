@@ -1,6 +1,6 @@
 // swift-tools-version: 6.0
 // chexstats: compare trained chest X-ray classifiers, correctly and fast.
-// Dependencies point one way: chexstats -> ChexReport, ChexData -> ChexStats -> ChexLinalg -> C.
+// Dependencies point one way: chexstats -> ChexReport, ChexData, ChexONNX -> ChexStats -> ChexLinalg -> C.
 import PackageDescription
 
 let package = Package(
@@ -11,7 +11,8 @@ let package = Package(
     .library(name: "ChexData", targets: ["ChexData"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
   ],
   targets: [
     // MARK: - C libraries (system packages; only ChexLinalg imports them)
@@ -27,19 +28,32 @@ let package = Package(
     ),
 
     // MARK: - Libraries
-    .target(name: "ChexLinalg", dependencies: ["COpenBLAS", "CLAPACKE"]),
-    .target(name: "ChexStats", dependencies: ["ChexLinalg"]),
+    .target(name: "ChexLinalg", dependencies: ["COpenBLAS", "CLAPACKE"], exclude: ["README.md"]),
+    .target(name: "ChexStats", dependencies: ["ChexLinalg"], exclude: ["README.md"]),
     .target(name: "ChexData", dependencies: ["ChexStats"], exclude: ["README.md"]),
-    .target(name: "ChexReport", dependencies: ["ChexStats", "ChexData"]),
-    .target(name: "ChexONNX"),
+    .target(name: "ChexReport", dependencies: ["ChexStats", "ChexData"], exclude: ["README.md"]),
+    .target(
+      name: "ChexONNX",
+      dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+      exclude: ["README.md"]
+    ),
+    .target(name: "ChexInference", dependencies: ["ChexONNX", "ChexLinalg"], exclude: ["README.md"]),
 
     // MARK: - Tool
     .executableTarget(
       name: "chexstats",
       dependencies: [
-        "ChexStats", "ChexData", "ChexReport",
+        "ChexStats", "ChexData", "ChexReport", "ChexInference", "ChexONNX",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]
+      ],
+      exclude: ["README.md"]
+    ),
+
+    // MARK: - Benchmarks (kept out of the library build)
+    .executableTarget(
+      name: "inference-bench",
+      dependencies: ["ChexInference", "ChexONNX", "ChexLinalg"],
+      path: "Sources/inference-bench"
     ),
 
     // MARK: - Tests
@@ -48,8 +62,13 @@ let package = Package(
       name: "ChexStatsTests", dependencies: ["ChexStats"], resources: [.copy("Fixtures")]),
     .testTarget(
       name: "ChexDataTests", dependencies: ["ChexData"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "ChexReportTests", dependencies: ["ChexReport"]),
+    .testTarget(name: "ChexReportTests", dependencies: ["ChexReport"], exclude: ["Snapshots"]),
     .testTarget(
       name: "chexstatsTests", dependencies: ["chexstats"], resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "ChexONNXTests", dependencies: ["ChexONNX"], resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "ChexInferenceTests", dependencies: ["ChexInference", "ChexONNX"],
+      resources: [.copy("Fixtures")]),
   ]
 )

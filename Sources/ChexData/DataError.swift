@@ -63,6 +63,20 @@ public enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
   case noCommonStudies(labelsPath: String, runPaths: [String])
   /// A run's `run.json` could not be decoded.
   case invalidMetadata(path: String, reason: String)
+  /// A folder given as runs holds no run (no `predictions.csv` in it or its subfolders).
+  case noRunsFound(path: String)
+  /// Two runs have the same name.
+  case duplicateRunName(name: String, firstPath: String, secondPath: String)
+  /// A run lacks a metadata field the analysis needs.
+  case missingMetadata(runPath: String, field: String, why: String)
+  /// Two runs of one architecture disagree about a field that belongs to the architecture.
+  case contradictoryMetadata(
+    architecture: String, field: String, firstRun: String, firstValue: String, secondRun: String,
+    secondValue: String)
+  /// A CSV lacks a column it must have (other than the key and the tasks).
+  case missingColumn(path: String, column: String)
+  /// A metadata value out of range (for example negative parameters).
+  case invalidMetadataValue(runPath: String, field: String, found: String, expected: String)
 
   public var description: String {
     switch self {
@@ -157,6 +171,21 @@ public enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
         + runPaths.map { "'\($0)'" }.joined(separator: ", ") + ")."
     case .invalidMetadata(let path, let reason):
       return "\(path): cannot read the run metadata: \(reason)."
+    case .noRunsFound(let path):
+      return
+        "\(path): no run found (expected a predictions CSV, a folder with predictions.csv, or a folder of such folders)."
+    case .duplicateRunName(let name, let first, let second):
+      return
+        "Two runs are named '\(name)': \(first) and \(second); give one a different \"name\" in its run.json."
+    case .missingMetadata(let path, let field, let why):
+      return "\(path): run.json has no '\(field)', which \(why)."
+    case .contradictoryMetadata(let architecture, let field, let a, let va, let b, let vb):
+      return
+        "Runs of \(architecture) disagree on '\(field)': \(a) says \(va), \(b) says \(vb)."
+    case .missingColumn(let path, let column):
+      return "\(path): no column '\(column)'."
+    case .invalidMetadataValue(let path, let field, let found, let expected):
+      return "\(path): '\(field)' is \(found); expected \(expected)."
     }
   }
 

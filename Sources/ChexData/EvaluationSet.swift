@@ -104,14 +104,17 @@ public struct EvaluationSet: Sendable, Equatable {
     if keys.isEmpty {
       throw .noCommonStudies(labelsPath: labels.path, runPaths: runs.map(\.path))
     }
+    // Row positions of every evaluated study, looked up once rather than once per task.
     var labelRow: [String: Int] = [:]
     for (position, key) in labels.keys.enumerated() { labelRow[key] = position }
+    let labelRows = keys.map { labelRow[$0] }
+    let runRows = runIndex.map { index in keys.map { index[$0] } }
 
     var evaluationTasks: [EvaluationTask] = []
     for name in taskNames {
       let values = labels.values[name] ?? []
-      let taskLabels: [Bool?] = keys.map { key in
-        guard let row = labelRow[key] else { return nil }
+      let taskLabels: [Bool?] = labelRows.map { row in
+        guard let row else { return nil }
         switch values[row] {
         case .positive: return true
         case .negative: return false
@@ -128,8 +131,7 @@ public struct EvaluationSet: Sendable, Equatable {
       var taskScores: [[Double]] = []
       for (number, run) in runs.enumerated() {
         let scores = run.predictions.scores[name] ?? []
-        let index = runIndex[number]
-        taskScores.append(keys.map { key in index[key].map { scores[$0] } ?? .nan })
+        taskScores.append(runRows[number].map { row in row.map { scores[$0] } ?? .nan })
       }
       evaluationTasks.append(EvaluationTask(name: name, labels: taskLabels, scores: taskScores))
     }

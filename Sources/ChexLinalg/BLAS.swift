@@ -46,4 +46,37 @@ public enum BLAS {
       }
     }
   }
+  /// `C = alpha * op(A) * op(B) + beta * C` for row-major single-precision matrices.
+  ///
+  /// `op(A)` is `m x k` (stored `k x m` when `transA`), `op(B)` is `k x n` (stored `n x k` when
+  /// `transB`), `C` is `m x n`. Leading dimensions are row strides in elements, so a matrix may be
+  /// a window of a larger one. The buffers are taken as unsafe pointers because the inference
+  /// engine calls this on slices of its activation arena; the bounds are checked here.
+  /// The corresponding C function is `cblas_sgemm`.
+  /// - Complexity: O(m n k).
+  public static func sgemm(
+    transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
+    a: UnsafeBufferPointer<Float>, lda: Int, b: UnsafeBufferPointer<Float>, ldb: Int,
+    beta: Float = 0, c: UnsafeMutableBufferPointer<Float>, ldc: Int
+  ) {
+    guard m > 0, n > 0 else { return }
+    let (aRows, aCols) = transA ? (k, m) : (m, k)
+    let (bRows, bCols) = transB ? (n, k) : (k, n)
+    precondition(lda >= max(aCols, 1), "BLAS.sgemm: lda \(lda) is less than the \(aCols) columns of A")
+    precondition(ldb >= max(bCols, 1), "BLAS.sgemm: ldb \(ldb) is less than the \(bCols) columns of B")
+    precondition(ldc >= n, "BLAS.sgemm: ldc \(ldc) is less than the \(n) columns of C")
+    precondition(
+      k == 0 || a.count >= (aRows - 1) * lda + aCols,
+      "BLAS.sgemm: A has \(a.count) elements, too few for \(aRows)x\(aCols) with lda \(lda)")
+    precondition(
+      k == 0 || b.count >= (bRows - 1) * ldb + bCols,
+      "BLAS.sgemm: B has \(b.count) elements, too few for \(bRows)x\(bCols) with ldb \(ldb)")
+    precondition(
+      c.count >= (m - 1) * ldc + n,
+      "BLAS.sgemm: C has \(c.count) elements, too few for \(m)x\(n) with ldc \(ldc)")
+    cblas_sgemm(
+      CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+      Int32(m), Int32(n), Int32(k), alpha, a.baseAddress, Int32(lda), b.baseAddress, Int32(ldb),
+      beta, c.baseAddress, Int32(ldc))
+  }
 }

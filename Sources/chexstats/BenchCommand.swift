@@ -40,7 +40,8 @@ struct Bench: ParsableCommand {
     print("chexstats bench: paired bootstrap of AUROC, 2 models x \(tasks) tasks, \(replicates) replicates")
     print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; OpenBLAS kernels \(BLAS.coreName)")
     print("")
-    print("| n | threads | sort + DeLong (ms) | bootstrap (ms) | per replicate (us) | ns per study-task-model |")
+    print(
+      "| n | threads | sort + DeLong (ms) | bootstrap (ms) | per replicate (us) | ns per study-task-model |")
     print("|---:|---:|---:|---:|---:|---:|")
     for size in n {
       let data = Synthetic(n: size, tasks: tasks, seed: 1)

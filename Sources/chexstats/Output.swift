@@ -18,6 +18,26 @@ enum Output {
   }
 }
 
+extension Output {
+  /// Writes each (relative name, text) into `folder`, creating folders as needed; each file is
+  /// written to a temporary file and renamed, so a killed run leaves either the old or the new
+  /// file, never half of one.
+  static func writeFolder(_ files: [(name: String, text: String)], to folder: String) throws {
+    let manager = FileManager.default
+    let root = URL(fileURLWithPath: folder)
+    for (name, text) in files {
+      let url = root.appendingPathComponent(name)
+      do {
+        try manager.createDirectory(
+          at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url, options: .atomic)
+      } catch {
+        throw CommandFailure("cannot write '\(url.path)': \(error.localizedDescription)")
+      }
+    }
+  }
+}
+
 /// A failure already phrased for the user.
 struct CommandFailure: Error, CustomStringConvertible {
   let description: String
@@ -33,7 +53,7 @@ func reportingErrors(_ body: () throws -> Void) throws {
   } catch let error as ExitCode {
     throw error
   } catch {
-    let message = (error as? CustomStringConvertible)?.description ?? "\(error)"
+    let message = String(describing: error)
     FileHandle.standardError.write(Data("chexstats: error: \(message)\n".utf8))
     throw ExitCode(1)
   }

@@ -1,0 +1,161 @@
+import ChexLinalg
+import ChexONNX
+import Dispatch
+import Synchronization
+
+/// Runs an ONNX image classifier on float32 batches.
+///
+/// At creation the session checks that every node's op is implemented (anything else is an
+/// `InferenceError.unsupported` naming the op and node) and that the graph has one input. The
+/// first `run` for an input shape compiles a plan: shape arithmetic folded for that size,
+/// BatchNormalization folded into convolutions, activations and residual adds fused into
+/// convolution epilogues, weights stored once per plan, and a memory plan that reuses buffers.
+///
+/// When the batch dimension is symbolic (or 1), a batch is run image by image on a plan
+/// compiled for batch 1, with `threadCount` threads taking images in turn; each image goes
+/// through exactly the same arithmetic, so results do not depend on the thread count.
+/// OpenBLAS is set to one thread, since the session does its own threading.
+public final class InferenceSession: Sendable {
+  public let model: ONNXModel
+  /// The name of the graph's single runtime input.
+  public let inputName: String
+  public let declaredInputShape: [ONNXDimension]
+  public let outputNames: [String]
+  public let threadCount: Int
+  private let plans = Mutex<[[Int]: ExecutionPlan]>([:])
+
+  /// Checks the model and prepares a session; plans are compiled lazily per input shape.
+  /// - Parameter threads: worker threads across the images of a batch (at least 1).
+  public init(model: ONNXModel, threads: Int = 1) throws(InferenceError) {
+    precondition(threads >= 1, "InferenceSession.init: threads must be at least 1, got \(threads)")
+    let runtimeInputs = model.graph.inputs.filter { model.graph.initializers[$0.name] == nil }
+    guard runtimeInputs.count == 1, let input = runtimeInputs.first else {
+      throw .invalidModel(
+        detail:
+          "expected exactly one graph input besides the initializers, found \(runtimeInputs.map(\.name))")
+    }
+    guard !model.graph.outputs.isEmpty else { throw .invalidModel(detail: "the graph has no outputs") }
+    if let type = input.dataType, type != .float {
+      throw .invalidModel(detail: "input '\(input.name)' has element type \(type), only float is supported")
+    }
+    for node in model.graph.nodes where OpRegistry.table[node.opType] == nil {
+      throw .unsupported(
+        op: node.opType, node: node.name.isEmpty ? (node.outputs.first ?? "?") : node.name,
+        detail:
+          "no implementation for this op (supported: \(OpRegistry.supportedOps.joined(separator: ", ")))")
+    }
+    self.model = model
+    self.inputName = input.name
+    self.declaredInputShape = input.shape
+    self.outputNames = model.graph.outputs.map(\.name)
+    self.threadCount = threads
+    BLAS.setThreadCount(1)
+  }
+
+  /// True when batches are split into single images (symbolic or unit batch dimension).
+  private var splitsBatch: Bool {
+    switch declaredInputShape.first {
+    case .symbolic?, .fixed(1)?, nil: return true
+    default: return false
+    }
+  }
+
+  /// Checks `shape` against the declared input shape.
+  private func validate(_ shape: [Int]) throws(InferenceError) {
+    let expected = declaredInputShape.map { dimension -> String in
+      switch dimension {
+      case .fixed(let n): return String(n)
+      case .symbolic(let name): return name.isEmpty ? "?" : name
+      }
+    }
+    let description = "[" + expected.joined(separator: ", ") + "]"
+    guard declaredInputShape.isEmpty || shape.count == declaredInputShape.count else {
+      throw .inputShape(name: inputName, expected: description, found: shape)
+    }
+    for (dimension, size) in zip(declaredInputShape, shape) {
+      if case .fixed(let n) = dimension, n != size,
+        !(splitsBatch && n == 1 && dimension == declaredInputShape[0])
+      {
+        throw .inputShape(name: inputName, expected: description, found: shape)
+      }
+    }
+    guard shape.allSatisfy({ $0 >= 1 }) else {
+      throw .inputShape(name: inputName, expected: description, found: shape)
+    }
+  }
+
+  /// The plan for one input shape, compiled on first use.
+  func plan(for shape: [Int]) throws(InferenceError) -> ExecutionPlan {
+    if let plan = plans.withLock({ $0[shape] }) { return plan }
+    let builder = GraphBuilder(opset: model.opsetVersion)
+    let lowered = try builder.lower(model.graph, inputName: inputName, inputShape: shape)
+    var protected = Set<Int>()
+    for case .runtime(let id) in lowered.outputs { protected.insert(id) }
+    builder.fuse(protecting: protected)
+    let plan = ExecutionPlan(builder: builder, input: lowered.input, outputs: lowered.outputs)
+    plans.withLock { $0[shape] = plan }
+    return plan
+  }
+
+  /// Compiles the plan for `shape` ahead of the first run (optional).
+  public func prepare(inputShape shape: [Int]) throws(InferenceError) {
+    try validate(shape)
+    _ = try plan(for: splitsBatch ? [1] + shape.dropFirst() : shape)
+  }
+
+  /// The plan to run `shape` with and the number of images it is applied to.
+  private func choosePlan(for shape: [Int]) throws(InferenceError) -> (ExecutionPlan, Int) {
+    if splitsBatch, let batch = shape.first {
+      let single = try plan(for: [1] + shape.dropFirst())
+      if single.outputs.allSatisfy({ $0.shape.first == 1 }) { return (single, batch) }
+    }
+    return (try plan(for: shape), 1)
+  }
+
+  /// Runs the model on `input` and returns every graph output, in graph order.
+  /// - Complexity: the model's cost per image times the batch size, divided by the threads.
+  public func run(_ input: Tensor) throws(InferenceError) -> [Tensor] {
+    try validate(input.shape)
+    let (plan, images) = try choosePlan(for: input.shape)
+    let perImageOutputs = plan.outputs.map { $0.shape.reduce(1, *) }
+    let targets = perImageOutputs.map { UnsafeMutablePointer<Float>.allocate(capacity: max($0 * images, 1)) }
+    defer { targets.forEach { $0.deallocate() } }
+    let perImageInput = input.count / images
+    let workers = min(threadCount, images)
+    input.data.withUnsafeBufferPointer { source in
+      let shared = UnsafeShared(source: source.baseAddress, targets: targets)
+      let work: @Sendable (Int) -> Void = { worker in
+        let arena = UnsafeMutablePointer<Float>.allocate(capacity: plan.arenaCount)
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: plan.scratchCount)
+        defer {
+          arena.deallocate()
+          scratch.deallocate()
+        }
+        guard let source = shared.source else { return }
+        for image in stride(from: worker, to: images, by: workers) {
+          plan.run(
+            input: source + image * perImageInput,
+            outputs: zip(shared.targets, perImageOutputs).map { $0 + image * $1 }, arena: arena,
+            scratch: scratch)
+        }
+      }
+      if workers == 1 {
+        work(0)
+      } else {
+        DispatchQueue.concurrentPerform(iterations: workers, execute: work)
+      }
+    }
+    return plan.outputs.indices.map { index in
+      var shape = plan.outputs[index].shape
+      if images > 1 { shape[0] = images }
+      let data = Array(UnsafeBufferPointer(start: targets[index], count: perImageOutputs[index] * images))
+      return Tensor(shape: shape, data: data)
+    }
+  }
+}
+
+/// Pointers shared read-only (input) or by disjoint slices (outputs) across worker threads.
+private struct UnsafeShared: @unchecked Sendable {
+  let source: UnsafePointer<Float>?
+  let targets: [UnsafeMutablePointer<Float>]
+}

@@ -1,0 +1,282 @@
+// Ops that move elements without arithmetic; folded on constants, kernels on runtime tensors.
+// Gather https://onnx.ai/onnx/operators/onnx__Gather.html (axis default 0, negative indices allowed)
+// Slice https://onnx.ai/onnx/operators/onnx__Slice.html (attributes before opset 10, inputs from 10)
+// Concat https://onnx.ai/onnx/operators/onnx__Concat.html (axis required)
+// Transpose https://onnx.ai/onnx/operators/onnx__Transpose.html (perm default: reversed axes)
+// Pad https://onnx.ai/onnx/operators/onnx__Pad.html (mode "constant" only, non-negative pads)
+
+/// Copies `output[i] = input[base + sum(index_d * strides_d)]`: Slice and Transpose.
+/// - Complexity: O(output count).
+struct StridedCopyKernel: Kernel {
+  let shape: [Int]
+  let strides: [Int]
+  let base: Int
+
+  func run(_ io: KernelIO) {
+    let source = io.inputs[0] + base
+    let target = io.outputs[0]
+    guard let inner = shape.last else {
+      target[0] = source[0]
+      return
+    }
+    let step = strides[strides.count - 1]
+    var position = 0
+    forEachIndex(Array(shape.dropLast()), strides: [Array(strides.dropLast())]) { offsets in
+      let row = source + offsets[0]
+      for i in 0..<inner { target[position + i] = row[i * step] }
+      position += inner
+    }
+  }
+}
+
+/// Gathers slices along one axis of an `[outer, axis, inner]` view.
+struct GatherKernel: Kernel {
+  let outer, axisSize, inner: Int
+  let indices: [Int]
+  func run(_ io: KernelIO) {
+    var target = io.outputs[0]
+    for o in 0..<outer {
+      for index in indices {
+        target.update(from: io.inputs[0] + (o * axisSize + index) * inner, count: inner)
+        target += inner
+      }
+    }
+  }
+}
+
+/// Concatenates inputs along one axis of `[outer, axis_i, inner]` views.
+struct ConcatKernel: Kernel {
+  let outer: Int
+  /// `axis_i * inner` for each input.
+  let chunks: [Int]
+  func run(_ io: KernelIO) {
+    let total = chunks.reduce(0, +)
+    var offset = 0
+    for (input, chunk) in zip(io.inputs, chunks) {
+      for o in 0..<outer {
+        (io.outputs[0] + o * total + offset).update(from: input + o * chunk, count: chunk)
+      }
+      offset += chunk
+    }
+  }
+}
+
+/// Constant-mode padding: fill, then copy the input into the interior.
+struct PadKernel: Kernel {
+  let inputShape: [Int]
+  let outputStrides: [Int]
+  let base: Int
+  let outputCount: Int
+  let value: Float
+  func run(_ io: KernelIO) {
+    io.outputs[0].update(repeating: value, count: outputCount)
+    var position = 0
+    let target = io.outputs[0] + base
+    forEachIndex(inputShape, strides: [outputStrides]) { offsets in
+      target[offsets[0]] = io.inputs[0][position]
+      position += 1
+    }
+  }
+}
+
+enum Indexing {
+  /// Reads `input` (constant) through a strided view.
+  static func foldStrided(_ c: Constant, shape: [Int], strides: [Int], base: Int) -> Constant {
+    var values: [Double] = []
+    values.reserveCapacity(shape.reduce(1, *))
+    forEachIndex(shape, strides: [strides]) { values.append(c.values[base + $0[0]]) }
+    return Constant(shape: shape, values: values, isInteger: c.isInteger)
+  }
+
+  static func emitStrided(
+    _ context: NodeContext, _ value: Value, shape: [Int], strides: [Int], base: Int
+  ) -> Value {
+    if case .constant(let c) = value {
+      return .constant(foldStrided(c, shape: shape, strides: strides, base: base))
+    }
+    let input = context.builder.runtime(value)
+    let out = context.builder.emit(
+      StridedCopyKernel(shape: shape, strides: strides, base: base), inputs: [input], outputShapes: [shape],
+      node: context.name)
+    return .runtime(out[0])
+  }
+
+  static func gather(_ context: NodeContext) throws(InferenceError) -> [Value] {
+    try context.allowOnly(["axis"])
+    let shape = try context.shape(0)
+    let indices = try context.constant(1, "indices")
+    let axisAttribute = try context.int("axis", default: 0)
+    guard let axis = normalizeAxis(axisAttribute, rank: shape.count) else {
+      throw context.invalid("axis \(axisAttribute) is out of range for shape \(shape)")
+    }
+    var normalized: [Int] = []
+    for index in indices.ints {
+      let i = index < 0 ? index + shape[axis] : index
+      guard (0..<shape[axis]).contains(i) else {
+        throw context.invalid("index \(index) is out of range for axis \(axis) of size \(shape[axis])")
+      }
+      normalized.append(i)
+    }
+    let outer = shape[..<axis].reduce(1, *)
+    let inner = shape[(axis + 1)...].reduce(1, *)
+    let outShape = Array(shape[..<axis]) + indices.shape + Array(shape[(axis + 1)...])
+    switch try context.input(0) {
+    case .constant(let c):
+      var values: [Double] = []
+      for o in 0..<outer {
+        for i in normalized {
+          values += c.values[((o * shape[axis] + i) * inner)..<((o * shape[axis] + i + 1) * inner)]
+        }
+      }
+      return [.constant(Constant(shape: outShape, values: values, isInteger: c.isInteger))]
+    case .runtime(let id):
+      let out = context.builder.emit(
+        GatherKernel(outer: outer, axisSize: shape[axis], inner: inner, indices: normalized), inputs: [id],
+        outputShapes: [outShape], node: context.name)
+      return [.runtime(out[0])]
+    }
+  }
+
+  static func slice(_ context: NodeContext) throws(InferenceError) -> [Value] {
+    let shape = try context.shape(0)
+    var starts: [Int]
+    var ends: [Int]
+    var axes: [Int]?
+    var steps: [Int]?
+    if context.opset < 10 {
+      try context.allowOnly(["starts", "ends", "axes"])
+      guard let s = try context.ints("starts"), let e = try context.ints("ends") else {
+        throw context.invalid("starts and ends are required")
+      }
+      (starts, ends, axes) = (s, e, try context.ints("axes"))
+    } else {
+      try context.allowOnly([])
+      starts = try context.constant(1, "starts").ints
+      ends = try context.constant(2, "ends").ints
+      axes = try context.optionalConstant(3, "axes")?.ints
+      steps = try context.optionalConstant(4, "steps")?.ints
+    }
+    let axisList = axes ?? Array(0..<starts.count)
+    let stepList = steps ?? [Int](repeating: 1, count: starts.count)
+    guard starts.count == ends.count, axisList.count == starts.count, stepList.count == starts.count else {
+      throw context.invalid("starts, ends, axes and steps must have the same length")
+    }
+    var outShape = shape
+    let inStrides = stridesOf(shape)
+    var strides = inStrides
+    var base = 0
+    for (i, axisValue) in axisList.enumerated() {
+      guard let axis = normalizeAxis(axisValue, rank: shape.count) else {
+        throw context.invalid("axis \(axisValue) is out of range for shape \(shape)")
+      }
+      let size = shape[axis]
+      let step = stepList[i]
+      guard step != 0 else { throw context.invalid("a step of 0") }
+      func clampIndex(_ v: Int, _ lo: Int, _ hi: Int) -> Int {
+        let adjusted = v < 0 ? (v == Int.min ? lo : v + size) : v
+        return min(max(adjusted, lo), hi)
+      }
+      let start = step > 0 ? clampIndex(starts[i], 0, size) : clampIndex(starts[i], 0, size - 1)
+      let end = step > 0 ? clampIndex(ends[i], 0, size) : clampIndex(ends[i], -1, size - 1)
+      let count = step > 0 ? max(0, ceilDiv(end - start, step)) : max(0, ceilDiv(start - end, -step))
+      outShape[axis] = count
+      strides[axis] = inStrides[axis] * step
+      base += start * inStrides[axis]
+    }
+    return [emitStrided(context, try context.input(0), shape: outShape, strides: strides, base: base)]
+  }
+
+  static func transpose(_ context: NodeContext) throws(InferenceError) -> [Value] {
+    try context.allowOnly(["perm"])
+    let shape = try context.shape(0)
+    let perm = try context.ints("perm") ?? Array((0..<shape.count).reversed())
+    guard perm.sorted() == Array(0..<shape.count) else {
+      throw context.invalid("perm \(perm) is not a permutation of the \(shape.count) axes")
+    }
+    let inStrides = stridesOf(shape)
+    return [
+      emitStrided(
+        context, try context.input(0), shape: perm.map { shape[$0] }, strides: perm.map { inStrides[$0] },
+        base: 0)
+    ]
+  }
+
+  static func concat(_ context: NodeContext) throws(InferenceError) -> [Value] {
+    try context.allowOnly(["axis"])
+    guard !context.inputs.isEmpty else { throw context.invalid("at least one input is required") }
+    let first = try context.shape(0)
+    guard let axisAttribute = try context.ints("axis")?.first,
+      let axis = normalizeAxis(axisAttribute, rank: first.count)
+    else {
+      throw context.invalid("axis is required and must be within the input rank \(first.count)")
+    }
+    var values: [Value] = []
+    var outShape = first
+    outShape[axis] = 0
+    for index in context.inputs.indices {
+      let value = try context.input(index)
+      let shape = context.builder.shape(of: value)
+      guard shape.count == first.count,
+        shape.indices.allSatisfy({ $0 == axis || shape[$0] == first[$0] })
+      else {
+        throw context.invalid(
+          "input \(index) has shape \(shape), which does not match \(first) off axis \(axis)")
+      }
+      outShape[axis] += shape[axis]
+      values.append(value)
+    }
+    let outer = first[..<axis].reduce(1, *)
+    let inner = first[(axis + 1)...].reduce(1, *)
+    let chunks = values.map { context.builder.shape(of: $0)[axis] * inner }
+    if context.allInputsConstant {
+      var result: [Double] = []
+      var isInteger = true
+      for o in 0..<outer {
+        for (value, chunk) in zip(values, chunks) {
+          if case .constant(let c) = value {
+            result += c.values[(o * chunk)..<((o + 1) * chunk)]
+            isInteger = isInteger && c.isInteger
+          }
+        }
+      }
+      return [.constant(Constant(shape: outShape, values: result, isInteger: isInteger))]
+    }
+    let inputs = values.map { context.builder.runtime($0) }
+    let out = context.builder.emit(
+      ConcatKernel(outer: outer, chunks: chunks), inputs: inputs, outputShapes: [outShape], node: context.name
+    )
+    return [.runtime(out[0])]
+  }
+
+  static func pad(_ context: NodeContext) throws(InferenceError) -> [Value] {
+    let shape = try context.shape(0)
+    let mode = try context.string("mode", default: "constant")
+    guard mode == "constant" else { throw context.unsupported("mode '\(mode)' is not implemented") }
+    var pads: [Int]
+    var value: Float = 0
+    if context.opset < 11 {
+      try context.allowOnly(["mode", "pads", "value"])
+      pads = try context.ints("pads") ?? []
+      value = try context.float("value", default: 0)
+    } else {
+      try context.allowOnly(["mode"])
+      pads = try context.constant(1, "pads").ints
+      if let c = try context.optionalConstant(2, "constant_value"), let v = c.values.first {
+        value = Float(v)
+      }
+      if context.optionalInput(3) != nil { throw context.unsupported("the axes input is not implemented") }
+    }
+    guard pads.count == 2 * shape.count, pads.allSatisfy({ $0 >= 0 }) else {
+      throw context.unsupported("pads \(pads) must be \(2 * shape.count) non-negative values")
+    }
+    let outShape = shape.indices.map { shape[$0] + pads[$0] + pads[$0 + shape.count] }
+    let outStrides = stridesOf(outShape)
+    let base = shape.indices.reduce(0) { $0 + pads[$1] * outStrides[$1] }
+    let kernel = PadKernel(
+      inputShape: shape, outputStrides: outStrides, base: base, outputCount: outShape.reduce(1, *),
+      value: value)
+    let input = context.builder.runtime(try context.input(0))
+    let out = context.builder.emit(kernel, inputs: [input], outputShapes: [outShape], node: context.name)
+    return [.runtime(out[0])]
+  }
+}

@@ -1,0 +1,144 @@
+// Pooling over 2-D windows of NCHW tensors:
+// MaxPool https://onnx.ai/onnx/operators/onnx__MaxPool.html (opsets 8, 10, 11, 12, 22)
+// AveragePool https://onnx.ai/onnx/operators/onnx__AveragePool.html (opsets 7, 10, 11, 19, 22)
+// GlobalAveragePool https://onnx.ai/onnx/operators/onnx__GlobalAveragePool.html (opsets 1, 22)
+// Defaults: pads 0, strides 1, dilations 1, ceil_mode 0, count_include_pad 0, auto_pad NOTSET.
+
+/// Max or average pooling with per-side pads.
+///
+/// With `ceil_mode` a last, partial window is kept only if it starts inside the input or the
+/// leading pad. For averages, `count_include_pad = 1` divides by the window clipped to the
+/// padded input, `0` by the number of real input values in the window.
+/// - Complexity: O(N * C * OH * OW * kh * kw).
+struct PoolKernel: Kernel {
+  enum Mode: Sendable { case max, average(countIncludePad: Bool) }
+  let mode: Mode
+  let planes: Int
+  let height, width, outHeight, outWidth: Int
+  let kernelHeight, kernelWidth, strideY, strideX, dilationY, dilationX: Int
+  let padTop, padLeft, padBottom, padRight: Int
+
+  func run(_ io: KernelIO) {
+    for p in 0..<planes {
+      let source = io.inputs[0] + p * height * width
+      let target = io.outputs[0] + p * outHeight * outWidth
+      for oy in 0..<outHeight {
+        let y0 = oy * strideY - padTop
+        for ox in 0..<outWidth {
+          let x0 = ox * strideX - padLeft
+          var best = -Float.infinity
+          var sum: Float = 0
+          var valid = 0
+          for ky in 0..<kernelHeight {
+            let iy = y0 + ky * dilationY
+            if iy < 0 || iy >= height { continue }
+            for kx in 0..<kernelWidth {
+              let ix = x0 + kx * dilationX
+              if ix < 0 || ix >= width { continue }
+              let v = source[iy * width + ix]
+              best = max(best, v)
+              sum += v
+              valid += 1
+            }
+          }
+          switch mode {
+          case .max:
+            target[oy * outWidth + ox] = best
+          case .average(let includePad):
+            var divisor = valid
+            if includePad {
+              let yEnd = min(y0 + (kernelHeight - 1) * dilationY + 1, height + padBottom)
+              let xEnd = min(x0 + (kernelWidth - 1) * dilationX + 1, width + padRight)
+              divisor = ((yEnd - y0 + dilationY - 1) / dilationY) * ((xEnd - x0 + dilationX - 1) / dilationX)
+            }
+            target[oy * outWidth + ox] = divisor > 0 ? sum / Float(divisor) : 0
+          }
+        }
+      }
+    }
+  }
+}
+
+/// Mean over the trailing `inner` values of each of `rows` rows.
+struct RowMeanKernel: Kernel {
+  let rows: Int
+  let inner: Int
+  func run(_ io: KernelIO) {
+    let scale = 1 / Float(inner)
+    for r in 0..<rows {
+      let source = io.inputs[0] + r * inner
+      var sum: Float = 0
+      for i in 0..<inner { sum += source[i] }
+      io.outputs[0][r] = sum * scale
+    }
+  }
+}
+
+enum Pool {
+  static func maxPool(_ context: NodeContext) throws(InferenceError) -> [Value] {
+    try context.allowOnly([
+      "auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order", "strides",
+    ])
+    try context.allowOutputs(1)
+    return try lower(context, mode: .max)
+  }
+
+  static func averagePool(_ context: NodeContext) throws(InferenceError) -> [Value] {
+    try context.allowOnly([
+      "auto_pad", "ceil_mode", "count_include_pad", "dilations", "kernel_shape", "pads", "strides",
+    ])
+    let include = try context.int("count_include_pad", default: 0)
+    return try lower(context, mode: .average(countIncludePad: include != 0))
+  }
+
+  static func lower(_ context: NodeContext, mode: PoolKernel.Mode) throws(InferenceError) -> [Value] {
+    let x = try context.shape(0)
+    guard x.count == 4 else {
+      throw context.unsupported("only 2-D pooling (rank-4 input) is implemented, input has shape \(x)")
+    }
+    guard let kernelShape = try context.ints("kernel_shape"), kernelShape.count == 2,
+      kernelShape.allSatisfy({ $0 >= 1 })
+    else {
+      throw context.invalid("kernel_shape must list two positive sizes")
+    }
+    let strides = try pair(context, "strides")
+    let dilations = try pair(context, "dilations")
+    let ceilMode = try context.int("ceil_mode", default: 0) != 0
+    let (h, w) = (x[2], x[3])
+    let pads = try resolvePads(
+      context, input: (h, w), kernel: (kernelShape[0], kernelShape[1]), strides: strides,
+      dilations: dilations)
+    func outSize(_ size: Int, _ before: Int, _ after: Int, _ k: Int, _ s: Int, _ d: Int) -> Int {
+      let span = size + before + after - ((k - 1) * d + 1)
+      if !ceilMode { return floorDiv(span, s) + 1 }
+      var out = ceilDiv(span, s) + 1
+      if (out - 1) * s >= size + before { out -= 1 }
+      return out
+    }
+    let oh = outSize(h, pads.0, pads.2, kernelShape[0], strides.0, dilations.0)
+    let ow = outSize(w, pads.1, pads.3, kernelShape[1], strides.1, dilations.1)
+    guard oh >= 1, ow >= 1 else {
+      throw context.invalid("the \(kernelShape) window does not fit the padded \(h)x\(w) input")
+    }
+    let kernel = PoolKernel(
+      mode: mode, planes: x[0] * x[1], height: h, width: w, outHeight: oh, outWidth: ow,
+      kernelHeight: kernelShape[0], kernelWidth: kernelShape[1], strideY: strides.0, strideX: strides.1,
+      dilationY: dilations.0, dilationX: dilations.1, padTop: pads.0, padLeft: pads.1, padBottom: pads.2,
+      padRight: pads.3)
+    let input = context.builder.runtime(try context.input(0))
+    let out = context.builder.emit(
+      kernel, inputs: [input], outputShapes: [[x[0], x[1], oh, ow]], node: context.name)
+    return [.runtime(out[0])]
+  }
+
+  static func globalAveragePool(_ context: NodeContext) throws(InferenceError) -> [Value] {
+    try context.allowOnly([])
+    let x = try context.shape(0)
+    guard x.count >= 3 else { throw context.invalid("input must have rank >= 3, found \(x)") }
+    let input = context.builder.runtime(try context.input(0))
+    let outShape = [x[0], x[1]] + [Int](repeating: 1, count: x.count - 2)
+    let kernel = RowMeanKernel(rows: x[0] * x[1], inner: x.dropFirst(2).reduce(1, *))
+    let out = context.builder.emit(kernel, inputs: [input], outputShapes: [outShape], node: context.name)
+    return [.runtime(out[0])]
+  }
+}

@@ -1,0 +1,174 @@
+import ChexData
+import ChexStats
+import Foundation
+
+/// Renders a ``StudyReport`` as `report.json`: every table, the methods and sources.
+public enum StudyJSON {
+  public static func render(_ report: StudyReport) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    guard let data = try? encoder.encode(Document(report)) else { return "{}\n" }
+    return String(decoding: data, as: UTF8.self) + "\n"
+  }
+
+  struct Interval: Encodable {
+    let lower: Double
+    let upper: Double
+    init?(_ ci: ConfidenceInterval?) {
+      guard let ci else { return nil }
+      (lower, upper) = (ci.lower, ci.upper)
+    }
+  }
+
+  struct Estimate: Encodable {
+    let estimate: Double?
+    let ci: Interval?
+    let replicates_used: Int
+    init?(_ e: StudyAnalysis.Estimate?) {
+      guard let e else { return nil }
+      (estimate, ci, replicates_used) = (e.value, Interval(e.interval), e.replicatesUsed)
+    }
+  }
+
+  struct RunEntry: Encodable {
+    let name: String
+    let path: String
+    let architecture: String
+    let family: String
+    let family_source: String
+    let pretrained: Bool
+    let truncated_blocks: Int
+    let seed: Int?
+    let parameters: Int?
+    let parameters_source: String?
+    let imagenet_top1: Double?
+    let imagenet_top1_source: String?
+    let tasks: [String: Estimate]
+    let mean: Estimate?
+  }
+
+  struct ConfigurationEntry: Encodable {
+    let architecture: String
+    let pretrained: Bool
+    let truncated_blocks: Int
+    let family: String
+    let parameters: Double?
+    let runs: [String]
+    let auroc: Estimate?
+    let sd_across_seeds: Double?
+  }
+
+  struct ArchitectureEntry: Encodable {
+    let architecture: String
+    let family: String
+    let parameters: Double?
+    let imagenet_top1: Double?
+    let auroc_random: Estimate?
+    let auroc_pretrained: Estimate?
+    let boost: Estimate?
+    let p_bootstrap: Double?
+    let p_holm: Double?
+  }
+
+  struct TruncationEntry: Encodable {
+    let architecture: String
+    let truncated_blocks: Int
+    let parameter_ratio: Double?
+    let difference: Estimate?
+    let p_bootstrap: Double?
+    let significant_drop: Bool
+  }
+
+  struct CorrelationEntry: Encodable {
+    let group: String
+    let x: String
+    let y: String
+    let method: String
+    let estimate: Double
+    let ci: Interval?
+    let ci_method: String?
+    let p: Double?
+    let p_method: String
+    let n: Int
+  }
+
+  struct Document: Encodable {
+    let chexstats_version: String
+    let labels: String
+    let architecture_table: String?
+    let aggregation: String
+    let uncertain: String
+    let blank: String
+    let tasks: [String]
+    let studies: Int
+    let bootstrap: [String: String]
+    let methods: String
+    let runs: [RunEntry]
+    let configurations: [ConfigurationEntry]
+    let architectures: [ArchitectureEntry]
+    let correlations: [CorrelationEntry]
+    let truncation: [TruncationEntry]
+    let mean_parameter_efficiency: Double?
+    let notes: [String]
+
+    init(_ r: StudyReport) {
+      let a = r.analysis
+      chexstats_version = r.version
+      labels = r.labelsPath
+      architecture_table = r.architectureTablePath
+      aggregation = r.aggregation
+      uncertain = r.uncertainPolicy
+      blank = r.blankPolicy
+      tasks = a.tasks
+      studies = a.studyCount
+      bootstrap = [
+        "replicates": "\(a.design.replicates)", "seed": "\(a.design.seed)",
+        "level": "\(a.level)", "resampling": "studies, shared by all runs and tasks",
+        "interval": "percentile, quantile type 7",
+      ]
+      methods = StudyMarkdown.methods(r)
+      runs = zip(r.runs, a.runs).map { run, result in
+        RunEntry(
+          name: run.name, path: run.path, architecture: run.architecture,
+          family: run.family.value, family_source: run.family.source, pretrained: run.pretrained,
+          truncated_blocks: run.truncatedBlocks, seed: run.seed, parameters: run.parameters?.value,
+          parameters_source: run.parameters?.source, imagenet_top1: run.imagenetTop1?.value,
+          imagenet_top1_source: run.imagenetTop1?.source,
+          tasks: Dictionary(
+            uniqueKeysWithValues: zip(a.tasks, result.tasks).compactMap { name, e in
+              Estimate(e).map { (name, $0) }
+            }),
+          mean: Estimate(result.mean))
+      }
+      configurations = a.configurations.map { c in
+        ConfigurationEntry(
+          architecture: c.key.architecture, pretrained: c.key.pretrained,
+          truncated_blocks: c.key.truncatedBlocks, family: c.family, parameters: c.parameters,
+          runs: c.runs.map { a.runs[$0].run.name }, auroc: Estimate(c.mean),
+          sd_across_seeds: c.seedStandardDeviation)
+      }
+      architectures = a.architectures.map { row in
+        ArchitectureEntry(
+          architecture: row.architecture, family: row.family, parameters: row.parameters,
+          imagenet_top1: row.imagenetTop1,
+          auroc_random: Estimate(row.random.map { a.configurations[$0].mean }),
+          auroc_pretrained: Estimate(row.pretrained.map { a.configurations[$0].mean }),
+          boost: Estimate(row.boost), p_bootstrap: row.boostP, p_holm: row.boostPHolm)
+      }
+      correlations = r.correlations.map { c in
+        CorrelationEntry(
+          group: c.group, x: c.x, y: c.y, method: c.method, estimate: c.estimate,
+          ci: Interval(c.interval), ci_method: c.interval == nil ? nil : c.intervalMethod, p: c.p,
+          p_method: c.pMethod, n: c.n)
+      }
+      truncation = a.truncation.map { t in
+        TruncationEntry(
+          architecture: t.architecture, truncated_blocks: t.truncatedBlocks,
+          parameter_ratio: t.parameterRatio, difference: Estimate(t.difference), p_bootstrap: t.p,
+          significant_drop: t.significantDrop)
+      }
+      mean_parameter_efficiency = a.meanEfficiency
+      notes = a.gaps + StudyMarkdown.sourceNotes(r)
+    }
+  }
+}

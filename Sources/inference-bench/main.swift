@@ -1,0 +1,43 @@
+// Times ChexInference on one model: `inference-bench MODEL.onnx INPUT.npy [threads] [runs] [OUTPUT.npy]`.
+// Prints the median and minimum milliseconds per batch and images per second. Run with
+// `swift run -c release inference-bench ...`; notebooks-export/bench_inference.py runs the
+// onnxruntime anchor in the same session.
+import ChexInference
+import ChexLinalg
+import ChexONNX
+import Foundation
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 3 else {
+  print("usage: inference-bench MODEL.onnx INPUT.npy [threads] [runs]")
+  exit(2)
+}
+let threads = arguments.count > 3 ? Int(arguments[3]) ?? 1 : 1
+let runs = arguments.count > 4 ? Int(arguments[4]) ?? 10 : 10
+do {
+  let model = try ONNXLoader.load(path: arguments[1])
+  let input = try NumPy.read(path: arguments[2])
+  let session = try InferenceSession(model: model, threads: threads)
+  let compileStart = Date()
+  try session.prepare(inputShape: input.shape)
+  let compile = Date().timeIntervalSince(compileStart)
+  let first = try session.run(input)
+  if arguments.count > 5, let output = first.first { try NumPy.write(output, path: arguments[5]) }
+  var times: [Double] = []
+  for _ in 0..<runs {
+    let start = Date()
+    _ = try session.run(input)
+    times.append(Date().timeIntervalSince(start) * 1000)
+  }
+  times.sort()
+  let median = times[times.count / 2]
+  let images = Double(input.shape.first ?? 1)
+  print(
+    String(
+      format: "chexstats %@ threads=%d blas=%@ compile=%.0fms median=%.2fms min=%.2fms images/s=%.1f",
+      (arguments[1] as NSString).lastPathComponent, threads, BLAS.coreName, compile * 1000, median,
+      times[0], images / median * 1000))
+} catch {
+  print("error: \(error)")
+  exit(1)
+}

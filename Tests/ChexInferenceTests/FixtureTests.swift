@@ -1,0 +1,66 @@
+import ChexONNX
+import Foundation
+import XCTest
+
+@testable import ChexInference
+
+/// Runs every committed fixture (one-node graphs and tiny whole models exported by PyTorch with
+/// both exporters) and compares with the onnxruntime output stored next to it
+/// (notebooks-export/make_inference_fixtures.py). Tolerance: 1e-4 of the largest |reference|.
+final class FixtureTests: XCTestCase {
+  func caseNames() throws -> [String] {
+    let data = try XCTUnwrap(FileManager.default.contents(atPath: try fixturesPath() + "/cases.json"))
+    let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let cases = try XCTUnwrap(json["cases"] as? [String: Any])
+    return cases.keys.sorted()
+  }
+
+  func check(_ name: String, threads: Int = 1, file: StaticString = #filePath, line: UInt = #line) throws {
+    let folder = try fixturesPath() + "/" + name
+    let model = try ONNXLoader.load(path: folder + "/model.onnx")
+    let input = try NumPy.read(path: folder + "/input.npy")
+    let expected = try NumPy.read(path: folder + "/ort_output.npy")
+    let session = try InferenceSession(model: model, threads: threads)
+    let output = try session.run(input)
+    XCTAssertEqual(output.count, 1, name, file: file, line: line)
+    if let first = output.first { assertClose(first, expected, name, file: file, line: line) }
+  }
+
+  func testOneNodeGraphsMatchOnnxRuntime() throws {
+    let names = try caseNames().filter { !$0.contains("_tiny_") }
+    XCTAssertGreaterThanOrEqual(names.count, 50)
+    for name in names { try check(name) }
+  }
+
+  func testTinyResNetBothExporters() throws {
+    try check("resnet_tiny_legacy17")
+    try check("resnet_tiny_dynamo")
+  }
+
+  func testTinyMobileNetBothExporters() throws {
+    try check("mobilenet_tiny_legacy17")
+    try check("mobilenet_tiny_dynamo")
+  }
+
+  func testTinyDenseNetBothExporters() throws {
+    try check("densenet_tiny_legacy17")
+    try check("densenet_tiny_dynamo")
+  }
+
+  func testTinyInceptionBothExporters() throws {
+    try check("inception_tiny_legacy17")
+    try check("inception_tiny_dynamo")
+  }
+
+  func testResultsDoNotDependOnThreadCount() throws {
+    let folder = try fixturesPath() + "/mobilenet_tiny_dynamo"
+    let model = try ONNXLoader.load(path: folder + "/model.onnx")
+    let one = try NumPy.read(path: folder + "/input.npy")
+    // Six images: the two stored ones, repeated with a sign flip.
+    let batch = Tensor(shape: [6] + one.shape.dropFirst(), data: one.data + one.data.map { -$0 } + one.data)
+    let serial = try InferenceSession(model: model, threads: 1).run(batch)
+    let parallel = try InferenceSession(model: model, threads: 3).run(batch)
+    XCTAssertEqual(serial, parallel)
+    XCTAssertEqual(serial.first?.shape, [6, 14])
+  }
+}

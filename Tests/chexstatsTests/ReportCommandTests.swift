@@ -1,0 +1,239 @@
+import Foundation
+import XCTest
+
+/// End-to-end: `chexstats report` on the demo study, checked against the pandas + scikit-learn +
+/// scipy + statsmodels analysis (Fixtures/anchor-demo, made by
+/// notebooks-export/chextransfer_anchor.py; see its PROVENANCE.txt), and on bad input.
+final class ReportCommandTests: XCTestCase {
+  static let outputs: (folder: URL, result: CLI.Result)? = {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "chexstats-report-\(UUID().uuidString)")
+    let root = CLI.repositoryRoot
+    guard
+      let result = try? CLI.run(
+        [
+          "report", "data/demo/runs", "--labels", "data/demo/labels.csv", "--out", folder.path,
+          "--replicates", "200",
+        ], currentDirectory: root)
+    else { return nil }
+    return (folder, result)
+  }()
+
+  func output(_ name: String) throws -> [[String: String]] {
+    let outputs = try XCTUnwrap(Self.outputs)
+    XCTAssertEqual(outputs.result.status, 0, outputs.result.stderr)
+    return try readCSV(outputs.folder.appendingPathComponent(name))
+  }
+
+  func anchor(_ name: String) throws -> [[String: String]] {
+    let url = try XCTUnwrap(
+      Bundle.module.url(forResource: name, withExtension: "csv", subdirectory: "Fixtures/anchor-demo"))
+    return try readCSV(url)
+  }
+
+  func number(_ row: [String: String], _ column: String) throws -> Double {
+    try XCTUnwrap(Double(row[column] ?? ""), "column \(column) in \(row)")
+  }
+
+  func testConfigurationsMatchTheAnchor() throws {
+    let ours = try output("configurations.csv")
+    let theirs = try anchor("configurations")
+    XCTAssertEqual(ours.count, theirs.count)
+    for expected in theirs {
+      let row = try XCTUnwrap(
+        ours.first {
+          $0["architecture"] == expected["architecture"]
+            && $0["pretrained"] == expected["pretrained"]?.lowercased()
+            && $0["truncated_blocks"] == expected["truncated_blocks"]
+        }, "no configuration for \(expected)")
+      XCTAssertEqual(try number(row, "auroc"), try number(expected, "mean_auroc"), accuracy: 1e-12)
+      XCTAssertEqual(
+        try number(row, "auroc_sd_seeds"), try number(expected, "sd_across_seeds"), accuracy: 1e-12)
+      XCTAssertEqual(row["seeds"], expected["seeds"])
+    }
+  }
+
+  func testBoostsMatchTheAnchor() throws {
+    let ours = try output("architectures.csv")
+    let theirs = try anchor("architectures")
+    XCTAssertEqual(ours.count, 16)
+    for expected in theirs {
+      let row = try XCTUnwrap(ours.first { $0["architecture"] == expected["architecture"] })
+      XCTAssertEqual(try number(row, "boost"), try number(expected, "boost"), accuracy: 1e-12)
+      XCTAssertEqual(
+        try number(row, "auroc_random"), try number(expected, "auroc_random"), accuracy: 1e-12)
+      XCTAssertEqual(row["family"], expected["family"])
+      XCTAssertEqual(try number(row, "parameters"), try number(expected, "parameters"))
+    }
+  }
+
+  func testTruncationMatchesTheAnchor() throws {
+    let ours = try output("truncation.csv")
+    let theirs = try anchor("truncation")
+    XCTAssertEqual(ours.count, theirs.count)
+    for expected in theirs {
+      let row = try XCTUnwrap(
+        ours.first {
+          $0["architecture"] == expected["architecture"]
+            && $0["truncated_blocks"] == expected["truncated_blocks"]
+        })
+      XCTAssertEqual(try number(row, "difference"), try number(expected, "difference"), accuracy: 1e-12)
+      XCTAssertEqual(
+        try number(row, "parameter_ratio"), try number(expected, "parameter_ratio"), accuracy: 1e-12)
+    }
+  }
+
+  /// The tidy table has one row per run and task plus the mean, for all 150 runs.
+  func testTidyRunsTable() throws {
+    let rows = try output("runs.csv")
+    XCTAssertEqual(rows.count, 150 * 6)
+    XCTAssertEqual(
+      Array(rows[0].keys).sorted(),
+      [
+        "architecture", "auroc", "auroc_high", "auroc_low", "family", "pretrained", "run", "seed",
+        "task", "truncated_blocks",
+      ])
+    let anchorRuns = try anchor("runs")
+    for expected in anchorRuns.prefix(20) {
+      let mean = try XCTUnwrap(rows.first { $0["run"] == expected["run"] && $0["task"] == "mean" })
+      XCTAssertEqual(try number(mean, "auroc"), try number(expected, "mean_auroc"), accuracy: 1e-12)
+    }
+  }
+
+  func testReportMarkdownSaysHowItWasMade() throws {
+    let outputs = try XCTUnwrap(Self.outputs)
+    XCTAssertEqual(outputs.result.status, 0, outputs.result.stderr)
+    let text = try String(
+      contentsOf: outputs.folder.appendingPathComponent("report.md"), encoding: .utf8)
+    for fragment in [
+      "200 replicates, seed 2021", "Holm", "Mean parameter efficiency", "chexstats 0.1.0",
+      "## 6. Truncation",
+    ] {
+      XCTAssertTrue(text.contains(fragment), "report.md lacks '\(fragment)'")
+    }
+    let json = try Data(contentsOf: outputs.folder.appendingPathComponent("report.json"))
+    let object = try XCTUnwrap(JSONSerialization.jsonObject(with: json) as? [String: Any])
+    XCTAssertEqual((object["runs"] as? [Any])?.count, 150)
+  }
+
+  // MARK: - Bad input
+
+  func makeRun(
+    _ scratch: Scratch, _ name: String, json: String, keys: [String] = ["p1/s1", "p2/s1", "p3/s1"]
+  )
+    throws
+  {
+    try scratch.write(
+      "runs/\(name)/predictions.csv",
+      "Study,Edema\n" + keys.enumerated().map { "\($1),0.\($0 + 1)" }.joined(separator: "\n") + "\n")
+    try scratch.write("runs/\(name)/run.json", json)
+  }
+
+  func runReport(_ scratch: Scratch) throws -> CLI.Result {
+    try scratch.write("labels.csv", "Study,Edema\np1/s1,0\np2/s1,1\np3/s1,1\n")
+    return try CLI.run([
+      "report", scratch.path("runs"), "--labels", scratch.path("labels.csv"), "--tasks", "Edema",
+      "--out", scratch.path("out"), "--replicates", "20",
+    ])
+  }
+
+  func assertOneLineError(
+    _ result: CLI.Result, mentions: [String], file: StaticString = #filePath, line: UInt = #line
+  ) {
+    XCTAssertEqual(result.status, 1, result.stderr, file: file, line: line)
+    XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr, file: file, line: line)
+    for fragment in mentions {
+      XCTAssertTrue(
+        result.stderr.contains(fragment), "'\(fragment)' not in \(result.stderr)", file: file, line: line)
+    }
+  }
+
+  func testDuplicateRunNames() throws {
+    let scratch = try Scratch()
+    try makeRun(scratch, "a", json: #"{"name": "same", "architecture": "ResNet18", "pretrained": true}"#)
+    try makeRun(scratch, "b", json: #"{"name": "same", "architecture": "ResNet18", "pretrained": false}"#)
+    assertOneLineError(try runReport(scratch), mentions: ["same", "runs/a", "runs/b"])
+  }
+
+  func testMissingPretrainedFlag() throws {
+    let scratch = try Scratch()
+    try makeRun(scratch, "a", json: #"{"architecture": "ResNet18"}"#)
+    assertOneLineError(try runReport(scratch), mentions: ["runs/a/run.json", "pretrained"])
+  }
+
+  func testContradictoryFamily() throws {
+    let scratch = try Scratch()
+    try makeRun(
+      scratch, "a", json: #"{"architecture": "Net1", "family": "X", "pretrained": true}"#)
+    try makeRun(
+      scratch, "b", json: #"{"architecture": "Net1", "family": "Y", "pretrained": false}"#)
+    assertOneLineError(try runReport(scratch), mentions: ["Net1", "family", "a", "b"])
+  }
+
+  func testRunsScoredOnDifferentStudies() throws {
+    let scratch = try Scratch()
+    try makeRun(scratch, "a", json: #"{"architecture": "Net1", "family": "X", "pretrained": true}"#)
+    try makeRun(
+      scratch, "b", json: #"{"architecture": "Net1", "family": "X", "pretrained": false}"#,
+      keys: ["p1/s1", "p2/s1", "p9/s1"])
+    assertOneLineError(try runReport(scratch), mentions: ["runs/b", "p9/s1"])
+  }
+
+  func testEmptyRunsFolder() throws {
+    let scratch = try Scratch()
+    try scratch.write("runs/readme.txt", "nothing here")
+    assertOneLineError(try runReport(scratch), mentions: ["runs", "no run found"])
+  }
+
+  /// One architecture without its random-init twin is a marked gap, not an error.
+  func testMissingTwinIsAGap() throws {
+    let scratch = try Scratch()
+    try makeRun(scratch, "a", json: #"{"architecture": "Net1", "family": "X", "pretrained": true}"#)
+    try makeRun(scratch, "b", json: #"{"architecture": "Net2", "family": "X", "pretrained": true}"#)
+    try makeRun(scratch, "c", json: #"{"architecture": "Net2", "family": "X", "pretrained": false}"#)
+    let result = try runReport(scratch)
+    XCTAssertEqual(result.status, 0, result.stderr)
+    let text = try String(contentsOfFile: scratch.path("out/report.md"), encoding: .utf8)
+    XCTAssertTrue(text.contains("Net1: pretrained runs but no random-init twin; no boost."), text)
+  }
+}
+
+/// A small RFC 4180 reader for test outputs: rows as dictionaries keyed by the header.
+func readCSV(_ url: URL) throws -> [[String: String]] {
+  let text = try String(contentsOf: url, encoding: .utf8)
+  var rows: [[String]] = []
+  var field = ""
+  var row: [String] = []
+  var quoted = false
+  var iterator = Array(text).makeIterator()
+  var pending: Character?
+  while let c = pending ?? iterator.next() {
+    pending = nil
+    if quoted {
+      if c == "\"" {
+        if let next = iterator.next() {
+          if next == "\"" { field.append("\"") } else { quoted = false; pending = next }
+        } else {
+          quoted = false
+        }
+      } else {
+        field.append(c)
+      }
+    } else if c == "\"" {
+      quoted = true
+    } else if c == "," {
+      row.append(field)
+      field = ""
+    } else if c == "\n" {
+      row.append(field)
+      rows.append(row)
+      row = []
+      field = ""
+    } else if c != "\r" {
+      field.append(c)
+    }
+  }
+  if !field.isEmpty || !row.isEmpty { rows.append(row + [field]) }
+  guard let header = rows.first else { return [] }
+  return rows.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
+}
