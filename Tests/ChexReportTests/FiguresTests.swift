@@ -1,3 +1,4 @@
+import ChexStats
 import Foundation
 import XCTest
 
@@ -486,6 +487,15 @@ final class FiguresTests: XCTestCase {
     XCTAssertNil(LineFit.leastSquares(x: [1], y: [1]))
     XCTAssertNil(LineFit.leastSquares(x: [2, 2, 2], y: [1, 2, 3]))
     XCTAssertEqual(LineFit(slope: 2, intercept: 1).value(at: 3), 7)
+  }
+
+  func testEstimateFromInterval() {
+    let e = FigureEstimate(0.8, interval: ConfidenceInterval(lower: 0.7, upper: 0.9, level: 0.95))
+    XCTAssertEqual(e, FigureEstimate(0.8, lower: 0.7, upper: 0.9))
+    let undefined = FigureEstimate(nil, interval: nil)
+    XCTAssertTrue(undefined.value.isNaN)
+    XCTAssertNil(undefined.lower)
+    XCTAssertEqual(undefined.extent, [])
   }
 
   /// Against numpy.polyfit(x, y, 1) on the 16 sample architectures (ImageNet top-1 vs the

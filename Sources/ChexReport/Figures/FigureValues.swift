@@ -30,9 +30,10 @@ public struct FigureEstimate: Sendable, Hashable {
     self.upper = upper
   }
 
-  /// A value with a confidence interval as its bar (no bar when `interval` is nil).
-  public init(_ value: Double, interval: ConfidenceInterval?) {
-    self.init(value, lower: interval?.lower, upper: interval?.upper)
+  /// A value with a confidence interval as its bar (no bar when `interval` is nil). A nil
+  /// value (an undefined estimate) becomes NaN, which the renderers leave out.
+  public init(_ value: Double?, interval: ConfidenceInterval?) {
+    self.init(value ?? .nan, lower: interval?.lower, upper: interval?.upper)
   }
 
   /// The finite values worth fitting an axis to: the estimate and the bar's ends.
