@@ -40,12 +40,14 @@ final class StudyAnalysisTests: XCTestCase {
     }
     // A cut by 1 block: the same scores as A's pretrained seed 1 (no drop at all).
     runs.append(
-      .init(name: "A-cut1", architecture: "A", family: "F1", pretrained: true, truncatedBlocks: 1,
+      .init(
+        name: "A-cut1", architecture: "A", family: "F1", pretrained: true, truncatedBlocks: 1,
         parameters: 5e5))
     all.append(all[0])
     // A cut by 2 blocks: scores unrelated to the labels (a clear drop).
     runs.append(
-      .init(name: "A-cut2", architecture: "A", family: "F1", pretrained: true, truncatedBlocks: 2,
+      .init(
+        name: "A-cut2", architecture: "A", family: "F1", pretrained: true, truncatedBlocks: 2,
         parameters: 1e5))
     all.append(labels.map { task in task.map { _ in uniform() } })
     return (runs, labels, all)
