@@ -83,6 +83,39 @@ final class ReportCommandTests: XCTestCase {
     }
   }
 
+  /// Correlations: scipy's spearmanr, pearsonr, kendalltau on the same configuration means.
+  func testCorrelationsMatchTheAnchor() throws {
+    let ours = try output("correlations.csv")
+    for expected in try anchor("correlations") where !(expected["x"] ?? "").contains("centred") {
+      guard let y = expected["y"], y.hasPrefix("mean_auroc_") else { continue }
+      let group = String(y.dropFirst("mean_auroc_".count))
+      let row = try XCTUnwrap(
+        ours.first {
+          $0["group"] == group && $0["x"] == expected["x"] && $0["method"] == expected["method"]
+        }, "no \(expected)")
+      XCTAssertEqual(try number(row, "estimate"), try number(expected, "statistic"), accuracy: 1e-12)
+      XCTAssertEqual(try number(row, "p"), try number(expected, "p_value"), accuracy: 1e-10)
+      XCTAssertEqual(row["n"], expected["n"])
+    }
+  }
+
+  /// Family vs size: statsmodels' anova_lm (type 1) of `auroc ~ C(family)` and
+  /// `auroc ~ C(family) + log10_parameters` on the random-init configurations.
+  func testFamilyAnovaMatchesTheAnchor() throws {
+    let ours = try output("family_size.csv")
+    let theirs = try anchor("family_anova")
+    let family = try XCTUnwrap(ours.first { $0["term"] == "family" })
+    let expected = try XCTUnwrap(theirs.first { $0["term"] == "C(family)" })
+    XCTAssertEqual(try number(family, "F"), try number(expected, "F"), accuracy: 1e-8)
+    XCTAssertEqual(try number(family, "p"), try number(expected, "p_value"), accuracy: 1e-14)
+    XCTAssertEqual(
+      try number(family, "share_of_variance"), try number(expected, "share_of_total_ss"), accuracy: 1e-12)
+    let size = try XCTUnwrap(ours.first { $0["term"] == "log10_parameters_within_family" })
+    let expectedSize = try XCTUnwrap(theirs.first { $0["term"] == "log10_parameters" })
+    XCTAssertEqual(try number(size, "F"), try number(expectedSize, "F"), accuracy: 1e-8)
+    XCTAssertEqual(try number(size, "p"), try number(expectedSize, "p_value"), accuracy: 1e-10)
+  }
+
   /// The tidy table has one row per run and task plus the mean, for all 150 runs.
   func testTidyRunsTable() throws {
     let rows = try output("runs.csv")

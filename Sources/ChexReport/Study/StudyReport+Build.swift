@@ -1,5 +1,6 @@
 import ChexData
 import ChexStats
+import Foundation
 
 extension StudyReport {
   /// Analyses the runs of a joined evaluation set.
@@ -40,7 +41,127 @@ extension StudyReport {
 /// The across-architecture statistics of a study analysis (correlations, family vs size,
 /// boost vs size), computed on the full-model configurations.
 enum StudyCorrelations {
-  static func rows(_ analysis: StudyAnalysis) -> [CorrelationRow] { [] }
-  static func familySize(_ analysis: StudyAnalysis, pretrained: Bool) -> FamilySizeSummary? { nil }
+  /// (architecture row, configuration index) of each architecture's full model in a group.
+  static func members(_ a: StudyAnalysis, pretrained: Bool) -> [(StudyAnalysis.ArchitectureRow, Int)] {
+    a.architectures.compactMap { row in
+      (pretrained ? row.pretrained : row.random).flatMap { index in
+        a.configurations[index].mean.value == nil ? nil : (row, index)
+      }
+    }
+  }
+
+  /// ImageNet top-1 and log10(parameters) against mean AUROC, per group: Spearman (t
+  /// approximation as scipy, and the exact permutation p where n is small and untied, as a
+  /// second row), Pearson with its Fisher-z CI, Kendall tau-b; and the bootstrap percentile CI
+  /// of Spearman's rho over the study's shared replicates. Groups with fewer than 3
+  /// architectures are left out.
+  static func rows(_ a: StudyAnalysis) -> [CorrelationRow] {
+    var rows: [CorrelationRow] = []
+    for (group, pretrained) in [("pretrained", true), ("random", false)] {
+      let all = members(a, pretrained: pretrained)
+      for xName in ["imagenet_top1", "log10_parameters"] {
+        let chosen = all.compactMap { row, index -> (Double, Int)? in
+          let x = xName == "imagenet_top1" ? row.imagenetTop1 : row.parameters.map { log10($0) }
+          return x.map { ($0, index) }
+        }
+        guard chosen.count >= 3 else { continue }
+        let x = chosen.map(\.0)
+        let y = chosen.map { a.configurations[$0.1].mean.value ?? .nan }
+        let yName = "auroc_" + group
+        // The bootstrap distribution of rho: the same x, each replicate's configuration means.
+        let replicateRho = (0..<a.design.replicates).map { b -> Double in
+          let yb = chosen.map { a.configurationReplicates[$0.1][b] }
+          guard yb.allSatisfy({ $0.isFinite }) else { return .nan }
+          return (try? Correlation.spearman(x, yb).estimate) ?? .nan
+        }
+        let rhoInterval = BootstrapEstimate(replicates: replicateRho, level: a.level).interval
+        func add(_ method: String, _ result: CorrelationResult?, interval: ConfidenceInterval?, intervalMethod: String) {
+          guard let result else { return }
+          rows.append(
+            CorrelationRow(
+              group: group, x: xName, y: yName, method: method, estimate: result.estimate,
+              interval: interval, intervalMethod: intervalMethod, p: result.pValue,
+              pMethod: result.method.description, n: result.n))
+        }
+        let spearman = try? Correlation.spearman(x, y)
+        add("spearman", spearman, interval: rhoInterval, intervalMethod: "bootstrap percentile over studies")
+        if Set(x).count == x.count, Set(y).count == y.count, x.count <= Correlation.exactSpearmanLimit {
+          add(
+            "spearman_exact", try? Correlation.spearman(x, y, pValue: .exact), interval: rhoInterval,
+            intervalMethod: "bootstrap percentile over studies")
+        }
+        guard xName == "imagenet_top1" else { continue }
+        let pearson = try? Correlation.pearson(x, y, confidenceLevel: a.level)
+        add("pearson", pearson, interval: pearson?.confidenceInterval, intervalMethod: "Fisher z")
+        add("kendall", try? Correlation.kendallTauB(x, y), interval: nil, intervalMethod: "")
+      }
+    }
+    return rows
+  }
+
+  /// One-way ANOVA of AUROC on family, and what log10(parameters) adds within families
+  /// (the regression of within-family-centred AUROC on within-family-centred log size, whose
+  /// sum of squares is the sequential one of `auroc ~ family + log10(parameters)`).
+  static func familySize(_ a: StudyAnalysis, pretrained: Bool) -> FamilySizeSummary? {
+    let all = members(a, pretrained: pretrained).filter { $0.0.parameters != nil }
+    let families = all.map(\.0.family).uniquedStrings()
+    guard all.count >= 3, families.count >= 2, all.count > families.count else { return nil }
+    let y = all.map { a.configurations[$0.1].mean.value ?? .nan }
+    let size = all.map { log10($0.0.parameters ?? 1) }
+    let grand = y.reduce(0, +) / Double(y.count)
+    let total = y.reduce(0) { $0 + ($1 - grand) * ($1 - grand) }
+    var between = 0.0
+    var centredY = y
+    var centredX = size
+    var ranges: [(family: String, minimum: Double, maximum: Double, members: Int)] = []
+    for family in families {
+      let idx = all.indices.filter { all[$0].0.family == family }
+      let my = idx.reduce(0) { $0 + y[$1] } / Double(idx.count)
+      let mx = idx.reduce(0) { $0 + size[$1] } / Double(idx.count)
+      between += Double(idx.count) * (my - grand) * (my - grand)
+      for i in idx {
+        centredY[i] -= my
+        centredX[i] -= mx
+      }
+      let values = idx.map { y[$0] }
+      ranges.append((family, values.min() ?? .nan, values.max() ?? .nan, idx.count))
+    }
+    let within = total - between
+    let k = families.count
+    let n = all.count
+    let f = (between / Double(k - 1)) / (within / Double(n - k))
+    let fDistribution = FDistribution(
+      numeratorDegreesOfFreedom: Double(k - 1), denominatorDegreesOfFreedom: Double(n - k))
+    // Size within families: slope of centred y on centred x; its sum of squares and F.
+    let sxx = centredX.reduce(0) { $0 + $1 * $1 }
+    let sxy = zip(centredX, centredY).reduce(0) { $0 + $1.0 * $1.1 }
+    var sizeShare = 0.0
+    var sizeF: Double?
+    var sizeP: Double?
+    if sxx > 0, n - k - 1 > 0 {
+      let ssSize = sxy * sxy / sxx
+      sizeShare = ssSize / total
+      let residual = within - ssSize
+      let df = Double(n - k - 1)
+      sizeF = ssSize / (residual / df)
+      sizeP = sizeF.map {
+        FDistribution(numeratorDegreesOfFreedom: 1, denominatorDegreesOfFreedom: df).sf($0)
+      }
+    }
+    return FamilySizeSummary(
+      group: pretrained ? "pretrained" : "random", architectures: n, families: k, familyF: f,
+      familyDegreesOfFreedom: (k - 1, n - k), familyP: fDistribution.sf(f),
+      familyEtaSquared: between / total, sizeWithinFamilyShare: sizeShare,
+      sizeWithinFamilyF: sizeF, sizeWithinFamilyP: sizeP,
+      sizeSpearman: (try? Correlation.spearman(size, y).estimate) ?? .nan, ranges: ranges)
+  }
+
   static func boostFit(_ analysis: StudyAnalysis) -> BoostFitSummary? { nil }
+}
+
+extension Array where Element == String {
+  fileprivate func uniquedStrings() -> [String] {
+    var seen = Set<String>()
+    return filter { seen.insert($0).inserted }
+  }
 }
