@@ -62,7 +62,9 @@ let package = Package(
       name: "ChexStatsTests", dependencies: ["ChexStats"], resources: [.copy("Fixtures")]),
     .testTarget(
       name: "ChexDataTests", dependencies: ["ChexData"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "ChexReportTests", dependencies: ["ChexReport"], exclude: ["Snapshots"]),
+    .testTarget(
+      name: "ChexReportTests", dependencies: ["ChexReport", "ChexData", "ChexStats"],
+      exclude: ["Snapshots"]),
     .testTarget(
       name: "chexstatsTests", dependencies: ["chexstats"], resources: [.copy("Fixtures")]),
     .testTarget(
