@@ -323,64 +323,99 @@ enum KendallExact {
 /// The exact permutation distribution of Spearman's statistic without ties.
 enum SpearmanExact {
   /// Two-sided p = P(|T - E T| >= |t - E T|) for T = sum_i i * pi(i) over uniformly random
-  /// permutations pi of 0..<n, where `permutation` gives the observed pi.
+  /// permutations pi of 0..<n, where `permutation` gives the observed pi (T is an affine
+  /// function of sum d^2 and of rho, so this is the two-sided permutation p of rho).
   ///
-  /// The distribution of T is built by dynamic programming over the set of values already
-  /// placed: positions are filled in order 0, 1, ...; a state is that set plus the partial
-  /// sum, and the number of ways to reach it is accumulated layer by layer (sets of equal
-  /// size). 2^n sets, each with at most about n^3 / 12 distinct partial sums.
-  /// - Complexity: O(2^n n^3) time, O(C(n, n/2) n^3) memory.
+  /// Meet in the middle: T = A + B with A the part from positions 0..<h and B from h..<n,
+  /// h = n / 2. For every set S of h values, dynamic programming over subsets gives the counts
+  /// of A over the orderings of S into the first positions, and of B over the orderings of the
+  /// complement into the last ones; the tail count for S is then one pass over A against
+  /// cumulative counts of B. The distribution of T is symmetric about n (n - 1)^2 / 4.
+  /// - Complexity: O(2^n n^3) time and O(C(n, n/2) n^3) memory; about 0.1 s for n = 16 in a
+  ///   release build.
   static func twoSidedPValue(permutation: [Int]) -> Double {
     let n = permutation.count
     precondition(n >= 1 && n <= 20, "SpearmanExact.twoSidedPValue: n must be in 1...20, got \(n)")
     let observed = permutation.enumerated().reduce(0) { $0 + $1.offset * $1.element }
-    let distribution = sumDistribution(n: n)
-    // T is symmetric about its mean n(n-1)^2 / 4; compare twice the distance to avoid halves.
     let twiceMean = n * (n - 1) * (n - 1) / 2
-    let observedDistance = abs(2 * observed - twiceMean)
+    let distance = abs(2 * observed - twiceMean)
+    if distance == 0 { return 1 }
+    let h = n / 2
+    let front = PartialSums(n: n, depth: h, position: { $0 })
+    let back = PartialSums(n: n, depth: n - h, position: { n - 1 - $0 })
+    let full = (1 << n) - 1
     var extreme = 0.0
     var total = 0.0
-    for (offset, count) in distribution.counts.enumerated() where count > 0 {
-      let t = distribution.minimum + offset
-      total += count
-      if abs(2 * t - twiceMean) >= observedDistance { extreme += count }
+    for mask in 0...full where mask.nonzeroBitCount == h {
+      let a = front.table[mask]
+      let b = back.table[full ^ mask]
+      // cumulative[j] = number of orderings with B <= b.offset + j - 1.
+      var cumulative = [Double](repeating: 0, count: b.counts.count + 1)
+      for (j, c) in b.counts.enumerated() { cumulative[j + 1] = cumulative[j] + c }
+      let bTotal = cumulative[b.counts.count]
+      func atMost(_ value: Int) -> Double {
+        let index = value - b.offset + 1
+        return cumulative[min(max(index, 0), b.counts.count)]
+      }
+      for (i, countA) in a.counts.enumerated() where countA != 0 {
+        let sumA = a.offset + i
+        // 2(A + B) - twiceMean <= -distance  <=>  B <= floor((twiceMean - distance - 2A) / 2)
+        let low = floorDivide(twiceMean - distance - 2 * sumA, 2)
+        // 2(A + B) - twiceMean >= distance  <=>  B >= ceil((twiceMean + distance - 2A) / 2)
+        let high = -floorDivide(-(twiceMean + distance - 2 * sumA), 2)
+        extreme += countA * (atMost(low) + bTotal - atMost(high - 1))
+        total += countA * bTotal
+      }
     }
     return min(1, extreme / total)
   }
 
-  /// The counts of T = sum_i i * pi(i) over all n! permutations, indexed from `minimum`.
-  static func sumDistribution(n: Int) -> (minimum: Int, counts: [Double]) {
-    // Layer k: for every set S of k values placed at positions 0..<k, the counts of partial
-    // sums sum_{i<k} i * pi(i), stored with their own offset.
-    var layer: [Int: (offset: Int, counts: [Double])] = [0: (0, [1])]
-    for position in 0..<n {
-      var next: [Int: (offset: Int, counts: [Double])] = [:]
-      for (mask, state) in layer {
+  private static func floorDivide(_ a: Int, _ b: Int) -> Int {
+    let q = a / b
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+  }
+
+  /// For every set of at most `depth` values placed, in order, at positions position(0),
+  /// position(1), ..., the counts of the partial sums sum position(k) * value_k.
+  struct PartialSums {
+    var table: [(offset: Int, counts: [Double])]
+
+    init(n: Int, depth: Int, position: (Int) -> Int) {
+      table = Array(repeating: (0, []), count: 1 << n)
+      table[0] = (0, [1])
+      // Subsets are numerically smaller than their supersets, so ascending order visits every
+      // set after all the sets it is built from.
+      for mask in 0..<(1 << n) {
+        let placed = mask.nonzeroBitCount
+        guard placed < depth, !table[mask].counts.isEmpty else { continue }
+        let slot = position(placed)
+        let source = table[mask]
         for value in 0..<n where mask & (1 << value) == 0 {
-          let shift = position * value
-          let newMask = mask | (1 << value)
-          let lowest = state.offset + shift
-          let highest = lowest + state.counts.count - 1
-          var target = next[newMask] ?? (lowest, [])
-          if target.counts.isEmpty {
-            target = (lowest, [Double](repeating: 0, count: highest - lowest + 1))
-          } else {
-            let newLowest = min(target.offset, lowest)
-            let newHighest = max(target.offset + target.counts.count - 1, highest)
-            if newLowest != target.offset || newHighest != target.offset + target.counts.count - 1 {
-              var grown = [Double](repeating: 0, count: newHighest - newLowest + 1)
-              for (i, c) in target.counts.enumerated() { grown[target.offset - newLowest + i] = c }
-              target = (newLowest, grown)
-            }
+          let target = mask | (1 << value)
+          if table[target].counts.isEmpty {
+            table[target] = Self.emptyRange(mask: target, n: n, position: position)
           }
-          let base = lowest - target.offset
-          for (i, c) in state.counts.enumerated() where c != 0 { target.counts[base + i] += c }
-          next[newMask] = target
+          let base = source.offset + slot * value - table[target].offset
+          for (i, c) in source.counts.enumerated() where c != 0 {
+            table[target].counts[base + i] += c
+          }
         }
       }
-      layer = next
     }
-    let full = layer[(1 << n) - 1] ?? (0, [1])
-    return (full.offset, full.counts)
+
+    /// A zeroed array spanning exactly the possible partial sums of `mask`: by the
+    /// rearrangement inequality the extremes pair the sorted values with the sorted positions
+    /// in the same and in opposite order.
+    static func emptyRange(mask: Int, n: Int, position: (Int) -> Int) -> (offset: Int, counts: [Double]) {
+      let values = (0..<n).filter { mask & (1 << $0) != 0 }
+      let slots = (0..<values.count).map(position).sorted()
+      var lowest = 0
+      var highest = 0
+      for (i, slot) in slots.enumerated() {
+        highest += slot * values[i]
+        lowest += slot * values[values.count - 1 - i]
+      }
+      return (lowest, [Double](repeating: 0, count: highest - lowest + 1))
+    }
   }
 }

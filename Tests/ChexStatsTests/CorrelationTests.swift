@@ -121,12 +121,11 @@ final class CorrelationTests: XCTestCase {
     XCTAssertEqual(kendall.pValue, 28.0 / 120, accuracy: 1e-15)
   }
 
-  /// A naive O(n! ) oracle is impractical beyond 10; instead compare the exact Spearman
-  /// distribution's moments with theory: mean n(n+1)^2/4 shifted to 0-based, variance
-  /// n^2 (n-1)(n+1)^2 / 144 for T = sum i pi(i) with values 1...n.
-  func testSpearmanExactDistributionMoments() {
-    for n in [6, 11, 14] {
-      let distribution = SpearmanExact.sumDistribution(n: n)
+  /// The naive oracle's distribution has n! orderings and the theoretical mean and variance
+  /// of T = sum i pi(i).
+  func testSpearmanOracleMoments() {
+    for n in [6, 9, 11] {
+      let distribution = SpearmanExactOracle.sumDistribution(n: n)
       let total = distribution.counts.reduce(0, +)
       XCTAssertEqual(total, tgamma(Double(n + 1)), accuracy: 1e-6 * total)
       var mean = 0.0
@@ -144,6 +143,23 @@ final class CorrelationTests: XCTestCase {
     }
   }
 
+  /// The meet-in-the-middle exact p against the naive oracle on seeded random permutations.
+  func testSpearmanExactAgainstNaiveOracle() {
+    var generator = SplitMix64(seed: 42)
+    for n in 3...11 {
+      for _ in 0..<3 {
+        var permutation = Array(0..<n)
+        for i in stride(from: n - 1, to: 0, by: -1) {
+          permutation.swapAt(i, Int(generator.next() % UInt64(i + 1)))
+        }
+        let fast = SpearmanExact.twoSidedPValue(permutation: permutation)
+        let naive = SpearmanExactOracle.twoSidedPValue(permutation: permutation)
+        XCTAssertEqual(fast, naive, accuracy: 1e-14, "n = \(n), permutation \(permutation)")
+      }
+    }
+    XCTAssertEqual(SpearmanExact.twoSidedPValue(permutation: [0, 1, 2, 3]), 2.0 / 24, accuracy: 1e-15)
+  }
+
   func testInputErrors() {
     XCTAssertThrowsError(try Correlation.pearson([1, 2, 3], [1, 2])) { error in
       XCTAssertEqual(
@@ -154,5 +170,18 @@ final class CorrelationTests: XCTestCase {
     XCTAssertThrowsError(try Correlation.kendallTauB([1, 2, 3], [4, 4, 4]))
     XCTAssertThrowsError(try Correlation.spearman([1, .nan, 3], [1, 2, 3]))
     XCTAssertThrowsError(try Correlation.pearson([1, 2], [1, 2]))
+  }
+}
+
+/// A tiny seeded generator for the tests (Steele, Lea and Flood 2014, SplitMix64).
+struct SplitMix64 {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
   }
 }
