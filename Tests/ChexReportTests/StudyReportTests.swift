@@ -27,7 +27,8 @@ final class StudyReportTests: XCTestCase {
         StudyRun(
           name: name, path: "runs/\(name)", architecture: architecture,
           family: Sourced(family, source: "run.json"), pretrained: pretrained, truncatedBlocks: cut,
-          seed: 1, parameters: Sourced(parameters, source: cut > 0 ? "run.json" : "table.csv (params_5_outputs)"),
+          seed: 1,
+          parameters: Sourced(parameters, source: cut > 0 ? "run.json" : "table.csv (params_5_outputs)"),
           imagenetTop1: Sourced(top1, source: "run.json")))
       for t in 0..<2 {
         tasks[t].append(labels[t].map { ($0 == true ? strength : 0) + uniform() })

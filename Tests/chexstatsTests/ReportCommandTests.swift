@@ -116,6 +116,24 @@ final class ReportCommandTests: XCTestCase {
     XCTAssertEqual(try number(size, "p"), try number(expectedSize, "p_value"), accuracy: 1e-10)
   }
 
+  /// Boost vs size: statsmodels OLS `boost ~ log10_parameters`.
+  func testBoostFitMatchesStatsmodels() throws {
+    let ours = try output("boost_fit.csv")
+    let theirs = try anchor("boost_ols")
+    for (name, expectedName) in [("intercept", "Intercept"), ("log10_parameters", "log10_parameters")] {
+      let row = try XCTUnwrap(ours.first { $0["term"] == name })
+      let expected = try XCTUnwrap(theirs.first { $0["term"] == expectedName })
+      for (column, expectedColumn) in [
+        ("estimate", "estimate"), ("std_error", "std_error"), ("t", "t"), ("p", "p_value"),
+        ("low", "ci_lower"), ("high", "ci_upper"), ("r_squared", "r_squared"),
+      ] {
+        let value = try number(row, column)
+        let reference = try number(expected, expectedColumn)
+        XCTAssertEqual(value, reference, accuracy: 1e-10 * max(1, abs(reference)), "\(name) \(column)")
+      }
+    }
+  }
+
   /// The tidy table has one row per run and task plus the mean, for all 150 runs.
   func testTidyRunsTable() throws {
     let rows = try output("runs.csv")

@@ -75,7 +75,10 @@ enum StudyCorrelations {
           return (try? Correlation.spearman(x, yb).estimate) ?? .nan
         }
         let rhoInterval = BootstrapEstimate(replicates: replicateRho, level: a.level).interval
-        func add(_ method: String, _ result: CorrelationResult?, interval: ConfidenceInterval?, intervalMethod: String) {
+        func add(
+          _ method: String, _ result: CorrelationResult?, interval: ConfidenceInterval?,
+          intervalMethod: String
+        ) {
           guard let result else { return }
           rows.append(
             CorrelationRow(
@@ -108,31 +111,23 @@ enum StudyCorrelations {
     guard all.count >= 3, families.count >= 2, all.count > families.count else { return nil }
     let y = all.map { a.configurations[$0.1].mean.value ?? .nan }
     let size = all.map { log10($0.0.parameters ?? 1) }
-    let grand = y.reduce(0, +) / Double(y.count)
-    let total = y.reduce(0) { $0 + ($1 - grand) * ($1 - grand) }
-    var between = 0.0
+    let byFamily = families.map { family in all.indices.filter { all[$0].0.family == family } }
+    guard let anova = try? OneWayANOVA.test(byFamily.map { $0.map { y[$0] } }, names: families)
+    else { return nil }
+    // Size within families: the slope of within-family-centred AUROC on centred log size.
     var centredY = y
     var centredX = size
-    var ranges: [(family: String, minimum: Double, maximum: Double, members: Int)] = []
-    for family in families {
-      let idx = all.indices.filter { all[$0].0.family == family }
-      let my = idx.reduce(0) { $0 + y[$1] } / Double(idx.count)
-      let mx = idx.reduce(0) { $0 + size[$1] } / Double(idx.count)
-      between += Double(idx.count) * (my - grand) * (my - grand)
-      for i in idx {
+    for members in byFamily {
+      let my = members.reduce(0) { $0 + y[$1] } / Double(members.count)
+      let mx = members.reduce(0) { $0 + size[$1] } / Double(members.count)
+      for i in members {
         centredY[i] -= my
         centredX[i] -= mx
       }
-      let values = idx.map { y[$0] }
-      ranges.append((family, values.min() ?? .nan, values.max() ?? .nan, idx.count))
     }
-    let within = total - between
-    let k = families.count
+    let total = anova.betweenSumOfSquares + anova.withinSumOfSquares
     let n = all.count
-    let f = (between / Double(k - 1)) / (within / Double(n - k))
-    let fDistribution = FDistribution(
-      numeratorDegreesOfFreedom: Double(k - 1), denominatorDegreesOfFreedom: Double(n - k))
-    // Size within families: slope of centred y on centred x; its sum of squares and F.
+    let k = families.count
     let sxx = centredX.reduce(0) { $0 + $1 * $1 }
     let sxy = zip(centredX, centredY).reduce(0) { $0 + $1.0 * $1.1 }
     var sizeShare = 0.0
@@ -141,22 +136,43 @@ enum StudyCorrelations {
     if sxx > 0, n - k - 1 > 0 {
       let ssSize = sxy * sxy / sxx
       sizeShare = ssSize / total
-      let residual = within - ssSize
       let df = Double(n - k - 1)
-      sizeF = ssSize / (residual / df)
-      sizeP = sizeF.map {
-        FDistribution(numeratorDegreesOfFreedom: 1, denominatorDegreesOfFreedom: df).sf($0)
-      }
+      let f = ssSize / ((anova.withinSumOfSquares - ssSize) / df)
+      sizeF = f
+      sizeP = FDistribution(numeratorDegreesOfFreedom: 1, denominatorDegreesOfFreedom: df).sf(f)
     }
     return FamilySizeSummary(
-      group: pretrained ? "pretrained" : "random", architectures: n, families: k, familyF: f,
-      familyDegreesOfFreedom: (k - 1, n - k), familyP: fDistribution.sf(f),
-      familyEtaSquared: between / total, sizeWithinFamilyShare: sizeShare,
+      group: pretrained ? "pretrained" : "random", architectures: n, families: k,
+      familyF: anova.fStatistic,
+      familyDegreesOfFreedom: (anova.betweenDegreesOfFreedom, anova.withinDegreesOfFreedom),
+      familyP: anova.pValue, familyEtaSquared: anova.etaSquared, sizeWithinFamilyShare: sizeShare,
       sizeWithinFamilyF: sizeF, sizeWithinFamilyP: sizeP,
-      sizeSpearman: (try? Correlation.spearman(size, y).estimate) ?? .nan, ranges: ranges)
+      sizeSpearman: (try? Correlation.spearman(size, y).estimate) ?? .nan,
+      ranges: anova.groups.map { ($0.name, $0.minimum, $0.maximum, $0.n) })
   }
 
-  static func boostFit(_ analysis: StudyAnalysis) -> BoostFitSummary? { nil }
+  /// Ordinary least squares of boost on log10(parameters) (LAPACK QR), and their Spearman.
+  static func boostFit(_ a: StudyAnalysis) -> BoostFitSummary? {
+    let rows = a.architectures.filter { $0.boost?.value != nil && $0.parameters != nil }
+    guard rows.count >= 3 else { return nil }
+    let x = rows.map { log10($0.parameters ?? 1) }
+    let y = rows.map { $0.boost?.value ?? .nan }
+    guard
+      let fit = try? Regression.ordinaryLeastSquares(
+        y: y, x: x, predictorName: "log10_parameters", confidenceLevel: a.level),
+      let rho = try? Correlation.spearman(x, y)
+    else { return nil }
+    func term(_ c: RegressionCoefficient, _ name: String) -> BoostFitSummary.Term {
+      .init(
+        name: name, estimate: c.estimate, standardError: c.standardError, t: c.t, p: c.pValue,
+        interval: c.confidenceInterval)
+    }
+    return BoostFitSummary(
+      intercept: term(fit.intercept, "intercept"), slope: term(fit.slope, "log10_parameters"),
+      rSquared: fit.rSquared, adjustedRSquared: fit.adjustedRSquared,
+      residualStandardError: fit.residualStandardError, n: fit.n, spearman: rho.estimate,
+      spearmanP: rho.pValue)
+  }
 }
 
 extension Array where Element == String {

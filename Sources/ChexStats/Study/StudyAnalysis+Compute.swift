@@ -132,7 +132,8 @@ extension StudyAnalysis {
       rows.append(row)
     }
     let tested = rows.indices.filter { rows[$0].boostP != nil }
-    let adjusted = holmAdjusted(tested.map { rows[$0].boostP ?? 1 })
+    // Bootstrap p-values lie in (0, 1], so the adjustment cannot fail.
+    let adjusted = (try? MultipleTesting.holm(tested.map { rows[$0].boostP ?? 1 })) ?? []
     for (k, index) in tested.enumerated() { rows[index].boostPHolm = adjusted[k] }
 
     // Truncation and parameter efficiency.
