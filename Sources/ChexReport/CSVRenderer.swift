@@ -1,5 +1,5 @@
+import ChexData
 import ChexStats
-import Foundation
 
 /// Renders a ``ComparisonReport`` as tidy CSV for plotting tools and other programs: one row
 /// per task and a row whose task is `mean`, with a fixed header. Undefined values are empty;
@@ -19,7 +19,7 @@ public enum CSVRenderer {
     for task in c.tasks {
       let defined = task.aurocA != nil
       let cells: [String] = [
-        quoted(task.name), "\(task.studies)", "\(task.positives)",
+        CSVWriter.field(task.name), "\(task.studies)", "\(task.positives)",
         x(task.aurocA), x(task.bootstrapA.interval?.lower), x(task.bootstrapA.interval?.upper),
         x(task.aurocB), x(task.bootstrapB.interval?.lower), x(task.bootstrapB.interval?.upper),
         x(task.difference), x(task.bootstrapDifference.interval?.lower),
@@ -39,13 +39,5 @@ public enum CSVRenderer {
       lines.append(cells.joined(separator: ","))
     }
     return lines.joined(separator: "\n") + "\n"
-  }
-
-  /// A field quoted per RFC 4180 when it holds a comma, quote or line break.
-  static func quoted(_ field: String) -> String {
-    guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
-      return field
-    }
-    return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
   }
 }

@@ -6,11 +6,7 @@ import Foundation
 /// in words. Undefined values are `null`.
 public enum JSONRenderer {
   public static func render(_ report: ComparisonReport) -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    // Every field is a plain value; encoding cannot fail.
-    guard let data = try? encoder.encode(Document(report)) else { return "{}\n" }
-    return String(decoding: data, as: UTF8.self) + "\n"
+    JSONText.encode(Document(report))
   }
 
   struct Document: Encodable {
@@ -18,23 +14,14 @@ public enum JSONRenderer {
       let name: String
       let path: String
     }
-    struct Interval: Encodable {
-      let lower: Double
-      let upper: Double
-      let level: Double
-      init?(_ ci: ConfidenceInterval?) {
-        guard let ci else { return nil }
-        (lower, upper, level) = (ci.lower, ci.upper, ci.level)
-      }
-    }
     struct Estimate: Encodable {
       let estimate: Double?
-      let ci: Interval?
+      let ci: JSONText.Interval?
       let bootstrap_se: Double?
       let replicates_used: Int
       init(_ value: Double?, _ boot: BootstrapEstimate) {
         estimate = value.flatMap { $0.isFinite ? $0 : nil }
-        ci = Interval(boot.interval)
+        ci = JSONText.Interval(boot.interval)
         bootstrap_se = boot.standardError
         replicates_used = boot.replicatesUsed
       }
@@ -46,14 +33,14 @@ public enum JSONRenderer {
       let variance_a: Double
       let variance_b: Double
       let covariance: Double
-      let ci: Interval?
+      let ci: JSONText.Interval?
       init?(_ d: DeLong.Comparison?) {
         guard let d else { return nil }
         z = d.z.isFinite ? d.z : nil
         (p, se, variance_a, variance_b, covariance) = (
           d.p, d.standardError, d.varianceA, d.varianceB, d.covariance
         )
-        ci = Interval(d.confidenceInterval)
+        ci = JSONText.Interval(d.confidenceInterval)
       }
     }
     struct Task: Encodable {

@@ -5,28 +5,17 @@ import Foundation
 /// Renders a ``StudyReport`` as `report.json`: every table, the methods and sources.
 public enum StudyJSON {
   public static func render(_ report: StudyReport) -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    guard let data = try? encoder.encode(Document(report)) else { return "{}\n" }
-    return String(decoding: data, as: UTF8.self) + "\n"
+    JSONText.encode(Document(report))
   }
 
-  struct Interval: Encodable {
-    let lower: Double
-    let upper: Double
-    init?(_ ci: ConfidenceInterval?) {
-      guard let ci else { return nil }
-      (lower, upper) = (ci.lower, ci.upper)
-    }
-  }
 
   struct Estimate: Encodable {
     let estimate: Double?
-    let ci: Interval?
+    let ci: JSONText.Interval?
     let replicates_used: Int
     init?(_ e: StudyAnalysis.Estimate?) {
       guard let e else { return nil }
-      (estimate, ci, replicates_used) = (e.value, Interval(e.interval), e.replicatesUsed)
+      (estimate, ci, replicates_used) = (e.value, JSONText.Interval(e.interval), e.replicatesUsed)
     }
   }
 
@@ -85,7 +74,7 @@ public enum StudyJSON {
     let y: String
     let method: String
     let estimate: Double
-    let ci: Interval?
+    let ci: JSONText.Interval?
     let ci_method: String?
     let p: Double?
     let p_method: String
@@ -158,7 +147,7 @@ public enum StudyJSON {
       correlations = r.correlations.map { c in
         CorrelationEntry(
           group: c.group, x: c.x, y: c.y, method: c.method, estimate: c.estimate,
-          ci: Interval(c.interval), ci_method: c.interval == nil ? nil : c.intervalMethod, p: c.p,
+          ci: JSONText.Interval(c.interval), ci_method: c.interval == nil ? nil : c.intervalMethod, p: c.p,
           p_method: c.pMethod, n: c.n)
       }
       truncation = a.truncation.map { t in

@@ -1,0 +1,25 @@
+import ChexStats
+import Foundation
+
+/// What every JSON renderer shares: one encoder setting and the interval value.
+enum JSONText {
+  /// Pretty, key-sorted JSON text ending in a newline. The documents are plain values, so
+  /// encoding cannot fail; `{}` stands in should it ever.
+  static func encode(_ document: some Encodable) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    guard let data = try? encoder.encode(document) else { return "{}\n" }
+    return String(decoding: data, as: UTF8.self) + "\n"
+  }
+
+  /// A confidence interval as `{"lower", "upper", "level"}`.
+  struct Interval: Encodable {
+    let lower: Double
+    let upper: Double
+    let level: Double
+    init?(_ ci: ConfidenceInterval?) {
+      guard let ci else { return nil }
+      (lower, upper, level) = (ci.lower, ci.upper, ci.level)
+    }
+  }
+}
