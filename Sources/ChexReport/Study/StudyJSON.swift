@@ -8,7 +8,6 @@ public enum StudyJSON {
     JSONText.encode(Document(report))
   }
 
-
   struct Estimate: Encodable {
     let estimate: Double?
     let ci: JSONText.Interval?
