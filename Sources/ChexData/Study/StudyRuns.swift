@@ -102,20 +102,20 @@ public struct StudyRun: Sendable, Equatable {
     var resolved: [StudyRun] = []
     for run in runs {
       let m = run.metadata
-      let where_ = run.metadataPath
+      let metadataFile = run.metadataPath
       let truncated = m.truncatedBlocks ?? 0
       guard truncated >= 0 else {
         throw .invalidMetadataValue(
-          runPath: where_, field: "truncated_blocks", found: "\(truncated)",
+          runPath: metadataFile, field: "truncated_blocks", found: "\(truncated)",
           expected: "0 (the full model) or a positive number of blocks")
       }
       guard let architecture = m.architecture ?? (truncated > 0 ? m.truncatedFrom : nil) else {
         throw .missingMetadata(
-          runPath: where_, field: "architecture", why: "places the run in the architecture table")
+          runPath: metadataFile, field: "architecture", why: "places the run in the architecture table")
       }
       guard let pretrained = m.pretrained else {
         throw .missingMetadata(
-          runPath: where_, field: "pretrained",
+          runPath: metadataFile, field: "pretrained",
           why: "tells ImageNet-pretrained from random-initialised runs")
       }
       let entry = table?.entry(for: architecture)
@@ -125,14 +125,14 @@ public struct StudyRun: Sendable, Equatable {
           ?? entry.map({ Sourced($0.family, source: "\(tableName) (family)") })
       else {
         throw .missingMetadata(
-          runPath: where_, field: "family",
+          runPath: metadataFile, field: "family",
           why: "groups architectures (and \(architecture) is not in \(tableName))")
       }
       var parameters: Sourced<Int>?
       if let value = m.parameters {
         guard value > 0 else {
           throw .invalidMetadataValue(
-            runPath: where_, field: "parameters", found: "\(value)", expected: "a positive count")
+            runPath: metadataFile, field: "parameters", found: "\(value)", expected: "a positive count")
         }
         parameters = Sourced(value, source: "run.json")
       } else if truncated == 0, let counted = entry?.parameters(outputs: run.predictions.tasks.count) {
