@@ -246,6 +246,10 @@ final class ReportCommandTests: XCTestCase {
     XCTAssertEqual(result.status, 0, result.stderr)
     let text = try String(contentsOfFile: scratch.path("out/report.md"), encoding: .utf8)
     XCTAssertTrue(text.contains("Net1: pretrained runs but no random-init twin; no boost."), text)
+    // Two architectures: too few for a correlation, which the report says instead of a number.
+    XCTAssertTrue(
+      text.contains("Not computed for pretrained models: a correlation needs at least 3 architectures"),
+      text)
   }
 }
 

@@ -105,7 +105,7 @@ public enum StudyCSV {
 
   public static func familySize(_ report: StudyReport) -> String {
     var rows: [[String]] = []
-    if let f = report.familySize {
+    for f in report.familySize {
       rows.append([
         f.group, "family", x(f.familyEtaSquared), x(f.familyF), "\(f.familyDegreesOfFreedom.0)",
         "\(f.familyDegreesOfFreedom.1)", x(f.familyP), "\(f.architectures)",

@@ -80,6 +80,39 @@ public enum StudyJSON {
     let n: Int
   }
 
+  struct FamilySizeEntry: Encodable {
+    let group: String
+    let architectures: Int
+    let families: Int
+    let family_f: Double
+    let family_df: [Int]
+    let family_p: Double
+    let family_eta_squared: Double
+    let size_within_family_share: Double
+    let size_within_family_f: Double?
+    let size_within_family_p: Double?
+    let size_spearman: Double
+  }
+
+  struct BoostFitEntry: Encodable {
+    struct Term: Encodable {
+      let estimate: Double
+      let std_error: Double
+      let t: Double
+      let p: Double
+      let ci: JSONText.Interval?
+    }
+    let method: String
+    let intercept: Term
+    let log10_parameters: Term
+    let r_squared: Double
+    let adjusted_r_squared: Double
+    let residual_se: Double
+    let n: Int
+    let spearman: Double
+    let spearman_p: Double
+  }
+
   struct Document: Encodable {
     let chexstats_version: String
     let labels: String
@@ -96,6 +129,8 @@ public enum StudyJSON {
     let architectures: [ArchitectureEntry]
     let correlations: [CorrelationEntry]
     let truncation: [TruncationEntry]
+    let family_size: [FamilySizeEntry]
+    let boost_fit: BoostFitEntry?
     let mean_parameter_efficiency: Double?
     let notes: [String]
 
@@ -154,6 +189,26 @@ public enum StudyJSON {
           architecture: t.architecture, truncated_blocks: t.truncatedBlocks,
           parameter_ratio: t.parameterRatio, difference: Estimate(t.difference), p_bootstrap: t.p,
           significant_drop: t.significantDrop)
+      }
+      family_size = r.familySize.map { s in
+        FamilySizeEntry(
+          group: s.group, architectures: s.architectures, families: s.families, family_f: s.familyF,
+          family_df: [s.familyDegreesOfFreedom.0, s.familyDegreesOfFreedom.1], family_p: s.familyP,
+          family_eta_squared: s.familyEtaSquared, size_within_family_share: s.sizeWithinFamilyShare,
+          size_within_family_f: s.sizeWithinFamilyF, size_within_family_p: s.sizeWithinFamilyP,
+          size_spearman: s.sizeSpearman)
+      }
+      boost_fit = r.boostFit.map { fit in
+        func term(_ t: BoostFitSummary.Term) -> BoostFitEntry.Term {
+          .init(
+            estimate: t.estimate, std_error: t.standardError, t: t.t, p: t.p,
+            ci: JSONText.Interval(t.interval))
+        }
+        return BoostFitEntry(
+          method: "ordinary least squares of boost on log10(parameters), LAPACK QR (dgels)",
+          intercept: term(fit.intercept), log10_parameters: term(fit.slope), r_squared: fit.rSquared,
+          adjusted_r_squared: fit.adjustedRSquared, residual_se: fit.residualStandardError, n: fit.n,
+          spearman: fit.spearman, spearman_p: fit.spearmanP)
       }
       mean_parameter_efficiency = a.meanEfficiency
       notes = a.gaps + StudyMarkdown.sourceNotes(r)

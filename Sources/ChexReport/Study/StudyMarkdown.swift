@@ -90,10 +90,7 @@ public enum StudyMarkdown {
     // 3. Correlations.
     out.append("## 3. ImageNet accuracy vs CheXpert AUROC")
     out.append("")
-    if report.correlations.isEmpty {
-      out.append(
-        "Not computed: correlations need at least 3 architectures with ImageNet top-1 and AUROC in a group.")
-    } else {
+    if !report.correlations.isEmpty {
       out.append(row(["Group", "x", "y", "Method", "Estimate [CI]", "CI method", "p", "p method", "n"]))
       out.append("|---|---|---|---|---|---|---:|---|---:|")
       for c in report.correlations {
@@ -104,15 +101,31 @@ public enum StudyMarkdown {
             NumberFormat.pValue(c.p), c.pMethod, "\(c.n)",
           ]))
       }
+      out.append("")
     }
-    out.append("")
+    for group in ["pretrained", "random"]
+    where !report.correlations.contains(where: {
+      $0.group == group && $0.x == "imagenet_top1"
+    }) {
+      out.append(
+        "Not computed for \(group) models: a correlation needs at least 3 architectures with ImageNet top-1 and a defined AUROC."
+      )
+      out.append("")
+    }
 
     // 4. Family and size.
-    out.append("## 4. Family vs size (random initialisation)")
+    out.append("## 4. Family vs size")
     out.append("")
-    if let s = report.familySize {
+    if report.familySize.isEmpty {
       out.append(
-        "One-way ANOVA of AUROC on family over \(s.architectures) architectures in \(s.families) families: F(\(s.familyDegreesOfFreedom.0), \(s.familyDegreesOfFreedom.1)) = \(f(s.familyF, 2)), p = \(NumberFormat.pValue(s.familyP)); family explains \(NumberFormat.fixed(100 * s.familyEtaSquared, decimals: 1))% of the variance (eta²). log10(parameters) within families explains a further \(NumberFormat.fixed(100 * s.sizeWithinFamilyShare, decimals: 1))%\(s.sizeWithinFamilyP.map { " (p = \(NumberFormat.pValue($0)))" } ?? ""). Spearman of log10(parameters) vs AUROC across all architectures: \(f(s.sizeSpearman, 3))."
+        "Not computed: needs full-model runs of at least 3 architectures in at least 2 families, more architectures than families."
+      )
+      out.append("")
+    }
+    for s in report.familySize {
+      let group = s.group == "random" ? "Random initialisation" : "ImageNet pretrained"
+      out.append(
+        "**\(group).** One-way ANOVA of AUROC on family over \(s.architectures) architectures in \(s.families) families: F(\(s.familyDegreesOfFreedom.0), \(s.familyDegreesOfFreedom.1)) = \(f(s.familyF, 2)), p = \(NumberFormat.pValue(s.familyP)); family explains \(NumberFormat.fixed(100 * s.familyEtaSquared, decimals: 1))% of the variance (eta²). log10(parameters) within families explains a further \(NumberFormat.fixed(100 * s.sizeWithinFamilyShare, decimals: 1))%\(s.sizeWithinFamilyP.map { " (p = \(NumberFormat.pValue($0)))" } ?? ""). Spearman of log10(parameters) vs AUROC across all architectures: \(f(s.sizeSpearman, 3))."
       )
       out.append("")
       out.append(row(["Family", "Architectures", "AUROC min", "AUROC max", "Range"]))
@@ -120,10 +133,8 @@ public enum StudyMarkdown {
       for r in s.ranges {
         out.append(row([r.family, "\(r.members)", f(r.minimum), f(r.maximum), f(r.maximum - r.minimum)]))
       }
-    } else {
-      out.append("Not computed: needs random-init runs of at least 3 architectures in at least 2 families.")
+      out.append("")
     }
-    out.append("")
 
     // 5. Boost vs size.
     out.append("## 5. Pretraining boost vs model size")

@@ -33,7 +33,9 @@ extension StudyReport {
       aggregation: aggregation.rawValue, uncertainPolicy: set.uncertain.rawValue,
       blankPolicy: set.blank.rawValue, runs: runs, analysis: analysis)
     self.correlations = StudyCorrelations.rows(analysis)
-    self.familySize = StudyCorrelations.familySize(analysis, pretrained: false)
+    self.familySize = [false, true].compactMap {
+      StudyCorrelations.familySize(analysis, pretrained: $0)
+    }
     self.boostFit = StudyCorrelations.boostFit(analysis)
   }
 }

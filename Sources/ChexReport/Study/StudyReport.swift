@@ -14,8 +14,9 @@ public struct StudyReport: Sendable {
   public var analysis: StudyAnalysis
   /// ImageNet-vs-CheXpert and size correlations, per group.
   public var correlations: [CorrelationRow]
-  /// How much of the random-init AUROC variance family and size explain.
-  public var familySize: FamilySizeSummary?
+  /// How much of the AUROC variance family and size explain: random init first (the paper's
+  /// claim), then pretrained; a group with too few architectures or families is absent.
+  public var familySize: [FamilySizeSummary]
   /// Ordinary least squares of the boost on log10(parameters).
   public var boostFit: BoostFitSummary?
   public var version: String
@@ -23,7 +24,7 @@ public struct StudyReport: Sendable {
   public init(
     labelsPath: String, architectureTablePath: String?, aggregation: String,
     uncertainPolicy: String, blankPolicy: String, runs: [StudyRun], analysis: StudyAnalysis,
-    correlations: [CorrelationRow] = [], familySize: FamilySizeSummary? = nil,
+    correlations: [CorrelationRow] = [], familySize: [FamilySizeSummary] = [],
     boostFit: BoostFitSummary? = nil, version: String = ChexstatsVersion.current
   ) {
     self.labelsPath = labelsPath
