@@ -27,6 +27,7 @@ provider, graph optimisations disabled, one thread) and Architectures/cases.json
 provenance, file sizes, max |output| and max |torch - ORT|.
 """
 
+import collections
 import json
 import os
 import shutil
@@ -112,12 +113,84 @@ def look_trained(model, generator):
     return model.eval()
 
 
+def torch_flops(model):
+    """2 x multiply-adds of Conv2d and Linear at batch 1, from forward hooks (independent of ONNX)."""
+    macs = collections.Counter()
+
+    def hook(module, inputs, output):
+        if isinstance(module, nn.Conv2d):
+            kh, kw = module.kernel_size
+            macs["Conv"] += output.numel() * (module.in_channels // module.groups) * kh * kw
+        else:
+            macs["Gemm"] += output.numel() * module.in_features
+
+    handles = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
+    with torch.no_grad():
+        model(torch.zeros(1, 3, SIZE, SIZE))
+    for h in handles:
+        h.remove()
+    return {op: 2 * n for op, n in macs.items()}
+
+
+def onnx_counts(proto):
+    """Initializer elements without BatchNormalization running statistics, the statistics, op counts."""
+    stats = {i for n in proto.graph.node if n.op_type == "BatchNormalization" for i in n.input[3:5]}
+    elements = {t.name: int(np.prod(t.dims, dtype=np.int64)) for t in proto.graph.initializer}
+    return (sum(v for k, v in elements.items() if k not in stats), sum(v for k, v in elements.items() if k in stats),
+            dict(collections.Counter(n.op_type for n in proto.graph.node)))
+
+
 def run_ort(path, x):
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
     options.intra_op_num_threads = 1
     session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
     return session.run(None, {session.get_inputs()[0].name: x})[0]
+
+
+def make_cli_fixtures(cases):
+    """Tests/chexstatsTests/Fixtures/models: one good model (a copy of densenet_g8_legacy17 with its
+    input and onnxruntime output), the facts `chexstats inspect` must print for it, and bad models."""
+    from onnx import TensorProto, helper
+
+    out = os.path.join(ROOT, "Tests", "chexstatsTests", "Fixtures", "models")
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    source = os.path.join(OUT, "densenet_g8_legacy17")
+    for file, target in [("model.onnx", "densenet_g8.onnx"), ("input.npy", "densenet_g8_input.npy"),
+                         ("ort_output.npy", "densenet_g8_ort_output.npy")]:
+        shutil.copy(os.path.join(source, file), os.path.join(out, target))
+    proto = onnx.load(os.path.join(out, "densenet_g8.onnx"))
+    facts = dict(cases["densenet_g8_legacy17"])
+    facts.update(input_name=proto.graph.input[0].name, input_dims=[
+        d.dim_param or d.dim_value for d in proto.graph.input[0].type.tensor_type.shape.dim],
+        producer=f"{proto.producer_name} {proto.producer_version}")
+    with open(os.path.join(out, "expected_inspect.json"), "w") as f:
+        json.dump({"_provenance": PROVENANCE, "densenet_g8": facts}, f, indent=1, sort_keys=True)
+
+    def one_node(op, file, initializer=None, **attributes):
+        x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 3, 8, 8])
+        y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+        inputs = ["x"] + ([initializer.name] if initializer is not None else [])
+        graph = helper.make_graph([helper.make_node(op, inputs, ["y"], name=f"{op.lower()}_0", **attributes)],
+                                  "bad", [x], [y], initializer=[initializer] if initializer is not None else [])
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], doc_string=PROVENANCE)
+        model.ir_version = 8
+        onnx.save(model, os.path.join(out, file))
+
+    # An op chexstats does not implement (the file itself is valid ONNX: onnxruntime runs it).
+    one_node("Softmax", "unsupported_op.onnx", axis=1)
+    # A weight stored in an external file that is not there.
+    weight = TensorProto(name="w", data_type=TensorProto.FLOAT, dims=[1, 3, 8, 8])
+    weight.data_location = TensorProto.EXTERNAL
+    for key, value in [("location", "absent.onnx.data"), ("offset", "0"), ("length", "768")]:
+        entry = weight.external_data.add()
+        entry.key, entry.value = key, value
+    one_node("Mul", "missing_external.onnx", initializer=weight)
+    with open(os.path.join(out, "README.md"), "w") as f:
+        f.write("Made by notebooks-export/make_architecture_fixtures.py (versions in expected_inspect.json and in "
+                "each model's doc_string): densenet_g8 is Tests/ChexInferenceTests/Architectures/"
+                "densenet_g8_legacy17; unsupported_op.onnx (Softmax) and missing_external.onnx are bad models.\n")
 
 
 def main():
@@ -149,7 +222,11 @@ def main():
             y = run_ort(path, x.numpy())
             np.save(os.path.join(folder, "input.npy"), x.numpy().astype(np.float32))
             np.save(os.path.join(folder, "ort_output.npy"), y.astype(np.float32))
+            parameters, statistics, op_counts = onnx_counts(proto)
+            flops = torch_flops(model)
             cases[f"{name}_{exporter}"] = {
+                "parameters_onnx": parameters, "batchnorm_statistics_onnx": statistics, "op_counts": op_counts,
+                "flops_torch_hooks": sum(flops.values()), "flops_by_op_torch_hooks": flops,
                 "opset": proto.opset_import[0].version, "nodes": len(proto.graph.node),
                 "ops": sorted({n.op_type for n in proto.graph.node}),
                 "parameters_torch": sum(p.numel() for p in model.parameters()),
@@ -164,6 +241,7 @@ def main():
     with open(os.path.join(OUT, "README.md"), "w") as f:
         f.write("Made by notebooks-export/make_architecture_fixtures.py (versions in cases.json and in each "
                 "model's doc_string); each folder: model.onnx, input.npy, ort_output.npy (onnxruntime reference).\n")
+    make_cli_fixtures(cases)
     total = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(OUT) for f in fs)
     print(f"total {total / 1e6:.2f} MB")
 
