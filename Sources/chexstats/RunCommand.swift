@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChexInference
 import ChexONNX
+import Foundation
 
 /// `chexstats run MODEL.onnx --input X.npy --output Y.npy [--threads N]`: runs an ONNX classifier
 /// on a float32 NCHW batch stored as `.npy` and writes the first graph output as `.npy`.
@@ -26,15 +27,49 @@ struct RunModel: ParsableCommand {
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads).") }
   }
 
-  /// Errors (unreadable files, unsupported ops, wrong input shape) print as one sentence and
-  /// exit with status 1.
+  /// Errors (unreadable files, unsupported ops, wrong input shape) print as one line on standard
+  /// error that names the file, and exit with status 1.
   func run() throws {
-    let loaded = try ONNXLoader.load(path: model)
-    let batch = try NumPy.read(path: input)
-    let session = try InferenceSession(model: loaded, threads: threads)
-    guard let result = try session.run(batch).first else {
-      throw InferenceError.invalidModel(detail: "'\(model)' produced no output")
+    do {
+      try execute()
+    } catch let failure as CommandFailure {
+      FileHandle.standardError.write(Data("chexstats run: \(failure.description)\n".utf8))
+      throw ExitCode(1)
     }
-    try NumPy.write(result, path: output)
+  }
+
+  /// Loads, runs and writes; every error comes back as a `CommandFailure` whose sentence names the
+  /// file it is about (the loader's and the .npy reader's errors already do).
+  private func execute() throws {
+    let loaded: ONNXModel
+    let batch: Tensor
+    do {
+      loaded = try ONNXLoader.load(path: model)
+      batch = try NumPy.read(path: input)
+    } catch {
+      throw CommandFailure(String(describing: error))
+    }
+    let session: InferenceSession
+    do {
+      session = try InferenceSession(model: loaded, threads: threads)
+    } catch {
+      throw CommandFailure("ONNX model '\(model)' cannot be run: \(error)")
+    }
+    let result: Tensor
+    do {
+      guard let first = try session.run(batch).first else {
+        throw CommandFailure("ONNX model '\(model)' produced no output")
+      }
+      result = first
+    } catch let failure as CommandFailure {
+      throw failure
+    } catch {
+      throw CommandFailure("input '\(input)' does not fit ONNX model '\(model)': \(error)")
+    }
+    do {
+      try NumPy.write(result, path: output)
+    } catch {
+      throw CommandFailure(String(describing: error))
+    }
   }
 }
