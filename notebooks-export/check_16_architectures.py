@@ -60,8 +60,8 @@ MODELS = [
 
 def build(name):
     torch.manual_seed(0)
-    if name == "inception_v4":
-        return timm.create_model("inception_v4", pretrained=False, num_classes=14)
+    if name == "inception_v4" or not hasattr(torchvision.models, name):
+        return timm.create_model(name, pretrained=False, num_classes=14)
     if name == "inception_v3":
         # transform_input=True is what loading ImageNet weights sets; it adds Gather/Unsqueeze/Mul/
         # Add/Concat at the input, which the engine must handle too.
