@@ -2,17 +2,21 @@
 small, exported with both torch exporters, each with an input batch and onnxruntime's output.
 
 Run from the repository root:  python3 notebooks-export/make_architecture_fixtures.py
-Needs torch 2.13.0+cpu, torchvision 0.28.0, onnx, onnxscript, onnxruntime. Deterministic (seed 20261128).
+Needs torch 2.13.0+cpu, torchvision 0.28.0, timm, onnx, onnxscript, onnxruntime. Deterministic (seed 20261128).
 
 Architectures (14 outputs; torchvision's own classes and blocks, only the widths reduced):
 - resnet18_narrow: torchvision ResNet with BasicBlock [2, 2, 2, 2], stage widths 8/16/32/48 (an eighth
   of ResNet18's, the last stage narrower still), stem 7x7 s2 + MaxPool, 1x1 stride-2 downsample, residual Add;
 - resnet50_w8: torchvision ResNet with Bottleneck [1, 1, 1, 1], widths 8/16/32/64 (x4 expansion);
 - mobilenet_v2_w025: torchvision MobileNetV2(width_mult=0.25) (ReLU6 as Clip, depthwise 3x3);
-- mobilenet_v3_large_w020: torchvision MobileNetV3-Large setting with width_mult=0.2 (HardSwish,
+- mobilenet_v3_large_w015: torchvision MobileNetV3-Large setting with width_mult=0.15 (HardSwish,
   HardSigmoid SE, 5x5 depthwise, two Gemm);
-- efficientnet_b0_w025: torchvision EfficientNet-B0 setting with width_mult=0.25, depth_mult=0.34
+- efficientnet_b0_w015: torchvision EfficientNet-B0 setting with width_mult=0.15, depth_mult=0.34
   (SiLU, Sigmoid SE, stochastic depth off in eval);
+- tf_efficientnet_b0_w010: timm's TF-ported EfficientNet-B0 ("SAME" padding, channel_multiplier=0.1,
+  depth_multiplier=0.34); its legacy export computes the padding at run time from Shape (Shape,
+  Gather, Cast, Ceil, Div, Sub, Clip, ConstantOfShape, Concat, Slice, Transpose, Pad: 600+ nodes),
+  its dynamo export folds it into asymmetric Conv pads; not one of the 16, but a common export;
 - densenet_g8: torchvision DenseNet(growth_rate=8, block_config=(2, 2, 2, 2), 16 initial features,
   bn_size=2) (unfoldable BatchNormalization after Concat, AveragePool transitions).
 
@@ -47,6 +51,8 @@ from torchvision.models import DenseNet, mobilenet_v2  # noqa: E402
 from torchvision.models.efficientnet import EfficientNet, _efficientnet_conf  # noqa: E402
 from torchvision.models.mobilenetv3 import MobileNetV3, _mobilenet_v3_conf  # noqa: E402
 from torchvision.models.resnet import BasicBlock, Bottleneck, ResNet  # noqa: E402
+from timm.models.efficientnet import _gen_efficientnet  # noqa: E402
+import timm  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 OUT = os.path.join(ROOT, "Tests", "ChexInferenceTests", "Architectures")
@@ -54,7 +60,7 @@ SEED = 20261128
 SIZE = 48
 PROVENANCE = (
     f"notebooks-export/make_architecture_fixtures.py; torch {torch.__version__}, torchvision {torchvision.__version__}, "
-    f"onnx {onnx.__version__}, onnxscript {onnxscript.__version__}, onnxruntime {ort.__version__}, numpy {np.__version__}"
+    f"onnx {onnx.__version__}, timm {timm.__version__}, onnxscript {onnxscript.__version__}, onnxruntime {ort.__version__}, numpy {np.__version__}"
 )
 
 
@@ -84,14 +90,17 @@ class NarrowResNet(ResNet):
 
 
 def architectures():
-    s, last = _efficientnet_conf("efficientnet_b0", width_mult=0.25, depth_mult=0.34)
-    v3, v3_last = _mobilenet_v3_conf("mobilenet_v3_large", width_mult=0.2)
+    s, last = _efficientnet_conf("efficientnet_b0", width_mult=0.15, depth_mult=0.34)
+    v3, v3_last = _mobilenet_v3_conf("mobilenet_v3_large", width_mult=0.15)
     return [
         ("resnet18_narrow", lambda: NarrowResNet(BasicBlock, [2, 2, 2, 2], [8, 16, 32, 48])),
         ("resnet50_w8", lambda: NarrowResNet(Bottleneck, [1, 1, 1, 1], [8, 16, 32, 64])),
         ("mobilenet_v2_w025", lambda: mobilenet_v2(width_mult=0.25, num_classes=14)),
-        ("mobilenet_v3_large_w020", lambda: MobileNetV3(v3, v3_last, num_classes=14)),
-        ("efficientnet_b0_w025", lambda: EfficientNet(s, 0.2, last_channel=last, num_classes=14)),
+        ("mobilenet_v3_large_w015", lambda: MobileNetV3(v3, v3_last, num_classes=14)),
+        ("efficientnet_b0_w015", lambda: EfficientNet(s, 0.2, last_channel=last, num_classes=14)),
+        ("tf_efficientnet_b0_w010", lambda: _gen_efficientnet(
+            "tf_efficientnet_b0", channel_multiplier=0.1, depth_multiplier=0.34, num_classes=14, bn_eps=1e-3,
+            pad_type="same")),
         ("densenet_g8", lambda: DenseNet(growth_rate=8, block_config=(2, 2, 2, 2), num_init_features=16,
                                          bn_size=2, num_classes=14)),
     ]

@@ -4,15 +4,15 @@ import XCTest
 
 @testable import ChexInference
 
-/// Real torchvision architectures (their own classes and blocks, narrowed to stay small), exported
+/// Real torchvision (and one timm) architectures (their own classes and blocks, narrowed to stay small), exported
 /// by both torch exporters with a batch of two 48x48 images, against onnxruntime's output stored
 /// beside each model (notebooks-export/make_architecture_fixtures.py). Tolerance: 1e-4 of
 /// max(1, largest |reference logit|), the rule used for the full-size models in
 /// notebooks-export/check_16_architectures.py.
 final class ArchitectureTests: XCTestCase {
   static let architectures = [
-    "resnet18_narrow", "resnet50_w8", "mobilenet_v2_w025", "mobilenet_v3_large_w020",
-    "efficientnet_b0_w025", "densenet_g8",
+    "resnet18_narrow", "resnet50_w8", "mobilenet_v2_w025", "mobilenet_v3_large_w015",
+    "efficientnet_b0_w015", "tf_efficientnet_b0_w010", "densenet_g8",
   ]
 
   func folder(_ name: String) throws -> String {
@@ -67,13 +67,21 @@ final class ArchitectureTests: XCTestCase {
   }
 
   func testMobileNetV3Large() throws {
-    try check("mobilenet_v3_large_w020_legacy17")
-    try check("mobilenet_v3_large_w020_dynamo")
+    try check("mobilenet_v3_large_w015_legacy17")
+    try check("mobilenet_v3_large_w015_dynamo")
   }
 
   func testEfficientNetB0() throws {
-    try check("efficientnet_b0_w025_legacy17")
-    try check("efficientnet_b0_w025_dynamo")
+    try check("efficientnet_b0_w015_legacy17")
+    try check("efficientnet_b0_w015_dynamo")
+  }
+
+  /// timm's TF-ported EfficientNet: the legacy export computes "SAME" padding at run time from
+  /// the input's Shape (600+ shape-arithmetic nodes before Pad), the dynamo export folds it into
+  /// asymmetric Conv pads.
+  func testTFEfficientNetSamePadding() throws {
+    try check("tf_efficientnet_b0_w010_legacy17")
+    try check("tf_efficientnet_b0_w010_dynamo")
   }
 
   func testDenseNet() throws {
@@ -84,8 +92,8 @@ final class ArchitectureTests: XCTestCase {
   /// Two threads split the batch; each image must still match onnxruntime, and the two exports of
   /// one network (same weights, same input) must agree with each other.
   func testTwoThreadsAndBothExportersAgree() throws {
-    let legacy = try check("efficientnet_b0_w025_legacy17", threads: 2)
-    let dynamo = try check("efficientnet_b0_w025_dynamo", threads: 2)
+    let legacy = try check("efficientnet_b0_w015_legacy17", threads: 2)
+    let dynamo = try check("efficientnet_b0_w015_dynamo", threads: 2)
     let scale = max(1, legacy.data.map { abs($0) }.max() ?? 0)
     for (a, b) in zip(legacy.data, dynamo.data) { XCTAssertEqual(a, b, accuracy: 1e-4 * scale) }
   }
