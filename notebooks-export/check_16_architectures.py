@@ -20,6 +20,7 @@ notebooks-export/check_16_architectures.md.
 
 Usage (from the repository root, after `swift build -c release`):
   python3 notebooks-export/check_16_architectures.py [--out /tmp/chex16] [--keep] [model ...]
+  (--batch 3 --threads 2 --results /tmp/batched.md: a symbolic-batch export, 3 images, 2 threads)
 Needs torch 2.13.0+cpu, torchvision 0.28.0, timm, onnx, onnxruntime, onnxscript.
 """
 
@@ -133,10 +134,11 @@ def last_line(text):
     return lines[-1] if lines else ""
 
 
-def check(name, out_dir, keep):
+def check(name, out_dir, keep, batch=1, threads=1):
     model = look_trained(build(name))
-    x = torch.randn(1, 3, SIZE, SIZE, generator=torch.Generator().manual_seed(2))
+    x = torch.randn(batch, 3, SIZE, SIZE, generator=torch.Generator().manual_seed(2))
     flops, y_torch = torch_flops(model, x)
+    flops //= batch  # per image: `chexstats inspect` takes a symbolic batch dimension as 1
     with torch.no_grad():  # a float64 reference: how far is each float32 engine from exact arithmetic?
         y_exact = copy.deepcopy(model).double()(x.double()).numpy()
     x_path = os.path.join(out_dir, f"{name}_input.npy")
@@ -148,12 +150,15 @@ def check(name, out_dir, keep):
         path = os.path.join(out_dir, f"{name}_{exporter}.onnx")
         started = time.time()
         try:
+            # Batch 1: a fixed input shape; a larger batch: a symbolic batch dimension.
             if exporter == "legacy17":
+                axes = {"x": {0: "batch"}, "logits": {0: "batch"}} if batch > 1 else None
                 torch.onnx.export(model, (x,), path, dynamo=False, opset_version=17,
-                                  input_names=["x"], output_names=["logits"])
+                                  input_names=["x"], output_names=["logits"], dynamic_axes=axes)
             else:
+                shapes = {"x": {0: torch.export.Dim("batch")}} if batch > 1 else None
                 torch.onnx.export(model, (x,), path, dynamo=True, external_data=False,
-                                  input_names=["x"], output_names=["logits"])
+                                  input_names=["x"], output_names=["logits"], dynamic_shapes=shapes)
         except Exception as error:  # noqa: BLE001 — recorded in the table
             row.update(status="export failed", error=f"{type(error).__name__}: {error}"[:300])
             rows.append(row)
@@ -174,8 +179,8 @@ def check(name, out_dir, keep):
             row["chex_flops"] = (summary.get("flops") or {}).get("total")
         y_path = os.path.join(out_dir, f"{name}_{exporter}_chex.npy")
         started = time.time()
-        run = subprocess.run([BINARY, "run", path, "--input", x_path, "--output", y_path],
-                             capture_output=True, text=True)
+        run = subprocess.run([BINARY, "run", path, "--input", x_path, "--output", y_path,
+                              "--threads", str(threads)], capture_output=True, text=True)
         row["run_s"] = time.time() - started
         if run.returncode != 0:
             row.setdefault("status", "run failed")
@@ -237,6 +242,8 @@ def main():
     parser.add_argument("--out", default="/tmp/chex16")
     parser.add_argument("--keep", action="store_true", help="keep the exported .onnx files")
     parser.add_argument("--results", default=os.path.join(ROOT, "notebooks-export", "check_16_architectures.md"))
+    parser.add_argument("--batch", type=int, default=1, help="images per run (>1 exports a symbolic batch)")
+    parser.add_argument("--threads", type=int, default=1, help="chexstats run --threads")
     parser.add_argument("models", nargs="*", default=MODELS)
     args = parser.parse_args()
     if not os.path.exists(BINARY):
@@ -245,7 +252,7 @@ def main():
     torch.set_num_threads(2)
     rows = []
     for name in args.models:
-        rows += check(name, args.out, args.keep)
+        rows += check(name, args.out, args.keep, args.batch, args.threads)
     text = table(rows)
     print(text)
     passed = sum(r.get("status") == "pass" for r in rows)
@@ -257,13 +264,14 @@ def main():
         f"Python {platform.python_version()}; chexstats release build "
         f"({subprocess.run(['git', '-C', ROOT, 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True).stdout.strip()}).\n\n"
         "Random weights (small random biases, random BatchNorm affine parameters, running statistics "
-        "calibrated on two N(0,1) batches of 4 in train mode), 14 outputs, one N(0,1) image 1x3x320x320. "
+        "calibrated on two N(0,1) batches of 4 in train mode), 14 outputs, "
+        f"N(0,1) input {args.batch}x3x320x320, `chexstats run --threads {args.threads}`. "
         "Reference: onnxruntime CPU provider, default graph optimisations, one thread, on the same file; "
         "for context, both are also compared with the same torch model run in float64. "
         "Parameters: initializer elements without BatchNormalization running statistics, counted by "
         "`chexstats inspect` and by the onnx package. FLOPs: `chexstats inspect` vs forward hooks on "
         "torch's Conv2d/Linear modules (2 per multiply-add). Timings: whole `chexstats run` process "
-        "(load + one image, 1 thread), with other work on the machine.\n\n"
+        "(load + the batch), with other work on the machine.\n\n"
         f"{passed} of {len(rows)} exports pass.\n\n")
     with open(args.results, "w") as f:
         f.write(header + text)

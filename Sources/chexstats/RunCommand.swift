@@ -33,7 +33,7 @@ struct RunModel: ParsableCommand {
     do {
       try execute()
     } catch let failure as CommandFailure {
-      FileHandle.standardError.write(Data("chexstats run: \(failure.description)\n".utf8))
+      FileHandle.standardError.write(Data("chexstats run: \(failure.description.singleLine)\n".utf8))
       throw ExitCode(1)
     }
   }
@@ -71,5 +71,15 @@ struct RunModel: ParsableCommand {
     } catch {
       throw CommandFailure(String(describing: error))
     }
+  }
+}
+
+extension String {
+  /// The text on one line: each line trimmed, the lines joined by one space. Error sentences may
+  /// quote text from the user's file (a NumPy header ends in a newline; ONNX names can hold any
+  /// character), and the CLI promises one line on standard error.
+  var singleLine: String {
+    split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+      .filter { !$0.isEmpty }.joined(separator: " ")
   }
 }

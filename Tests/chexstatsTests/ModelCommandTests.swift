@@ -203,6 +203,13 @@ final class ModelCommandTests: XCTestCase {
     try assertFailsCleanly(
       ["run", model, "--input", scratch.path("absent.npy"), "--output", scratch.path("y.npy")],
       naming: "absent.npy", mentions: "cannot be read")
+    // The reader quotes the bad header, which ends in a newline: still one line on stderr.
+    let misnamed = scratch.path("misnamed.npy")
+    try NPY.write(
+      shape: [1, 3, 48, 48], values: [Float](repeating: 0, count: 6912), to: misnamed, typeKey: "dtype")
+    try assertFailsCleanly(
+      ["run", model, "--input", misnamed, "--output", scratch.path("y.npy")], naming: misnamed,
+      mentions: "descr")
   }
 }
 
@@ -242,9 +249,10 @@ enum NPY {
     return Batch(shape: shape, values: values)
   }
 
-  static func write(shape: [Int], values: [Float], to path: String) throws {
+  /// `typeKey` other than "descr" makes a malformed file (for the error tests).
+  static func write(shape: [Int], values: [Float], to path: String, typeKey: String = "descr") throws {
     let dims = shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? "," : "")
-    var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(dims)), }"
+    var header = "{'\(typeKey)': '<f4', 'fortran_order': False, 'shape': (\(dims)), }"
     while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
     header += "\n"
     var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0]
