@@ -64,7 +64,7 @@ struct RunModel: ParsableCommand {
     } catch let failure as CommandFailure {
       throw failure
     } catch {
-      throw CommandFailure("input '\(input)' does not fit ONNX model '\(model)': \(error)")
+      throw CommandFailure("ONNX model '\(model)' on input '\(input)': \(error)")
     }
     do {
       try NumPy.write(result, path: output)
