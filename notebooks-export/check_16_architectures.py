@@ -7,9 +7,9 @@ parameters, running statistics calibrated on N(0,1) batches in train mode, so lo
 
 1. export to ONNX at 1x3x320x320 with both exporters: legacy (dynamo=False, opset 17) and dynamo
    (default opset), into a scratch folder outside the repository (the files are 9-170 MB);
-2. `chexstats inspect --format json`: must succeed; its parameter count must equal the ONNX
-   initializer elements without BatchNormalization running statistics (counted here with the onnx
-   package), and its FLOPs must equal an independent count from forward hooks on the torch
+2. `chexstats inspect --format json`: must succeed; its node and op counts and its parameter count
+   must equal those of the onnx package (parameters: initializer elements without BatchNormalization
+   running statistics), and its FLOPs must equal an independent count from forward hooks on the torch
    Conv2d/Linear modules (2 per multiply-add);
 3. `chexstats run` on one N(0,1) image vs onnxruntime (CPU provider, default graph optimisations,
    one thread) on the same file: max |difference|, max |logit|; pass if
@@ -177,6 +177,7 @@ def check(name, out_dir, keep, batch=1, threads=1):
             summary = json.loads(inspect.stdout)
             row["chex_parameters"] = summary["parameters"]
             row["chex_flops"] = (summary.get("flops") or {}).get("total")
+            row["chex_ops_match"] = summary.get("op_counts") == ops and summary.get("nodes") == nodes
         y_path = os.path.join(out_dir, f"{name}_{exporter}_chex.npy")
         started = time.time()
         run = subprocess.run([BINARY, "run", path, "--input", x_path, "--output", y_path,
@@ -200,6 +201,8 @@ def check(name, out_dir, keep, batch=1, threads=1):
                                                     if noise else ""))
             if row.get("chex_parameters") != params:
                 problems.append(f"parameters {row.get('chex_parameters')} != {params}")
+            if not row.get("chex_ops_match"):
+                problems.append("node or op counts differ from the onnx package's")
             if row.get("chex_flops") != flops:
                 problems.append(f"FLOPs {row.get('chex_flops')} != torch {flops}")
             row.setdefault("status", "pass" if not problems else "FAIL: " + "; ".join(problems))
@@ -269,7 +272,7 @@ def main():
         "Reference: onnxruntime CPU provider, default graph optimisations, one thread, on the same file; "
         "for context, both are also compared with the same torch model run in float64. "
         "Parameters: initializer elements without BatchNormalization running statistics, counted by "
-        "`chexstats inspect` and by the onnx package. FLOPs: `chexstats inspect` vs forward hooks on "
+        "`chexstats inspect` and by the onnx package (node and op counts also compared). FLOPs: `chexstats inspect` vs forward hooks on "
         "torch's Conv2d/Linear modules (2 per multiply-add). Timings: whole `chexstats run` process "
         "(load + the batch), with other work on the machine.\n\n"
         f"{passed} of {len(rows)} exports pass.\n\n")

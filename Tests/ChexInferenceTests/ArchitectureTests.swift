@@ -89,6 +89,27 @@ final class ArchitectureTests: XCTestCase {
     try check("densenet_g8_dynamo")
   }
 
+  /// Each image alone gives its row of onnxruntime's batch output (no state leaks across images).
+  func testImagesAloneMatchTheirRowsOfTheBatch() throws {
+    for name in ["mobilenet_v3_large_w015_dynamo", "densenet_g8_legacy17"] {
+      let path = try folder(name)
+      let model = try ONNXLoader.load(path: path + "/model.onnx")
+      let input = try NumPy.read(path: path + "/input.npy")
+      let expected = try NumPy.read(path: path + "/ort_output.npy")
+      let session = try InferenceSession(model: model, threads: 1)
+      let perImage = input.count / 2
+      for image in [1, 0] {
+        let one = Tensor(
+          shape: [1, 3, 48, 48], data: Array(input.data[(image * perImage)..<((image + 1) * perImage)]))
+        let output = try XCTUnwrap(try session.run(one).first, name)
+        let row = Tensor(shape: [1, 14], data: Array(expected.data[(image * 14)..<((image + 1) * 14)]))
+        XCTAssertEqual(output.shape, [1, 14], name)
+        let scale = max(1, row.data.map { abs($0) }.max() ?? 0)
+        for (a, b) in zip(output.data, row.data) { XCTAssertEqual(a, b, accuracy: 1e-4 * scale, name) }
+      }
+    }
+  }
+
   /// Two threads split the batch; each image must still match onnxruntime, and the two exports of
   /// one network (same weights, same input) must agree with each other.
   func testTwoThreadsAndBothExportersAgree() throws {
