@@ -39,47 +39,27 @@ struct RunModel: ParsableCommand {
   }
 
   /// Loads, runs and writes; every error comes back as a `CommandFailure` whose sentence names the
-  /// file it is about (the loader's and the .npy reader's errors already do).
+  /// file it is about (the loader's and the .npy reader's errors already do; the engine's name the
+  /// op and node, so the model and input are added).
   private func execute() throws {
-    let loaded: ONNXModel
-    let batch: Tensor
-    do {
-      loaded = try ONNXLoader.load(path: model)
-      batch = try NumPy.read(path: input)
-    } catch {
-      throw CommandFailure(String(describing: error))
+    let loaded = try failing(context: nil) { try ONNXLoader.load(path: model) }
+    let batch = try failing(context: nil) { try NumPy.read(path: input) }
+    let session = try failing(context: "ONNX model '\(model)' cannot be run") {
+      try InferenceSession(model: loaded, threads: threads)
     }
-    let session: InferenceSession
-    do {
-      session = try InferenceSession(model: loaded, threads: threads)
-    } catch {
-      throw CommandFailure("ONNX model '\(model)' cannot be run: \(error)")
+    let outputs = try failing(context: "ONNX model '\(model)' on input '\(input)'") { try session.run(batch) }
+    guard let result = outputs.first else {
+      throw CommandFailure("ONNX model '\(model)' produced no output")
     }
-    let result: Tensor
-    do {
-      guard let first = try session.run(batch).first else {
-        throw CommandFailure("ONNX model '\(model)' produced no output")
-      }
-      result = first
-    } catch let failure as CommandFailure {
-      throw failure
-    } catch {
-      throw CommandFailure("ONNX model '\(model)' on input '\(input)': \(error)")
-    }
-    do {
-      try NumPy.write(result, path: output)
-    } catch {
-      throw CommandFailure(String(describing: error))
-    }
+    try failing(context: nil) { try NumPy.write(result, path: output) }
   }
-}
 
-extension String {
-  /// The text on one line: each line trimmed, the lines joined by one space. Error sentences may
-  /// quote text from the user's file (a NumPy header ends in a newline; ONNX names can hold any
-  /// character), and the CLI promises one line on standard error.
-  var singleLine: String {
-    split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-      .filter { !$0.isEmpty }.joined(separator: " ")
+  /// Runs `body`; its error becomes a `CommandFailure`, after `context: ` when given.
+  private func failing<T>(context: String?, _ body: () throws -> T) throws -> T {
+    do {
+      return try body()
+    } catch {
+      throw CommandFailure(context.map { "\($0): \(error)" } ?? String(describing: error))
+    }
   }
 }
