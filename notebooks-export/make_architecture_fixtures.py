@@ -159,7 +159,7 @@ def run_ort(path, x):
 
 def make_cli_fixtures(cases):
     """Tests/chexstatsTests/Fixtures/models: one good model (a copy of densenet_g8_legacy17 with its
-    input and onnxruntime output), the facts `chexstats inspect` must print for it, and bad models."""
+    input and onnxruntime output; also saved with external weights), the facts `chexstats inspect` must print for it, and bad models."""
     from onnx import TensorProto, helper
 
     out = os.path.join(ROOT, "Tests", "chexstatsTests", "Fixtures", "models")
@@ -170,6 +170,9 @@ def make_cli_fixtures(cases):
                          ("ort_output.npy", "densenet_g8_ort_output.npy")]:
         shutil.copy(os.path.join(source, file), os.path.join(out, target))
     proto = onnx.load(os.path.join(out, "densenet_g8.onnx"))
+    # The same model with its weights beside it, as the dynamo exporter writes by default.
+    onnx.save(proto, os.path.join(out, "densenet_g8_external.onnx"), save_as_external_data=True,
+              all_tensors_to_one_file=True, location="densenet_g8_external.onnx.data", size_threshold=0)
     facts = dict(cases["densenet_g8_legacy17"])
     facts.update(input_name=proto.graph.input[0].name, input_dims=[
         d.dim_param or d.dim_value for d in proto.graph.input[0].type.tensor_type.shape.dim],
@@ -199,7 +202,7 @@ def make_cli_fixtures(cases):
     with open(os.path.join(out, "README.md"), "w") as f:
         f.write("Made by notebooks-export/make_architecture_fixtures.py (versions in expected_inspect.json and in "
                 "each model's doc_string): densenet_g8 is Tests/ChexInferenceTests/Architectures/"
-                "densenet_g8_legacy17; unsupported_op.onnx (Softmax) and missing_external.onnx are bad models.\n")
+                "densenet_g8_legacy17 (densenet_g8_external.onnx(.data): the same with external weights); unsupported_op.onnx (Softmax) and missing_external.onnx are bad models.\n")
 
 
 def main():

@@ -110,6 +110,31 @@ final class ModelCommandTests: XCTestCase {
     }
   }
 
+  /// Weights in `MODEL.onnx.data` beside the model (the dynamo exporter's default), the model
+  /// named by a path relative to the working directory: same numbers as the self-contained file.
+  func testExternalWeightsFromAnotherFolder() throws {
+    let scratch = try Scratch()
+    let models = URL(fileURLWithPath: try fixture("densenet_g8_external.onnx")).deletingLastPathComponent()
+    let folder = models.deletingLastPathComponent()
+    let relative = "models/densenet_g8_external.onnx"
+    let inspect = try CLI.run(["inspect", "--format", "json", relative], currentDirectory: folder)
+    XCTAssertEqual(inspect.status, 0, inspect.stderr)
+    let json = try XCTUnwrap(
+      try JSONSerialization.jsonObject(with: Data(inspect.stdout.utf8)) as? [String: Any])
+    XCTAssertEqual(json["parameters"] as? Int, try expected().parameters_onnx)
+    let output = scratch.path("y.npy")
+    let run = try CLI.run(
+      ["run", relative, "--input", try fixture("densenet_g8_input.npy"), "--output", output],
+      currentDirectory: folder)
+    XCTAssertEqual(run.status, 0, run.stderr)
+    let reference = try NPY.read(try fixture("densenet_g8_ort_output.npy"))
+    let actual = try NPY.read(output)
+    XCTAssertEqual(actual.shape, reference.shape)
+    let scale = max(1, reference.values.map(abs).max() ?? 0)
+    let worst = zip(actual.values, reference.values).map { abs($0 - $1) }.max() ?? .infinity
+    XCTAssertLessThanOrEqual(worst, 1e-4 * scale)
+  }
+
   // MARK: - bad files: exit 1, one line on stderr naming the file and the problem
 
   /// Runs the command and checks the failure contract; returns the stderr line.
