@@ -71,6 +71,6 @@ let package = Package(
       name: "ChexONNXTests", dependencies: ["ChexONNX"], resources: [.copy("Fixtures")]),
     .testTarget(
       name: "ChexInferenceTests", dependencies: ["ChexInference", "ChexONNX"],
-      resources: [.copy("Fixtures")]),
+      resources: [.copy("Fixtures"), .copy("Architectures")]),
   ]
 )

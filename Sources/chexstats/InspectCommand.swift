@@ -29,7 +29,7 @@ struct Inspect: ParsableCommand {
     do {
       loaded = try ONNXLoader.load(path: model)
     } catch {
-      FileHandle.standardError.write(Data("chexstats inspect: \(error.description)\n".utf8))
+      FileHandle.standardError.write(Data("chexstats inspect: \(error.description.singleLine)\n".utf8))
       throw ExitCode(1)
     }
     let summary = ModelSummary(model: loaded)

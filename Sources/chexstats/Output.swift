@@ -58,3 +58,13 @@ func reportingErrors(_ body: () throws -> Void) throws {
     throw ExitCode(1)
   }
 }
+
+extension String {
+  /// The text on one line: each line trimmed, the lines joined by one space. Error sentences may
+  /// quote text from the user's file (a NumPy header ends in a newline; ONNX names can hold any
+  /// character), and the commands promise one line on standard error.
+  var singleLine: String {
+    split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+      .filter { !$0.isEmpty }.joined(separator: " ")
+  }
+}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChexInference
 import ChexONNX
+import Foundation
 
 /// `chexstats run MODEL.onnx --input X.npy --output Y.npy [--threads N]`: runs an ONNX classifier
 /// on a float32 NCHW batch stored as `.npy` and writes the first graph output as `.npy`.
@@ -26,15 +27,39 @@ struct RunModel: ParsableCommand {
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads).") }
   }
 
-  /// Errors (unreadable files, unsupported ops, wrong input shape) print as one sentence and
-  /// exit with status 1.
+  /// Errors (unreadable files, unsupported ops, wrong input shape) print as one line on standard
+  /// error that names the file, and exit with status 1.
   func run() throws {
-    let loaded = try ONNXLoader.load(path: model)
-    let batch = try NumPy.read(path: input)
-    let session = try InferenceSession(model: loaded, threads: threads)
-    guard let result = try session.run(batch).first else {
-      throw InferenceError.invalidModel(detail: "'\(model)' produced no output")
+    do {
+      try execute()
+    } catch let failure as CommandFailure {
+      FileHandle.standardError.write(Data("chexstats run: \(failure.description.singleLine)\n".utf8))
+      throw ExitCode(1)
     }
-    try NumPy.write(result, path: output)
+  }
+
+  /// Loads, runs and writes; every error comes back as a `CommandFailure` whose sentence names the
+  /// file it is about (the loader's and the .npy reader's errors already do; the engine's name the
+  /// op and node, so the model and input are added).
+  private func execute() throws {
+    let loaded = try failing(context: nil) { try ONNXLoader.load(path: model) }
+    let batch = try failing(context: nil) { try NumPy.read(path: input) }
+    let session = try failing(context: "ONNX model '\(model)' cannot be run") {
+      try InferenceSession(model: loaded, threads: threads)
+    }
+    let outputs = try failing(context: "ONNX model '\(model)' on input '\(input)'") { try session.run(batch) }
+    guard let result = outputs.first else {
+      throw CommandFailure("ONNX model '\(model)' produced no output")
+    }
+    try failing(context: nil) { try NumPy.write(result, path: output) }
+  }
+
+  /// Runs `body`; its error becomes a `CommandFailure`, after `context: ` when given.
+  private func failing<T>(context: String?, _ body: () throws -> T) throws -> T {
+    do {
+      return try body()
+    } catch {
+      throw CommandFailure(context.map { "\($0): \(error)" } ?? String(describing: error))
+    }
   }
 }
