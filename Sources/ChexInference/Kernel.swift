@@ -31,47 +31,16 @@ enum Activation: Sendable, Equatable {
   /// `x * sigmoid(x)`: a Sigmoid and a Mul fused (EfficientNet's SiLU).
   case silu
 
+  /// The activation of one value (the same arithmetic as the vector form in Vector.swift).
   @inline(__always)
   func callAsFunction(_ x: Float) -> Float {
     switch self {
     case .none: return x
     case .relu: return x > 0 ? x : 0
     case .clip(let lo, let hi): return Swift.min(Swift.max(x, lo), hi)
-    case .sigmoid: return 1 / (1 + expf(-x))
+    case .sigmoid, .silu: return self(FloatVector(repeating: x))[0]
     case .hardSigmoid(let alpha, let beta): return Swift.max(0, Swift.min(1, alpha * x + beta))
     case .hardSwish: return x * Swift.max(0, Swift.min(1, x * (1 / 6) + 0.5))
-    case .silu: return x / (1 + expf(-x))
-    }
-  }
-
-  /// Applies the activation from `source` to `destination` (which may be the same memory).
-  /// - Complexity: O(count).
-  func apply(_ source: UnsafePointer<Float>, _ destination: UnsafeMutablePointer<Float>, count: Int) {
-    switch self {
-    case .none:
-      if UnsafePointer(destination) != source { destination.update(from: source, count: count) }
-    case .relu:
-      for i in 0..<count { destination[i] = Swift.max(source[i], 0) }
-    case .clip(let lo, let hi):
-      for i in 0..<count { destination[i] = Swift.min(Swift.max(source[i], lo), hi) }
-    default:
-      for i in 0..<count { destination[i] = self(source[i]) }
-    }
-  }
-
-  /// Adds `bias` to `count` values and applies the activation in place.
-  /// - Complexity: O(count).
-  @inline(__always)
-  func applyWithBias(_ values: UnsafeMutablePointer<Float>, count: Int, bias: Float) {
-    switch self {
-    case .none:
-      for i in 0..<count { values[i] += bias }
-    case .relu:
-      for i in 0..<count { values[i] = Swift.max(values[i] + bias, 0) }
-    case .clip(let lo, let hi):
-      for i in 0..<count { values[i] = Swift.min(Swift.max(values[i] + bias, lo), hi) }
-    default:
-      for i in 0..<count { values[i] = self(values[i] + bias) }
     }
   }
 }

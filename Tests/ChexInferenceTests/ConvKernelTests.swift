@@ -105,6 +105,24 @@ final class ConvKernelTests: XCTestCase {
     try check(Case(cin: 6, cout: 4, h: 7, w: 7, kh: 3, kw: 3, pads: [1, 1, 1, 1], group: 2), seed: 13)
   }
 
+  /// Rows wider than one vector (full vectors plus a tail), stride 2 phases, dilation and
+  /// asymmetric pads through the depthwise kernel.
+  func testDepthwiseWideRows() throws {
+    try check(Case(cin: 3, cout: 3, h: 11, w: 37, kh: 3, kw: 3, pads: [1, 1, 1, 1], group: 3), seed: 17)
+    try check(
+      Case(cin: 3, cout: 3, h: 10, w: 40, kh: 5, kw: 5, stride: (2, 2), pads: [2, 2, 2, 2], group: 3),
+      seed: 18)
+    try check(
+      Case(cin: 2, cout: 2, h: 9, w: 33, kh: 3, kw: 3, stride: (2, 2), pads: [0, 0, 1, 1], group: 2), seed: 19
+    )
+    try check(
+      Case(
+        cin: 2, cout: 2, h: 9, w: 26, kh: 3, kw: 3, stride: (1, 3), pads: [2, 3, 0, 1], dilation: (2, 2),
+        group: 2),
+      seed: 20)
+    try check(Case(cin: 2, cout: 2, h: 4, w: 4, kh: 3, kw: 3, pads: [5, 6, 5, 6], group: 2), seed: 21)
+  }
+
   /// Forces tiles smaller than the output plane (and not aligned with rows) and compares.
   func testTiledIm2colMatchesWholePlane() {
     var generator = SeededGenerator(seed: 14)

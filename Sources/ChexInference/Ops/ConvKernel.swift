@@ -23,7 +23,8 @@ struct ConvGeometry: Sendable, Equatable {
 /// Three paths, chosen from the geometry at compile time:
 /// - pointwise (1x1, stride 1, no pads, group 1): one `sgemm` per image directly on the
 ///   activations, `Y[Cout x HW] = W[Cout x Cin] * X[Cin x HW]`;
-/// - depthwise (group = C_in = C_out): a direct kernel that accumulates whole output rows;
+/// - depthwise (group = C_in = C_out): a direct vector kernel over a padded copy of each
+///   plane (DepthwiseConv.swift);
 /// - everything else: im2col in tiles of output pixels, so at most `patchRows x tile` floats of
 ///   patches exist at once, each tile followed by one `sgemm` per group.
 ///
@@ -53,7 +54,8 @@ struct ConvKernel: Kernel {
   }
 
   var scratchCount: Int {
-    geometry.isPointwise || geometry.isDepthwise ? 0 : geometry.patchRows * tile
+    if geometry.isDepthwise { return depthwiseScratchCount }
+    return geometry.isPointwise ? 0 : geometry.patchRows * tile
   }
 
   func run(_ io: KernelIO) {
@@ -67,7 +69,8 @@ struct ConvKernel: Kernel {
           let y = io.outputs[0] + n * g.outChannels * outPlane
           let r = hasResidual ? io.inputs[1] + n * g.outChannels * outPlane : nil
           if g.isDepthwise {
-            depthwise(x: x, y: y, residual: r, w: w, b: b)
+            depthwise(
+              x: x, y: y, residual: r, w: w, b: b, channels: 0..<g.outChannels, scratch: io.scratch)
           } else if g.isPointwise {
             BLAS.sgemm(
               m: g.outChannels, n: outPlane, k: g.inChannels, a: w, lda: g.inChannels,
@@ -91,11 +94,9 @@ struct ConvKernel: Kernel {
     let plane = geometry.outHeight * geometry.outWidth
     for c in channels {
       let row = y + c * plane + pixels.lowerBound
-      if let residual {
-        let res = residual + c * plane + pixels.lowerBound
-        for i in 0..<pixels.count { row[i] += res[i] }
-      }
-      activation.applyWithBias(row, count: pixels.count, bias: b[c])
+      activation.applyWithBias(
+        row, count: pixels.count, bias: b[c],
+        residual: residual.map { UnsafePointer($0 + c * plane + pixels.lowerBound) })
     }
   }
 
@@ -181,47 +182,6 @@ struct ConvKernel: Kernel {
       done += length
       ox = 0
       oy += 1
-    }
-  }
-
-  private func depthwise(
-    x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>,
-    residual: UnsafeMutablePointer<Float>?, w: UnsafeBufferPointer<Float>, b: UnsafeBufferPointer<Float>
-  ) {
-    let g = geometry
-    let inPlane = g.height * g.width
-    let plane = g.outHeight * g.outWidth
-    let taps = g.kernelHeight * g.kernelWidth
-    for c in 0..<g.outChannels {
-      let source = x + c * inPlane
-      let target = y + c * plane
-      for oy in 0..<g.outHeight {
-        let row = target + oy * g.outWidth
-        row.update(repeating: 0, count: g.outWidth)
-        for ky in 0..<g.kernelHeight {
-          let iy = oy * g.strideY + ky * g.dilationY - g.padTop
-          if iy < 0 || iy >= g.height { continue }
-          let sourceRow = source + iy * g.width
-          for kx in 0..<g.kernelWidth {
-            let weight = w[c * taps + ky * g.kernelWidth + kx]
-            let xOffset = kx * g.dilationX - g.padLeft
-            let lo = max(0, ceilDiv(-xOffset, g.strideX))
-            let hi = min(g.outWidth - 1, floorDiv(g.width - 1 - xOffset, g.strideX))
-            if lo > hi { continue }
-            if g.strideX == 1 {
-              let s = sourceRow + xOffset
-              for ox in lo...hi { row[ox] += weight * s[ox] }
-            } else {
-              for ox in lo...hi { row[ox] += weight * sourceRow[ox * g.strideX + xOffset] }
-            }
-          }
-        }
-      }
-      if let residual {
-        let res = residual + c * plane
-        for i in 0..<plane { target[i] += res[i] }
-      }
-      activation.applyWithBias(target, count: plane, bias: b[c])
     }
   }
 }
