@@ -150,12 +150,15 @@ final class ExecutionPlan: @unchecked Sendable {
   }
 
   /// Runs the plan on one input, writing each output to the matching pointer.
-  /// `arena` and `scratch` must hold `arenaCount` and `scratchCount` floats and belong to the
-  /// calling thread.
+  /// `arena` must hold `arenaCount` floats, and `workers.scratch` `workers.count` areas of
+  /// `scratchCount` floats; both belong to the calling thread for the duration of the call.
   func run(
     input: UnsafePointer<Float>, outputs targets: [UnsafeMutablePointer<Float>],
-    arena: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>
+    arena: UnsafeMutablePointer<Float>, workers: Workers
   ) {
+    precondition(
+      workers.count == 1 || workers.scratchStride >= scratchCount,
+      "ExecutionPlan.run: scratch stride \(workers.scratchStride) is below \(scratchCount)")
     (arena + inputOffset).update(from: input, count: inputCount)
     let constantBase = constants
     func pointer(_ location: Location) -> UnsafeMutablePointer<Float> {
@@ -166,7 +169,9 @@ final class ExecutionPlan: @unchecked Sendable {
     }
     for step in steps {
       step.kernel.run(
-        KernelIO(inputs: step.inputs.map(pointer), outputs: step.outputs.map(pointer), scratch: scratch))
+        KernelIO(
+          inputs: step.inputs.map(pointer), outputs: step.outputs.map(pointer), scratch: workers.scratch,
+          workers: workers))
     }
     for (target, output) in zip(targets, outputs) {
       target.update(from: pointer(output.location), count: output.shape.reduce(1, *))

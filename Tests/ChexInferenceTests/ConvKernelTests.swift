@@ -52,9 +52,11 @@ final class ConvKernelTests: XCTestCase {
     var group = 1
   }
 
-  func check(_ c: Case, seed: UInt64, file: StaticString = #filePath, line: UInt = #line) throws {
+  func check(
+    _ c: Case, seed: UInt64, batch n: Int = 2, threads: Int = 1, file: StaticString = #filePath,
+    line: UInt = #line
+  ) throws {
     var generator = SeededGenerator(seed: seed)
-    let n = 2
     let x = randomFloats(n * c.cin * c.h * c.w, &generator)
     let weights = randomFloats(c.cout * c.cin / c.group * c.kh * c.kw, &generator, scale: 0.5)
     let bias = randomFloats(c.cout, &generator)
@@ -69,7 +71,12 @@ final class ConvKernelTests: XCTestCase {
       initializers: [
         floatTensor("w", [c.cout, c.cin / c.group, c.kh, c.kw], weights), floatTensor("b", [c.cout], bias),
       ], inputShape: [n, c.cin, c.h, c.w])
-    let output = try InferenceSession(model: model).run(Tensor(shape: [n, c.cin, c.h, c.w], data: x))
+    let input = Tensor(shape: [n, c.cin, c.h, c.w], data: x)
+    let output = try InferenceSession(model: model, threads: threads).run(input)
+    if threads > 1 {
+      let serial = try InferenceSession(model: model, threads: 1).run(input)
+      XCTAssertEqual(output, serial, "\(threads) threads differ from 1 thread: \(c)", file: file, line: line)
+    }
     let expected = naiveConv(
       x: x, n: n, cin: c.cin, h: c.h, w: c.w, weights: weights, bias: bias, cout: c.cout, kh: c.kh, kw: c.kw,
       stride: c.stride, pads: c.pads, dilation: c.dilation, group: c.group)
@@ -121,6 +128,24 @@ final class ConvKernelTests: XCTestCase {
         group: 2),
       seed: 20)
     try check(Case(cin: 2, cout: 2, h: 4, w: 4, kh: 3, kw: 3, pads: [5, 6, 5, 6], group: 2), seed: 21)
+  }
+
+  /// One image on two threads: each way of cutting a convolution into chunks (pointwise along
+  /// pixels and along channels, im2col per tile and per channel block, depthwise per channel
+  /// block) gives the oracle's values and exactly the one-thread result.
+  func testIntraImageThreadsGiveIdenticalResults() throws {
+    try check(Case(cin: 64, cout: 48, h: 24, w: 24, kh: 1, kw: 1), seed: 22, batch: 1, threads: 2)
+    try check(Case(cin: 160, cout: 96, h: 9, w: 9, kh: 1, kw: 1), seed: 23, batch: 1, threads: 2)
+    try check(
+      Case(cin: 32, cout: 64, h: 10, w: 10, kh: 3, kw: 3, pads: [1, 1, 1, 1]), seed: 24, batch: 1, threads: 2)
+    try check(
+      Case(cin: 16, cout: 8, h: 100, w: 100, kh: 3, kw: 3, pads: [1, 1, 1, 1]), seed: 25, batch: 1, threads: 2
+    )
+    try check(
+      Case(cin: 6, cout: 6, h: 20, w: 21, kh: 3, kw: 3, pads: [1, 1, 1, 1], group: 6), seed: 26, batch: 1,
+      threads: 2)
+    try check(
+      Case(cin: 64, cout: 48, h: 24, w: 24, kh: 1, kw: 1), seed: 27, batch: 3, threads: 2)
   }
 
   /// Forces tiles smaller than the output plane (and not aligned with rows) and compares.

@@ -47,15 +47,32 @@ struct ConvKernel: Kernel {
     self.bias = bias
   }
 
-  /// Output pixels per im2col tile: about 1 MB of patches, at least one output row.
+  /// Output pixels per im2col tile: about 1 MB of patches, at least one output row. When that
+  /// would give fewer than `parallelParts` tiles, one tile covers the whole plane and the
+  /// threads split the output channels instead (late layers: small planes, large weights).
   var tile: Int {
     let pixels = geometry.outHeight * geometry.outWidth
-    return min(pixels, maximumTile, max(geometry.outWidth, 262_144 / max(geometry.patchRows, 1)))
+    let natural = min(pixels, maximumTile, max(geometry.outWidth, 262_144 / max(geometry.patchRows, 1)))
+    return (pixels + natural - 1) / natural >= Self.parallelParts ? natural : min(pixels, maximumTile)
   }
+
+  /// Chunks a parallelisable step is cut into (when it is large enough); fixed, so that the
+  /// arithmetic does not depend on the thread count.
+  static let parallelParts = 4
 
   var scratchCount: Int {
     if geometry.isDepthwise { return depthwiseScratchCount }
     return geometry.isPointwise ? 0 : geometry.patchRows * tile
+  }
+
+  /// How the pointwise product is cut: along output pixels (columns of Y) for large planes,
+  /// else along output channels (rows of Y and W), else not at all.
+  private var pointwiseSplit: (alongPixels: Bool, parts: Int) {
+    let g = geometry
+    let pixels = g.outHeight * g.outWidth
+    if g.outChannels * pixels * g.inChannels < 1 << 20 { return (true, 1) }
+    if pixels >= 128 * Self.parallelParts { return (true, Self.parallelParts) }
+    return (false, max(1, min(Self.parallelParts, g.outChannels / 16)))
   }
 
   func run(_ io: KernelIO) {
@@ -69,20 +86,50 @@ struct ConvKernel: Kernel {
           let y = io.outputs[0] + n * g.outChannels * outPlane
           let r = hasResidual ? io.inputs[1] + n * g.outChannels * outPlane : nil
           if g.isDepthwise {
-            depthwise(
-              x: x, y: y, residual: r, w: w, b: b, channels: 0..<g.outChannels, scratch: io.scratch)
+            let parts = min(g.outChannels, Self.parallelParts)
+            io.workers.forEach(chunks: parts) { chunk, scratch in
+              depthwise(
+                x: x, y: y, residual: r, w: w, b: b,
+                channels: chunkRange(chunk, of: parts, count: g.outChannels), scratch: scratch)
+            }
           } else if g.isPointwise {
-            BLAS.sgemm(
-              m: g.outChannels, n: outPlane, k: g.inChannels, a: w, lda: g.inChannels,
-              b: UnsafeBufferPointer(start: x, count: g.inChannels * inPlane), ldb: outPlane,
-              c: UnsafeMutableBufferPointer(start: y, count: g.outChannels * outPlane), ldc: outPlane)
-            epilogue(y: y, residual: r, channels: 0..<g.outChannels, pixels: 0..<outPlane, b: b)
+            let split = pointwiseSplit
+            io.workers.forEach(chunks: split.parts) { chunk, _ in
+              let pixels =
+                split.alongPixels
+                ? chunkRange(chunk, of: split.parts, count: outPlane, alignment: 16) : 0..<outPlane
+              let channels =
+                split.alongPixels
+                ? 0..<g.outChannels : chunkRange(chunk, of: split.parts, count: g.outChannels)
+              multiply(
+                w: w, channels: channels, patches: x + pixels.lowerBound, depth: g.inChannels, ldb: outPlane,
+                y: y + pixels.lowerBound, pixels: pixels.count)
+              epilogue(y: y, residual: r, channels: channels, pixels: pixels, b: b)
+            }
           } else {
-            tiled(x: x, y: y, residual: r, w: w, b: b, scratch: io.scratch)
+            tiled(x: x, y: y, residual: r, w: w, b: b, io: io)
           }
         }
       }
     }
+  }
+
+  /// `Y[channels, pixels] = W[channels, 0..<depth] * P[0..<depth, pixels]` for one group-1
+  /// product, where P has row stride `ldb` and Y the output plane as row stride.
+  @inline(__always)
+  private func multiply(
+    w: UnsafeBufferPointer<Float>, channels: Range<Int>, patches: UnsafeMutablePointer<Float>, depth: Int,
+    ldb: Int, y: UnsafeMutablePointer<Float>, pixels: Int
+  ) {
+    let plane = geometry.outHeight * geometry.outWidth
+    guard !channels.isEmpty, pixels > 0 else { return }
+    BLAS.sgemm(
+      m: channels.count, n: pixels, k: depth,
+      a: UnsafeBufferPointer(rebasing: w[(channels.lowerBound * depth)..<(channels.upperBound * depth)]),
+      lda: depth, b: UnsafeBufferPointer(start: patches, count: (depth - 1) * ldb + pixels), ldb: ldb,
+      c: UnsafeMutableBufferPointer(
+        start: y + channels.lowerBound * plane, count: (channels.count - 1) * plane + pixels),
+      ldc: plane)
   }
 
   /// Adds bias and residual and applies the activation to `pixels` of `channels`.
@@ -100,34 +147,36 @@ struct ConvKernel: Kernel {
     }
   }
 
+  /// im2col + sgemm. With several tiles, each tile is a chunk (own scratch, own patches); with
+  /// one tile, the patches are built once and the output channels are split into chunks.
   private func tiled(
     x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>,
     residual: UnsafeMutablePointer<Float>?, w: UnsafeBufferPointer<Float>, b: UnsafeBufferPointer<Float>,
-    scratch: UnsafeMutablePointer<Float>
+    io: KernelIO
   ) {
     let g = geometry
     let plane = g.outHeight * g.outWidth
-    let inPlane = g.height * g.width
     let rows = g.patchRows
-    let cinG = g.inChannels / g.group
     let coutG = g.outChannels / g.group
     let tile = self.tile
-    var start = 0
-    while start < plane {
+    let tiles = (plane + tile - 1) / tile
+    if tiles == 1 && g.group == 1 {
+      fillPatches(x: x, group: 0, start: 0, count: plane, scratch: io.scratch)
+      let parts =
+        rows * plane * g.outChannels < 1 << 20 ? 1 : max(1, min(Self.parallelParts, g.outChannels / 16))
+      let patches = io.scratch
+      io.workers.forEach(chunks: parts) { chunk, _ in
+        let channels = chunkRange(chunk, of: parts, count: g.outChannels)
+        multiply(w: w, channels: channels, patches: patches, depth: rows, ldb: plane, y: y, pixels: plane)
+        epilogue(y: y, residual: residual, channels: channels, pixels: 0..<plane, b: b)
+      }
+      return
+    }
+    io.workers.forEach(chunks: tiles) { index, scratch in
+      let start = index * tile
       let count = min(tile, plane - start)
       for group in 0..<g.group {
-        // Build the patch matrix P[rows x count] for this group and tile.
-        for ci in 0..<cinG {
-          let source = x + (group * cinG + ci) * inPlane
-          for ky in 0..<g.kernelHeight {
-            for kx in 0..<g.kernelWidth {
-              let row = (ci * g.kernelHeight + ky) * g.kernelWidth + kx
-              fillPatchRow(
-                source: source, destination: scratch + row * count, start: start, count: count, ky: ky,
-                kx: kx)
-            }
-          }
-        }
+        fillPatches(x: x, group: group, start: start, count: count, scratch: scratch)
         BLAS.sgemm(
           m: coutG, n: count, k: rows,
           a: UnsafeBufferPointer(rebasing: w[(group * coutG * rows)..<((group + 1) * coutG * rows)]),
@@ -137,7 +186,26 @@ struct ConvKernel: Kernel {
           ldc: plane)
       }
       epilogue(y: y, residual: residual, channels: 0..<g.outChannels, pixels: start..<(start + count), b: b)
-      start += count
+    }
+  }
+
+  /// Builds the patch matrix P[patchRows x count] of `group` for output pixels
+  /// `start ..< start + count` in `scratch`.
+  private func fillPatches(
+    x: UnsafeMutablePointer<Float>, group: Int, start: Int, count: Int, scratch: UnsafeMutablePointer<Float>
+  ) {
+    let g = geometry
+    let inPlane = g.height * g.width
+    let cinG = g.inChannels / g.group
+    for ci in 0..<cinG {
+      let source = x + (group * cinG + ci) * inPlane
+      for ky in 0..<g.kernelHeight {
+        for kx in 0..<g.kernelWidth {
+          let row = (ci * g.kernelHeight + ky) * g.kernelWidth + kx
+          fillPatchRow(
+            source: source, destination: scratch + row * count, start: start, count: count, ky: ky, kx: kx)
+        }
+      }
     }
   }
 
