@@ -29,15 +29,16 @@ struct DepthwisePlaneLayout: Sendable, Equatable {
 }
 
 extension ConvKernel {
-  /// Floats of scratch the depthwise path needs: one padded plane.
-  var depthwiseScratchCount: Int { DepthwisePlaneLayout(geometry).count }
+  /// Floats of scratch the depthwise path needs: one padded plane and 8 zeros after it, so
+  /// that a row's last vector may read past the row's end.
+  var depthwiseScratchCount: Int { DepthwisePlaneLayout(geometry).count + 8 }
 
   /// Depthwise convolution (group = C_in = C_out), channel by channel.
   ///
   /// Each input plane is copied once into the padded, phase-split layout of
   /// `DepthwisePlaneLayout` (O(H W)); each output row is then accumulated 8 columns at a time
-  /// over the kh * kw taps, with bias, residual and activation applied before the store, so the
-  /// output is written once.
+  /// over the kh * kw taps, and bias, residual and activation are applied to the channel's
+  /// plane while it is still in cache.
   /// - Complexity: O(C * (H W + OH OW kh kw)).
   func depthwise(
     x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>,
@@ -58,34 +59,50 @@ extension ConvKernel {
       for c in channels {
         fillDepthwisePlane(source: x + c * inPlane, layout: layout, scratch: scratch)
         let weights = w.baseAddress.unsafelyUnwrapped + c * taps
-        let bias = FloatVector(repeating: b[c])
         let target = y + c * plane
-        let res = residual.map { UnsafePointer($0 + c * plane) }
         for oy in 0..<g.outHeight {
           let window = UnsafePointer(scratch + oy * g.strideY * layout.rowStride)
           let row = target + oy * g.outWidth
-          let resRow = res.map { $0 + oy * g.outWidth }
           var ox = 0
-          while ox < g.outWidth {
-            let lanes = min(8, g.outWidth - ox)
-            var acc = bias
-            if lanes == 8 {
-              for t in 0..<taps {
-                acc += FloatVector(repeating: weights[t]) * window.vector(at: offsets[t] + ox)
-              }
-              if let resRow { acc += resRow.vector(at: ox) }
-              row.setVector(activation(acc), at: ox)
-            } else {
-              for t in 0..<taps {
-                acc +=
-                  FloatVector(repeating: weights[t]) * partialVector(window + offsets[t] + ox, count: lanes)
-              }
-              if let resRow { acc += partialVector(resRow + ox, count: lanes) }
-              storePartial(activation(acc), row + ox, count: lanes)
+          // Four independent accumulators per step hide the add latency.
+          while ox + 32 <= g.outWidth {
+            var acc0 = FloatVector.zero
+            var acc1 = FloatVector.zero
+            var acc2 = FloatVector.zero
+            var acc3 = FloatVector.zero
+            for t in 0..<taps {
+              let weight = FloatVector(repeating: weights[t])
+              let source = window + offsets[t] + ox
+              acc0 += weight * source.vector(at: 0)
+              acc1 += weight * source.vector(at: 8)
+              acc2 += weight * source.vector(at: 16)
+              acc3 += weight * source.vector(at: 24)
             }
-            ox += lanes
+            row.setVector(acc0, at: ox)
+            row.setVector(acc1, at: ox + 8)
+            row.setVector(acc2, at: ox + 16)
+            row.setVector(acc3, at: ox + 24)
+            ox += 32
+          }
+          while ox + 8 <= g.outWidth {
+            var acc = FloatVector.zero
+            for t in 0..<taps {
+              acc += FloatVector(repeating: weights[t]) * window.vector(at: offsets[t] + ox)
+            }
+            row.setVector(acc, at: ox)
+            ox += 8
+          }
+          if ox < g.outWidth {
+            // The lanes past the row's end read the next row or the zero slack; not stored.
+            var acc = FloatVector.zero
+            for t in 0..<taps {
+              acc += FloatVector(repeating: weights[t]) * window.vector(at: offsets[t] + ox)
+            }
+            storePartial(acc, row + ox, count: g.outWidth - ox)
           }
         }
+        activation.applyWithBias(
+          target, count: plane, bias: b[c], residual: residual.map { UnsafePointer($0 + c * plane) })
       }
     }
   }
@@ -95,6 +112,7 @@ extension ConvKernel {
     source: UnsafeMutablePointer<Float>, layout: DepthwisePlaneLayout, scratch: UnsafeMutablePointer<Float>
   ) {
     let g = geometry
+    (scratch + layout.count).update(repeating: 0, count: 8)
     // Padded columns j in 0..<columns read input column j - padLeft when that is in the row.
     let firstInside = min(max(g.padLeft, 0), layout.columns)
     let endInside = min(max(g.padLeft + g.width, firstInside), layout.columns)
@@ -111,12 +129,16 @@ extension ConvKernel {
         (target + firstInside).update(from: sourceRow + firstInside, count: endInside - firstInside)
         (target + endInside).update(repeating: 0, count: layout.phaseWidth - endInside)
       } else {
+        // Phase p, entry k holds padded column k * phases + p; the inside entries are a
+        // strided run of the source row.
         for phase in 0..<layout.phases {
           let phaseRow = target + phase * layout.phaseWidth
-          for k in 0..<layout.phaseWidth {
-            let j = k * layout.phases + phase
-            phaseRow[k] = j >= firstInside && j < endInside ? sourceRow[j] : 0
-          }
+          let lo = min(max(ceilDiv(firstInside - phase, layout.phases), 0), layout.phaseWidth)
+          let hi = min(max(ceilDiv(endInside - phase, layout.phases), lo), layout.phaseWidth)
+          phaseRow.update(repeating: 0, count: lo)
+          let strided = sourceRow + phase
+          for k in lo..<hi { phaseRow[k] = strided[k * layout.phases] }
+          (phaseRow + hi).update(repeating: 0, count: layout.phaseWidth - hi)
         }
       }
     }

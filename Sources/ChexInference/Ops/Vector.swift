@@ -43,18 +43,25 @@ func minimum(_ a: FloatVector, _ b: FloatVector) -> FloatVector {
   a.replacing(with: b, where: .!(a .< b))
 }
 
-/// Reads `count` (< 8) floats into the low lanes of a vector, the other lanes zero.
+/// Reads `count` (< 8) floats into the low lanes of a vector, the other lanes zero. (One block
+/// copy: inserting lane by lane goes through memory once per lane.)
 @inline(__always)
 func partialVector(_ source: UnsafePointer<Float>, count: Int) -> FloatVector {
   var v = FloatVector.zero
-  for i in 0..<count { v[i] = source[i] }
+  withUnsafeMutableBytes(of: &v) { bytes in
+    bytes.baseAddress.unsafelyUnwrapped.copyMemory(
+      from: UnsafeRawPointer(source), byteCount: count * MemoryLayout<Float>.stride)
+  }
   return v
 }
 
 /// Writes the low `count` (< 8) lanes of `value`.
 @inline(__always)
 func storePartial(_ value: FloatVector, _ target: UnsafeMutablePointer<Float>, count: Int) {
-  for i in 0..<count { target[i] = value[i] }
+  withUnsafeBytes(of: value) { bytes in
+    UnsafeMutableRawPointer(target).copyMemory(
+      from: bytes.baseAddress.unsafelyUnwrapped, byteCount: count * MemoryLayout<Float>.stride)
+  }
 }
 
 /// `e^x` for each lane, to within about 2 ulp (relative error < 3e-7) for x in [-87, 88];
@@ -84,35 +91,119 @@ func fastExp(_ x: FloatVector) -> FloatVector {
   return p * unsafeBitCast((n32 &+ 127) &<< 23, to: FloatVector.self)
 }
 
+/// A lane-wise function, as a type so that each activation gets its own specialised loop
+/// (a switch per row instead of a call per vector).
+protocol LaneFunction {
+  func callAsFunction(_ x: FloatVector) -> FloatVector
+}
+
+private struct IdentityLanes: LaneFunction {
+  @inline(__always) func callAsFunction(_ x: FloatVector) -> FloatVector { x }
+}
+
+private struct ReluLanes: LaneFunction {
+  @inline(__always) func callAsFunction(_ x: FloatVector) -> FloatVector {
+    x.replacing(with: 0, where: x .< 0)
+  }
+}
+
+private struct ClipLanes: LaneFunction {
+  let lo: FloatVector
+  let hi: FloatVector
+  @inline(__always) func callAsFunction(_ x: FloatVector) -> FloatVector { minimum(maximum(x, lo), hi) }
+}
+
+private struct SigmoidLanes: LaneFunction {
+  @inline(__always) func callAsFunction(_ x: FloatVector) -> FloatVector { 1 / (1 + fastExp(-x)) }
+}
+
+private struct HardSigmoidLanes: LaneFunction {
+  let alpha: Float
+  let beta: Float
+  @inline(__always) func callAsFunction(_ x: FloatVector) -> FloatVector {
+    minimum(maximum(alpha * x + beta, .zero), FloatVector(repeating: 1))
+  }
+}
+
+private struct HardSwishLanes: LaneFunction {
+  @inline(__always) func callAsFunction(_ x: FloatVector) -> FloatVector {
+    x * minimum(maximum(x * (1 / 6) + 0.5, .zero), FloatVector(repeating: 1))
+  }
+}
+
+private struct SiLULanes: LaneFunction {
+  @inline(__always) func callAsFunction(_ x: FloatVector) -> FloatVector { x / (1 + fastExp(-x)) }
+}
+
+/// `destination[i] = f(source[i] + bias + residual[i])` a vector at a time, the tail padded
+/// into one vector; `residual` may be nil and `destination` may equal `source`.
+@inline(__always)
+private func mapLanes<F: LaneFunction>(
+  _ f: F, _ source: UnsafePointer<Float>, _ destination: UnsafeMutablePointer<Float>, count: Int,
+  bias: Float, residual: UnsafePointer<Float>?
+) {
+  let b = FloatVector(repeating: bias)
+  var i = 0
+  if let residual {
+    while i + 8 <= count {
+      destination.setVector(f(source.vector(at: i) + b + residual.vector(at: i)), at: i)
+      i += 8
+    }
+    if i < count {
+      let v = partialVector(source + i, count: count - i) + b + partialVector(residual + i, count: count - i)
+      storePartial(f(v), destination + i, count: count - i)
+    }
+  } else {
+    while i + 8 <= count {
+      destination.setVector(f(source.vector(at: i) + b), at: i)
+      i += 8
+    }
+    if i < count {
+      storePartial(f(partialVector(source + i, count: count - i) + b), destination + i, count: count - i)
+    }
+  }
+}
+
 extension Activation {
   /// The activation of each lane; `.sigmoid` and `.silu` use `fastExp`.
-  @inline(__always)
   func callAsFunction(_ x: FloatVector) -> FloatVector {
     switch self {
-    case .none: return x
-    case .relu: return x.replacing(with: 0, where: x .< 0)
+    case .none: return IdentityLanes()(x)
+    case .relu: return ReluLanes()(x)
     case .clip(let lo, let hi):
-      return minimum(maximum(x, FloatVector(repeating: lo)), FloatVector(repeating: hi))
-    case .sigmoid: return 1 / (1 + fastExp(-x))
-    case .hardSigmoid(let alpha, let beta):
-      return minimum(maximum(alpha * x + beta, .zero), FloatVector(repeating: 1))
-    case .hardSwish:
-      return x * minimum(maximum(x * (1 / 6) + 0.5, .zero), FloatVector(repeating: 1))
-    case .silu: return x / (1 + fastExp(-x))
+      return ClipLanes(lo: FloatVector(repeating: lo), hi: FloatVector(repeating: hi))(x)
+    case .sigmoid: return SigmoidLanes()(x)
+    case .hardSigmoid(let alpha, let beta): return HardSigmoidLanes(alpha: alpha, beta: beta)(x)
+    case .hardSwish: return HardSwishLanes()(x)
+    case .silu: return SiLULanes()(x)
     }
   }
 
-  /// Runs `body` on `count` values a vector at a time, the tail padded into one vector.
-  @inline(__always)
-  private func forEachVector(
-    count: Int, _ body: (_ offset: Int, _ lanes: Int) -> Void
+  /// `destination[i] = act(source[i] + bias + residual[i])` for `count` values (the residual
+  /// term left out when nil); `destination` may be `source`.
+  /// - Complexity: O(count).
+  func map(
+    _ source: UnsafePointer<Float>, _ destination: UnsafeMutablePointer<Float>, count: Int, bias: Float = 0,
+    residual: UnsafePointer<Float>? = nil
   ) {
-    var i = 0
-    while i + 8 <= count {
-      body(i, 8)
-      i += 8
+    switch self {
+    case .none:
+      mapLanes(IdentityLanes(), source, destination, count: count, bias: bias, residual: residual)
+    case .relu:
+      mapLanes(ReluLanes(), source, destination, count: count, bias: bias, residual: residual)
+    case .clip(let lo, let hi):
+      let f = ClipLanes(lo: FloatVector(repeating: lo), hi: FloatVector(repeating: hi))
+      mapLanes(f, source, destination, count: count, bias: bias, residual: residual)
+    case .sigmoid:
+      mapLanes(SigmoidLanes(), source, destination, count: count, bias: bias, residual: residual)
+    case .hardSigmoid(let alpha, let beta):
+      let f = HardSigmoidLanes(alpha: alpha, beta: beta)
+      mapLanes(f, source, destination, count: count, bias: bias, residual: residual)
+    case .hardSwish:
+      mapLanes(HardSwishLanes(), source, destination, count: count, bias: bias, residual: residual)
+    case .silu:
+      mapLanes(SiLULanes(), source, destination, count: count, bias: bias, residual: residual)
     }
-    if i < count { body(i, count - i) }
   }
 
   /// Applies the activation from `source` to `destination` (which may be the same memory).
@@ -122,13 +213,7 @@ extension Activation {
       if UnsafePointer(destination) != source { destination.update(from: source, count: count) }
       return
     }
-    forEachVector(count: count) { i, lanes in
-      if lanes == 8 {
-        destination.setVector(self(source.vector(at: i)), at: i)
-      } else {
-        storePartial(self(partialVector(source + i, count: lanes)), destination + i, count: lanes)
-      }
-    }
+    map(source, destination, count: count)
   }
 
   /// `values[i] = act(values[i] + bias + residual[i])` for `count` values, in place; the
@@ -137,24 +222,6 @@ extension Activation {
   func applyWithBias(
     _ values: UnsafeMutablePointer<Float>, count: Int, bias: Float, residual: UnsafePointer<Float>? = nil
   ) {
-    let b = FloatVector(repeating: bias)
-    if let residual {
-      forEachVector(count: count) { i, lanes in
-        if lanes == 8 {
-          values.setVector(self(values.vector(at: i) + b + residual.vector(at: i)), at: i)
-        } else {
-          let v = partialVector(values + i, count: lanes) + b + partialVector(residual + i, count: lanes)
-          storePartial(self(v), values + i, count: lanes)
-        }
-      }
-    } else {
-      forEachVector(count: count) { i, lanes in
-        if lanes == 8 {
-          values.setVector(self(values.vector(at: i) + b), at: i)
-        } else {
-          storePartial(self(partialVector(values + i, count: lanes) + b), values + i, count: lanes)
-        }
-      }
-    }
+    map(values, values, count: count, bias: bias, residual: residual)
   }
 }
