@@ -49,14 +49,25 @@ struct ConcatKernel: Kernel {
   let outer: Int
   /// `axis_i * inner` for each input.
   let chunks: [Int]
+  /// Inputs are copied in parallel (each input is one chunk of work) when the output is large.
   func run(_ io: KernelIO) {
     let total = chunks.reduce(0, +)
+    var offsets: [Int] = []
     var offset = 0
-    for (input, chunk) in zip(io.inputs, chunks) {
-      for o in 0..<outer {
-        (io.outputs[0] + o * total + offset).update(from: input + o * chunk, count: chunk)
-      }
+    for chunk in chunks {
+      offsets.append(offset)
       offset += chunk
+    }
+    let parts = outer * total < 1 << 16 ? 1 : chunks.count
+    let output = io.outputs[0]
+    let inputs = io.inputs
+    io.workers.forEach(chunks: parts) { part, _ in
+      let range = parts == 1 ? 0..<chunks.count : part..<(part + 1)
+      for k in range {
+        for o in 0..<outer {
+          (output + o * total + offsets[k]).update(from: inputs[k] + o * chunks[k], count: chunks[k])
+        }
+      }
     }
   }
 }

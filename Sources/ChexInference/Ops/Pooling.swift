@@ -100,16 +100,30 @@ struct PoolKernel: Kernel {
 }
 
 /// Mean over the trailing `inner` values of each of `rows` rows.
+///
+/// Each row is summed in 8 interleaved partial sums (lanes of a vector), then the lanes are
+/// added; rows are split into chunks across the threads.
+/// - Complexity: O(rows * inner).
 struct RowMeanKernel: Kernel {
   let rows: Int
   let inner: Int
   func run(_ io: KernelIO) {
     let scale = 1 / Float(inner)
-    for r in 0..<rows {
-      let source = io.inputs[0] + r * inner
-      var sum: Float = 0
-      for i in 0..<inner { sum += source[i] }
-      io.outputs[0][r] = sum * scale
+    let parts = rows * inner < 1 << 16 ? 1 : min(rows, ConvKernel.parallelParts)
+    let source = UnsafePointer(io.inputs[0])
+    let target = io.outputs[0]
+    io.workers.forEach(chunks: parts) { chunk, _ in
+      for r in chunkRange(chunk, of: parts, count: rows) {
+        let row = source + r * inner
+        var sums = FloatVector.zero
+        var i = 0
+        while i + 8 <= inner {
+          sums += row.vector(at: i)
+          i += 8
+        }
+        if i < inner { sums += partialVector(row + i, count: inner - i) }
+        target[r] = sums.sum() * scale
+      }
     }
   }
 }

@@ -135,14 +135,26 @@ private struct SiLULanes: LaneFunction {
   @inline(__always) func callAsFunction(_ x: FloatVector) -> FloatVector { x / (1 + fastExp(-x)) }
 }
 
-/// `destination[i] = f(source[i] + bias + residual[i])` a vector at a time, the tail padded
-/// into one vector; `residual` may be nil and `destination` may equal `source`.
+/// `destination[i] = f(source[i] * scale + bias + residual[i])` a vector at a time, the tail
+/// padded into one vector; `residual` may be nil and `destination` may equal `source`.
 @inline(__always)
 private func mapLanes<F: LaneFunction>(
   _ f: F, _ source: UnsafePointer<Float>, _ destination: UnsafeMutablePointer<Float>, count: Int,
-  bias: Float, residual: UnsafePointer<Float>?
+  scale: Float, bias: Float, residual: UnsafePointer<Float>?
 ) {
   let b = FloatVector(repeating: bias)
+  let a = FloatVector(repeating: scale)
+  if scale != 1 {
+    var i = 0
+    while i + 8 <= count {
+      destination.setVector(f(source.vector(at: i) * a + b), at: i)
+      i += 8
+    }
+    if i < count {
+      storePartial(f(partialVector(source + i, count: count - i) * a + b), destination + i, count: count - i)
+    }
+    return
+  }
   var i = 0
   if let residual {
     while i + 8 <= count {
@@ -179,30 +191,35 @@ extension Activation {
     }
   }
 
-  /// `destination[i] = act(source[i] + bias + residual[i])` for `count` values (the residual
-  /// term left out when nil); `destination` may be `source`.
+  /// `destination[i] = act(source[i] * scale + bias + residual[i])` for `count` values (the
+  /// residual term left out when nil, and only allowed with `scale == 1`); `destination` may be
+  /// `source`.
   /// - Complexity: O(count).
   func map(
-    _ source: UnsafePointer<Float>, _ destination: UnsafeMutablePointer<Float>, count: Int, bias: Float = 0,
-    residual: UnsafePointer<Float>? = nil
+    _ source: UnsafePointer<Float>, _ destination: UnsafeMutablePointer<Float>, count: Int, scale: Float = 1,
+    bias: Float = 0, residual: UnsafePointer<Float>? = nil
   ) {
+    precondition(scale == 1 || residual == nil, "Activation.map: a residual needs scale 1")
     switch self {
     case .none:
-      mapLanes(IdentityLanes(), source, destination, count: count, bias: bias, residual: residual)
+      mapLanes(
+        IdentityLanes(), source, destination, count: count, scale: scale, bias: bias, residual: residual)
     case .relu:
-      mapLanes(ReluLanes(), source, destination, count: count, bias: bias, residual: residual)
+      mapLanes(ReluLanes(), source, destination, count: count, scale: scale, bias: bias, residual: residual)
     case .clip(let lo, let hi):
       let f = ClipLanes(lo: FloatVector(repeating: lo), hi: FloatVector(repeating: hi))
-      mapLanes(f, source, destination, count: count, bias: bias, residual: residual)
+      mapLanes(f, source, destination, count: count, scale: scale, bias: bias, residual: residual)
     case .sigmoid:
-      mapLanes(SigmoidLanes(), source, destination, count: count, bias: bias, residual: residual)
+      mapLanes(
+        SigmoidLanes(), source, destination, count: count, scale: scale, bias: bias, residual: residual)
     case .hardSigmoid(let alpha, let beta):
       let f = HardSigmoidLanes(alpha: alpha, beta: beta)
-      mapLanes(f, source, destination, count: count, bias: bias, residual: residual)
+      mapLanes(f, source, destination, count: count, scale: scale, bias: bias, residual: residual)
     case .hardSwish:
-      mapLanes(HardSwishLanes(), source, destination, count: count, bias: bias, residual: residual)
+      mapLanes(
+        HardSwishLanes(), source, destination, count: count, scale: scale, bias: bias, residual: residual)
     case .silu:
-      mapLanes(SiLULanes(), source, destination, count: count, bias: bias, residual: residual)
+      mapLanes(SiLULanes(), source, destination, count: count, scale: scale, bias: bias, residual: residual)
     }
   }
 
