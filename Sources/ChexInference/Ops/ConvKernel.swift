@@ -66,12 +66,17 @@ struct ConvKernel: Kernel {
   }
 
   /// How the pointwise product is cut: along output pixels (columns of Y) for large planes,
-  /// else along output channels (rows of Y and W), else not at all.
+  /// in blocks of about 64 K output values (256 KB, so the epilogue finds them in cache) and
+  /// at least `parallelParts` blocks; else along output channels (rows of Y and W); else not
+  /// at all.
   private var pointwiseSplit: (alongPixels: Bool, parts: Int) {
     let g = geometry
     let pixels = g.outHeight * g.outWidth
     if g.outChannels * pixels * g.inChannels < 1 << 20 { return (true, 1) }
-    if pixels >= 128 * Self.parallelParts { return (true, Self.parallelParts) }
+    if pixels >= 128 * Self.parallelParts {
+      let block = max(128, 65_536 / g.outChannels)
+      return (true, max(Self.parallelParts, (pixels + block - 1) / block))
+    }
     return (false, max(1, min(Self.parallelParts, g.outChannels / 16)))
   }
 

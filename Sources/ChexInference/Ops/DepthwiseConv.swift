@@ -129,18 +129,42 @@ extension ConvKernel {
         (target + firstInside).update(from: sourceRow + firstInside, count: endInside - firstInside)
         (target + endInside).update(repeating: 0, count: layout.phaseWidth - endInside)
       } else {
-        // Phase p, entry k holds padded column k * phases + p; the inside entries are a
-        // strided run of the source row.
-        for phase in 0..<layout.phases {
-          let phaseRow = target + phase * layout.phaseWidth
-          let lo = min(max(ceilDiv(firstInside - phase, layout.phases), 0), layout.phaseWidth)
-          let hi = min(max(ceilDiv(endInside - phase, layout.phases), lo), layout.phaseWidth)
-          phaseRow.update(repeating: 0, count: lo)
-          let strided = sourceRow + phase
-          for k in lo..<hi { phaseRow[k] = strided[k * layout.phases] }
-          (phaseRow + hi).update(repeating: 0, count: layout.phaseWidth - hi)
+        target.update(repeating: 0, count: layout.rowStride)
+        if layout.phases == 2 {
+          splitPairs(sourceRow, target, target + layout.phaseWidth, from: firstInside, to: endInside)
+        } else {
+          // Phase p, entry k holds padded column k * phases + p.
+          for j in firstInside..<endInside {
+            target[(j % layout.phases) * layout.phaseWidth + j / layout.phases] = sourceRow[j]
+          }
         }
       }
     }
+  }
+}
+
+/// De-interleaves `source[first ..< end]` into `even[j / 2]` (even j) and `odd[j / 2]` (odd j),
+/// 16 values per step for the pairs wholly inside the range.
+/// - Complexity: O(end - first).
+private func splitPairs(
+  _ source: UnsafeMutablePointer<Float>, _ even: UnsafeMutablePointer<Float>,
+  _ odd: UnsafeMutablePointer<Float>, from first: Int, to end: Int
+) {
+  guard first < end else { return }
+  let pairsStart = (first + 1) / 2
+  let pairsEnd = end / 2
+  if first % 2 == 1 { odd[first / 2] = source[first] }
+  if end % 2 == 1 { even[end / 2] = source[end - 1] }
+  var k = pairsStart
+  while k + 8 <= pairsEnd {
+    let v = UnsafeRawPointer(source + 2 * k).loadUnaligned(as: SIMD16<Float>.self)
+    even.setVector(v.evenHalf, at: k)
+    odd.setVector(v.oddHalf, at: k)
+    k += 8
+  }
+  while k < pairsEnd {
+    even[k] = source[2 * k]
+    odd[k] = source[2 * k + 1]
+    k += 1
   }
 }
