@@ -68,6 +68,19 @@ private struct UncheckedSendable<Value>: @unchecked Sendable {
   init(_ value: Value) { self.value = value }
 }
 
+/// When a kernel splits its work: below these sizes one dispatch to the other threads costs
+/// more than it saves, so the kernel runs as one chunk.
+enum Parallelism {
+  /// Chunks a large step is cut into; fixed, so that the arithmetic does not depend on the
+  /// thread count.
+  static let parts = 4
+  /// Multiply-adds of a matrix product (sgemm) below which it stays one chunk.
+  static let minimumMultiplyAdds = 1 << 22
+  /// Values touched by a memory-bound step (elementwise, pooling, depthwise taps) below which
+  /// it stays one chunk.
+  static let minimumValues = 1 << 18
+}
+
 /// Splits `0..<count` into `parts` nearly equal ranges whose bounds (except the last) are
 /// multiples of `alignment`; returns range `index`.
 func chunkRange(_ index: Int, of parts: Int, count: Int, alignment: Int = 1) -> Range<Int> {

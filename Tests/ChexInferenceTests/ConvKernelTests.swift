@@ -132,17 +132,18 @@ final class ConvKernelTests: XCTestCase {
 
   /// One image on two threads: each way of cutting a convolution into chunks (pointwise along
   /// pixels and along channels, im2col per tile and per channel block, depthwise per channel
-  /// block) gives the oracle's values and exactly the one-thread result.
+  /// block) gives the oracle's values and exactly the one-thread result. The sizes are just
+  /// above the `Parallelism` thresholds, so that the work is really split.
   func testIntraImageThreadsGiveIdenticalResults() throws {
-    try check(Case(cin: 64, cout: 48, h: 24, w: 24, kh: 1, kw: 1), seed: 22, batch: 1, threads: 2)
-    try check(Case(cin: 160, cout: 96, h: 9, w: 9, kh: 1, kw: 1), seed: 23, batch: 1, threads: 2)
+    try check(Case(cin: 64, cout: 64, h: 32, w: 32, kh: 1, kw: 1), seed: 22, batch: 1, threads: 2)
+    try check(Case(cin: 256, cout: 128, h: 12, w: 12, kh: 1, kw: 1), seed: 23, batch: 1, threads: 2)
     try check(
-      Case(cin: 32, cout: 64, h: 10, w: 10, kh: 3, kw: 3, pads: [1, 1, 1, 1]), seed: 24, batch: 1, threads: 2)
+      Case(cin: 64, cout: 80, h: 10, w: 10, kh: 3, kw: 3, pads: [1, 1, 1, 1]), seed: 24, batch: 1, threads: 2)
     try check(
       Case(cin: 16, cout: 8, h: 100, w: 100, kh: 3, kw: 3, pads: [1, 1, 1, 1]), seed: 25, batch: 1, threads: 2
     )
     try check(
-      Case(cin: 6, cout: 6, h: 20, w: 21, kh: 3, kw: 3, pads: [1, 1, 1, 1], group: 6), seed: 26, batch: 1,
+      Case(cin: 8, cout: 8, h: 64, w: 64, kh: 3, kw: 3, pads: [1, 1, 1, 1], group: 8), seed: 26, batch: 1,
       threads: 2)
     try check(
       Case(cin: 64, cout: 48, h: 24, w: 24, kh: 1, kw: 1), seed: 27, batch: 3, threads: 2)

@@ -5,9 +5,9 @@ import XCTest
 @testable import ChexInference
 
 /// Broadcast Mul/Add, BatchNormalization + Relu, GlobalAveragePool and Concat on tensors large
-/// enough to be split across threads, against loops written here, with one and two threads.
+/// enough to be split across threads (above `Parallelism.minimumValues`), against loops written here, with one and two threads.
 final class ElementwiseTests: XCTestCase {
-  let (c, h, w) = (12, 45, 61)
+  let (c, h, w) = (24, 110, 111)
 
   func run(_ model: ONNXModel, _ x: [Float]) throws -> [Tensor] {
     let input = Tensor(shape: [1, c, h, w], data: x)
@@ -72,5 +72,16 @@ final class ElementwiseTests: XCTestCase {
       Float(concatenated[(k * plane)..<((k + 1) * plane)].reduce(0, +) / Double(plane))
     }
     assertClose(output, Tensor(shape: [1, 3 * c, 1, 1], data: expected), relativeTo: 1e-6)
+  }
+}
+
+/// The test sizes above are chosen against these thresholds; this fails if they move.
+final class ParallelismThresholdTests: XCTestCase {
+  func testThresholdsTheTestsRelyOn() {
+    XCTAssertLessThanOrEqual(Parallelism.minimumValues, 24 * 110 * 111)
+    XCTAssertLessThanOrEqual(Parallelism.minimumValues, 8 * 64 * 64 * 9)
+    XCTAssertLessThanOrEqual(Parallelism.minimumMultiplyAdds, 64 * 64 * 32 * 32)
+    XCTAssertLessThanOrEqual(Parallelism.minimumMultiplyAdds, 256 * 128 * 12 * 12)
+    XCTAssertLessThanOrEqual(Parallelism.minimumMultiplyAdds, 64 * 9 * 80 * 10 * 10)
   }
 }

@@ -91,7 +91,7 @@ struct BinaryKernel: Kernel {
     let total = outer * inner
     if outer == 1 {
       // One long row: cut it into aligned pieces.
-      let parts = total < 1 << 16 ? 1 : ConvKernel.parallelParts
+      let parts = total < Parallelism.minimumValues ? 1 : Parallelism.parts
       io.workers.forEach(chunks: parts) { chunk, _ in
         let piece = chunkRange(chunk, of: parts, count: inner, alignment: 8)
         guard !piece.isEmpty else { return }
@@ -100,7 +100,7 @@ struct BinaryKernel: Kernel {
       }
       return
     }
-    let parts = total < 1 << 16 ? 1 : min(outer, ConvKernel.parallelParts)
+    let parts = total < Parallelism.minimumValues ? 1 : min(outer, Parallelism.parts)
     io.workers.forEach(chunks: parts) { chunk, _ in
       for r in chunkRange(chunk, of: parts, count: outer) {
         row(op, a + r * ra, ca, b + r * rb, cb, out + r * inner, inner)

@@ -48,17 +48,13 @@ struct ConvKernel: Kernel {
   }
 
   /// Output pixels per im2col tile: about 1 MB of patches, at least one output row. When that
-  /// would give fewer than `parallelParts` tiles, one tile covers the whole plane and the
+  /// would give fewer than `Parallelism.parts` tiles, one tile covers the whole plane and the
   /// threads split the output channels instead (late layers: small planes, large weights).
   var tile: Int {
     let pixels = geometry.outHeight * geometry.outWidth
     let natural = min(pixels, maximumTile, max(geometry.outWidth, 262_144 / max(geometry.patchRows, 1)))
-    return (pixels + natural - 1) / natural >= Self.parallelParts ? natural : min(pixels, maximumTile)
+    return (pixels + natural - 1) / natural >= Parallelism.parts ? natural : min(pixels, maximumTile)
   }
-
-  /// Chunks a parallelisable step is cut into (when it is large enough); fixed, so that the
-  /// arithmetic does not depend on the thread count.
-  static let parallelParts = 4
 
   var scratchCount: Int {
     if geometry.isDepthwise { return depthwiseScratchCount }
@@ -67,17 +63,17 @@ struct ConvKernel: Kernel {
 
   /// How the pointwise product is cut: along output pixels (columns of Y) for large planes,
   /// in blocks of about 64 K output values (256 KB, so the epilogue finds them in cache) and
-  /// at least `parallelParts` blocks; else along output channels (rows of Y and W); else not
+  /// at least `Parallelism.parts` blocks; else along output channels (rows of Y and W); else not
   /// at all.
   private var pointwiseSplit: (alongPixels: Bool, parts: Int) {
     let g = geometry
     let pixels = g.outHeight * g.outWidth
-    if g.outChannels * pixels * g.inChannels < 1 << 20 { return (true, 1) }
-    if pixels >= 128 * Self.parallelParts {
+    if g.outChannels * pixels * g.inChannels < Parallelism.minimumMultiplyAdds { return (true, 1) }
+    if pixels >= 128 * Parallelism.parts {
       let block = max(128, 65_536 / g.outChannels)
-      return (true, max(Self.parallelParts, (pixels + block - 1) / block))
+      return (true, max(Parallelism.parts, (pixels + block - 1) / block))
     }
-    return (false, max(1, min(Self.parallelParts, g.outChannels / 16)))
+    return (false, max(1, min(Parallelism.parts, g.outChannels / 16)))
   }
 
   func run(_ io: KernelIO) {
@@ -91,7 +87,8 @@ struct ConvKernel: Kernel {
           let y = io.outputs[0] + n * g.outChannels * outPlane
           let r = hasResidual ? io.inputs[1] + n * g.outChannels * outPlane : nil
           if g.isDepthwise {
-            let parts = min(g.outChannels, Self.parallelParts)
+            let taps = g.outChannels * outPlane * g.kernelHeight * g.kernelWidth
+            let parts = taps < Parallelism.minimumValues ? 1 : min(g.outChannels, Parallelism.parts)
             io.workers.forEach(chunks: parts) { chunk, scratch in
               depthwise(
                 x: x, y: y, residual: r, w: w, b: b,
@@ -168,7 +165,8 @@ struct ConvKernel: Kernel {
     if tiles == 1 && g.group == 1 {
       fillPatches(x: x, group: 0, start: 0, count: plane, scratch: io.scratch)
       let parts =
-        rows * plane * g.outChannels < 1 << 20 ? 1 : max(1, min(Self.parallelParts, g.outChannels / 16))
+        rows * plane * g.outChannels < Parallelism.minimumMultiplyAdds
+        ? 1 : max(1, min(Parallelism.parts, g.outChannels / 16))
       let patches = io.scratch
       io.workers.forEach(chunks: parts) { chunk, _ in
         let channels = chunkRange(chunk, of: parts, count: g.outChannels)

@@ -58,7 +58,7 @@ struct ConcatKernel: Kernel {
       offsets.append(offset)
       offset += chunk
     }
-    let parts = outer * total < 1 << 16 ? 1 : chunks.count
+    let parts = outer * total < Parallelism.minimumValues ? 1 : chunks.count
     let output = io.outputs[0]
     let inputs = io.inputs
     io.workers.forEach(chunks: parts) { part, _ in

@@ -30,7 +30,7 @@ struct ScaleShiftKernel: Kernel {
     let x = io.inputs[0]
     let y = io.outputs[0]
     let planes = batch * channels
-    let parts = planes * inner < 1 << 16 ? 1 : min(planes, ConvKernel.parallelParts)
+    let parts = planes * inner < Parallelism.minimumValues ? 1 : min(planes, Parallelism.parts)
     io.workers.forEach(chunks: parts) { chunk, _ in
       for p in chunkRange(chunk, of: parts, count: planes) {
         let c = p % channels

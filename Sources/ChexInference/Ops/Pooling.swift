@@ -28,7 +28,7 @@ struct PoolKernel: Kernel {
 
   func run(_ io: KernelIO) {
     let work = planes * outHeight * outWidth * kernelHeight * kernelWidth
-    let parts = work < 1 << 18 ? 1 : min(planes, ConvKernel.parallelParts)
+    let parts = work < Parallelism.minimumValues ? 1 : min(planes, Parallelism.parts)
     let source = io.inputs[0]
     let target = io.outputs[0]
     io.workers.forEach(chunks: parts) { chunk, scratch in
@@ -109,7 +109,7 @@ struct RowMeanKernel: Kernel {
   let inner: Int
   func run(_ io: KernelIO) {
     let scale = 1 / Float(inner)
-    let parts = rows * inner < 1 << 16 ? 1 : min(rows, ConvKernel.parallelParts)
+    let parts = rows * inner < Parallelism.minimumValues ? 1 : min(rows, Parallelism.parts)
     let source = UnsafePointer(io.inputs[0])
     let target = io.outputs[0]
     io.workers.forEach(chunks: parts) { chunk, _ in
