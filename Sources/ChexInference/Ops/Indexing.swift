@@ -65,7 +65,10 @@ struct ConcatKernel: Kernel {
       let range = parts == 1 ? 0..<chunks.count : part..<(part + 1)
       for k in range {
         for o in 0..<outer {
-          (output + o * total + offsets[k]).update(from: inputs[k] + o * chunks[k], count: chunks[k])
+          let target = output + o * total + offsets[k]
+          let source = inputs[k] + o * chunks[k]
+          // Already in place when the memory plan placed this input inside the output.
+          if source != target { target.update(from: source, count: chunks[k]) }
         }
       }
     }
