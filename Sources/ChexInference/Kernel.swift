@@ -75,10 +75,10 @@ enum Parallelism {
   /// thread count.
   static let parts = 4
   /// Multiply-adds of a matrix product (sgemm) below which it stays one chunk.
-  static let minimumMultiplyAdds = 1 << 22
+  static let minimumMultiplyAdds = 1 << 21
   /// Values touched by a memory-bound step (elementwise, pooling, depthwise taps) below which
   /// it stays one chunk.
-  static let minimumValues = 1 << 18
+  static let minimumValues = 1 << 16
 }
 
 /// Splits `0..<count` into `parts` nearly equal ranges whose bounds (except the last) are
