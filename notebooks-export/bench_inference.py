@@ -1,11 +1,13 @@
 """Speed of chexstats' inference engine against onnxruntime, same machine, same run.
 
 Run from the repository root (release build first: swift build -c release --product inference-bench):
-    env -u OPENBLAS_CORETYPE python3 notebooks-export/bench_inference.py
-Exports torchvision resnet18 / mobilenet_v2 / densenet121 / efficientnet_b0 with random weights
-(BatchNorm statistics calibrated on N(0,1) batches) to /tmp/chexbench (not committed), a 1x3x320x320
-N(0,1) input (seed 0), then times onnxruntime 1.32 (default optimisations, 1 and 2 intra-op
-threads; median of 10 after one warm-up) and the inference-bench binary (median of 10).
+    env -u OPENBLAS_CORETYPE python3 notebooks-export/bench_inference.py [--batch 8] [--threads 1,2] [MODEL ...]
+Exports torchvision resnet18 / resnet50 / mobilenet_v2 / densenet121 / efficientnet_b0 with random
+weights (BatchNorm statistics calibrated on N(0,1) batches) to $CHEXBENCH_DIR (default /tmp/chexbench,
+not committed), a Bx3x320x320 N(0,1) input (seed 0), then times onnxruntime 1.32 (default
+optimisations, 1 and 2 intra-op threads; median of 10 after one warm-up) and the inference-bench
+binary with the same thread counts (median of 10). Prints the load average first and last: rerun when
+it is above ~1.5 (the machine has 2 cores).
 Versions: torch 2.13.0+cpu, torchvision 0.28.0, onnx 1.23.2, onnxruntime 1.32.0.
 """
 
@@ -24,12 +26,25 @@ lib.define("nms(Tensor dets, Tensor scores, float iou_threshold) -> Tensor")
 lib.define("qnms(Tensor qdets, Tensor qscores, Tensor dets, Tensor scores, float iou_threshold) -> Tensor")
 import torchvision  # noqa: E402
 
-OUT = "/tmp/chexbench"
+OUT = os.environ.get("CHEXBENCH_DIR", "/tmp/chexbench")
 os.makedirs(OUT, exist_ok=True)
+arguments = sys.argv[1:]
+batch = 1
+thread_counts = (1, 2)
+if "--batch" in arguments:
+    index = arguments.index("--batch")
+    batch = int(arguments[index + 1])
+    del arguments[index:index + 2]
+if "--threads" in arguments:
+    index = arguments.index("--threads")
+    thread_counts = tuple(int(t) for t in arguments[index + 1].split(","))
+    del arguments[index:index + 2]
 torch.manual_seed(0)
-x = np.random.default_rng(0).standard_normal((1, 3, 320, 320)).astype(np.float32)
-np.save(f"{OUT}/input.npy", x)
-names = sys.argv[1:] or ["resnet18", "mobilenet_v2", "densenet121", "efficientnet_b0"]
+x = np.random.default_rng(0).standard_normal((batch, 3, 320, 320)).astype(np.float32)
+input_path = f"{OUT}/input_b{batch}.npy"
+np.save(input_path, x)
+names = arguments or ["resnet18", "resnet50", "mobilenet_v2", "densenet121", "efficientnet_b0"]
+print(f"batch={batch} load average {os.getloadavg()[0]:.2f}")
 for name in names:
     path = f"{OUT}/{name}.onnx"
     if not os.path.exists(path):
@@ -43,9 +58,9 @@ for name in names:
             for _ in range(2):
                 model(torch.randn(4, 3, 128, 128))
         model.eval()
-        torch.onnx.export(model, (torch.from_numpy(x),), path, dynamo=False, opset_version=17,
+        torch.onnx.export(model, (torch.from_numpy(x[:1]),), path, dynamo=False, opset_version=17,
                           input_names=["x"], output_names=["logits"], dynamic_axes={"x": {0: "batch"}})
-    for threads in (1, 2):
+    for threads in thread_counts:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
@@ -56,10 +71,12 @@ for name in names:
             start = time.perf_counter()
             session.run(None, {"x": x})
             times.append((time.perf_counter() - start) * 1000)
-        print(f"onnxruntime {name} threads={threads} median={statistics.median(times):.2f}ms min={min(times):.2f}ms")
-    result = subprocess.run([".build/release/inference-bench", path, f"{OUT}/input.npy", "1", "10", f"{OUT}/{name}_chex.npy"],
-                            capture_output=True, text=True)
-    print(result.stdout.strip() or result.stderr.strip())
-    ours = np.load(f"{OUT}/{name}_chex.npy")
-    reference = np.load(f"{OUT}/{name}_ort.npy")
-    print(f"  max |chexstats - onnxruntime| = {np.abs(ours - reference).max():.2e} (max |logit| {np.abs(reference).max():.3f})")
+        print(f"onnxruntime {name} batch={batch} threads={threads} median={statistics.median(times):.2f}ms min={min(times):.2f}ms")
+    for threads in thread_counts:
+        result = subprocess.run([".build/release/inference-bench", path, input_path, str(threads), "10", f"{OUT}/{name}_chex.npy"],
+                                capture_output=True, text=True)
+        print(result.stdout.strip() or result.stderr.strip())
+        ours = np.load(f"{OUT}/{name}_chex.npy")
+        reference = np.load(f"{OUT}/{name}_ort.npy")
+        print(f"  max |chexstats - onnxruntime| = {np.abs(ours - reference).max():.2e} (max |logit| {np.abs(reference).max():.3f})")
+print(f"load average {os.getloadavg()[0]:.2f}")

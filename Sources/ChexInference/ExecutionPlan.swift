@@ -55,14 +55,26 @@ final class ExecutionPlan: @unchecked Sendable {
       return false
     }
 
-    // In-place merges.
+    // Concatenations placed in place (DenseNet blocks): see `placeConcatenations`.
+    let placement = Self.placeConcatenations(
+      steps: steps, values: values, count: count,
+      isEligible: { s in
+        isArena(s) && s != inputStorage && lastUse[s] >= 0 && lastUse[s] < end
+      })
+    for (s, p) in placement.parent.enumerated() where p >= 0 {
+      lastUse[p] = max(lastUse[p], lastUse[s])
+    }
+    func isPlaced(_ s: Int) -> Bool { placement.parent[s] >= 0 || placement.isRoot[s] }
+
+    // In-place merges (never into or out of a placed concatenation).
     var representative = Array(0..<storages.count)
     for (index, step) in steps.enumerated() {
       guard let out = step.outputs.first else { continue }
       let target = values[out].storage
+      if isPlaced(target) { continue }
       for k in step.inPlace {
         let source = representative[values[step.inputs[k]].storage]
-        if isArena(source), lastUse[source] == index, count(source) >= count(target),
+        if isArena(source), !isPlaced(source), lastUse[source] == index, count(source) >= count(target),
           source != representative[target]
         {
           representative[target] = source
@@ -77,7 +89,8 @@ final class ExecutionPlan: @unchecked Sendable {
     var free: [Bool] = []
     var bufferOf = [Int](repeating: -1, count: storages.count)
     var dying: [Int: [Int]] = [:]
-    for s in storages.indices where representative[s] == s && isArena(s) && lastUse[s] >= 0 {
+    for s in storages.indices
+    where representative[s] == s && isArena(s) && lastUse[s] >= 0 && placement.parent[s] < 0 {
       dying[lastUse[s], default: []].append(s)
     }
     func allocate(_ s: Int) {
@@ -105,7 +118,8 @@ final class ExecutionPlan: @unchecked Sendable {
     if lastUse[inputStorage] < 0 { lastUse[inputStorage] = 0 }
     for (index, step) in steps.enumerated() {
       for v in step.outputs {
-        let s = values[v].storage
+        var s = values[v].storage
+        if placement.parent[s] >= 0 { s = placement.parent[s] }
         if representative[s] == s && bufferOf[s] < 0 { allocate(s) }
       }
       for s in dying[index] ?? [] where bufferOf[s] >= 0 { free[bufferOf[s]] = true }
@@ -137,6 +151,9 @@ final class ExecutionPlan: @unchecked Sendable {
     func locate(_ v: Int) -> Location {
       let s = representative[values[v].storage]
       if constantOffset[s] >= 0 { return .constant(constantOffset[s]) }
+      if placement.parent[s] >= 0 {
+        return .arena(bufferOffset[bufferOf[placement.parent[s]]] + placement.offset[s])
+      }
       return .arena(bufferOffset[bufferOf[s]])
     }
     self.steps = steps.map { step in
@@ -149,13 +166,69 @@ final class ExecutionPlan: @unchecked Sendable {
     outputs = outputIDs.map { (locate($0), values[$0].shape) }
   }
 
+  /// Where channel concatenations can be built in place, as DenseNet needs.
+  ///
+  /// In a DenseNet block each layer concatenates all earlier feature maps, `[x0, f1, ..., fi]`,
+  /// and the next layer the same list plus one. For batch 1 (a single `outer` row) a
+  /// concatenation's inputs are consecutive ranges of its output. Going backwards, the last
+  /// concatenation of a chain becomes a root: each input storage is placed at its offset inside
+  /// the root's storage, so its producer writes there directly. An earlier concatenation whose
+  /// inputs all sit in one root at the offsets it would copy them to becomes a view of that root
+  /// (offset 0). Its Concat step then finds every input already in place and copies nothing
+  /// (`ConcatKernel` skips inputs whose pointer is their target). Placed storages take part in
+  /// no in-place merge, and a root lives as long as any storage placed in it.
+  /// - Returns: for each storage, the root it is placed in (-1 if none) and its offset, and
+  ///   whether it is a root.
+  /// - Complexity: O(steps + inputs of the concatenations).
+  static func placeConcatenations(
+    steps: [Step], values: [RuntimeValue], count: (Int) -> Int, isEligible: (Int) -> Bool
+  ) -> (parent: [Int], offset: [Int], isRoot: [Bool]) {
+    let storageCount = values.map(\.storage).max().map { $0 + 1 } ?? 0
+    var parent = [Int](repeating: -1, count: storageCount)
+    var offset = [Int](repeating: 0, count: storageCount)
+    var isRoot = [Bool](repeating: false, count: storageCount)
+    for step in steps.reversed() {
+      guard let concat = step.kernel as? ConcatKernel, concat.outer == 1, step.outputs.count == 1 else {
+        continue
+      }
+      let output = values[step.outputs[0]].storage
+      let inputs = step.inputs.map { values[$0].storage }
+      guard Set(inputs).count == inputs.count, !inputs.contains(output), isEligible(output),
+        parent[output] < 0, !isRoot[output]
+      else { continue }
+      var offsets: [Int] = []
+      var position = 0
+      for (s, chunk) in zip(inputs, concat.chunks) {
+        guard count(s) == chunk else { break }
+        offsets.append(position)
+        position += chunk
+      }
+      guard offsets.count == inputs.count, let first = inputs.first else { continue }
+      let root = parent[first]
+      if root >= 0, zip(inputs, offsets).allSatisfy({ parent[$0] == root && offset[$0] == $1 }) {
+        parent[output] = root
+        offset[output] = 0
+      } else if inputs.allSatisfy({ parent[$0] < 0 && !isRoot[$0] && isEligible($0) }) {
+        isRoot[output] = true
+        for (s, o) in zip(inputs, offsets) {
+          parent[s] = output
+          offset[s] = o
+        }
+      }
+    }
+    return (parent, offset, isRoot)
+  }
+
   /// Runs the plan on one input, writing each output to the matching pointer.
-  /// `arena` and `scratch` must hold `arenaCount` and `scratchCount` floats and belong to the
-  /// calling thread.
+  /// `arena` must hold `arenaCount` floats, and `workers.scratch` `workers.count` areas of
+  /// `scratchCount` floats; both belong to the calling thread for the duration of the call.
   func run(
     input: UnsafePointer<Float>, outputs targets: [UnsafeMutablePointer<Float>],
-    arena: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>
+    arena: UnsafeMutablePointer<Float>, workers: Workers
   ) {
+    precondition(
+      workers.count == 1 || workers.scratchStride >= scratchCount,
+      "ExecutionPlan.run: scratch stride \(workers.scratchStride) is below \(scratchCount)")
     (arena + inputOffset).update(from: input, count: inputCount)
     let constantBase = constants
     func pointer(_ location: Location) -> UnsafeMutablePointer<Float> {
@@ -166,7 +239,9 @@ final class ExecutionPlan: @unchecked Sendable {
     }
     for step in steps {
       step.kernel.run(
-        KernelIO(inputs: step.inputs.map(pointer), outputs: step.outputs.map(pointer), scratch: scratch))
+        KernelIO(
+          inputs: step.inputs.map(pointer), outputs: step.outputs.map(pointer), scratch: workers.scratch,
+          workers: workers))
     }
     for (target, output) in zip(targets, outputs) {
       target.update(from: pointer(output.location), count: output.shape.reduce(1, *))

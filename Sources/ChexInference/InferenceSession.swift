@@ -12,9 +12,14 @@ import Synchronization
 /// convolution epilogues, weights stored once per plan, and a memory plan that reuses buffers.
 ///
 /// When the batch dimension is symbolic (or 1), a batch is run image by image on a plan
-/// compiled for batch 1, with `threadCount` threads taking images in turn; each image goes
-/// through exactly the same arithmetic, so results do not depend on the thread count.
-/// OpenBLAS is set to one thread, since the session does its own threading.
+/// compiled for batch 1, with `threadCount` threads taking images in turn; when there are fewer
+/// images than threads, the threads share each image instead, splitting convolutions into chunks
+/// fixed by the layer's shape (see `Workers`). Each image goes through exactly the same
+/// arithmetic either way, so results do not depend on the thread count. OpenBLAS is set to one
+/// thread, since the session does its own threading.
+///
+/// Working memory (the activation arena and scratch) is allocated on first use and kept for
+/// later runs, so repeated runs do not pay for fresh pages.
 public final class InferenceSession: Sendable {
   public let model: ONNXModel
   /// The name of the graph's single runtime input.
@@ -23,6 +28,8 @@ public final class InferenceSession: Sendable {
   public let outputNames: [String]
   public let threadCount: Int
   private let plans = Mutex<[[Int]: ExecutionPlan]>([:])
+  /// Working memory of finished runs, taken by the next ones.
+  private let workspaces = Mutex<[Workspace]>([])
 
   /// Checks the model and prepares a session; plans are compiled lazily per input shape.
   /// - Parameter threads: worker threads across the images of a batch (at least 1).
@@ -122,21 +129,20 @@ public final class InferenceSession: Sendable {
     defer { targets.forEach { $0.deallocate() } }
     let perImageInput = input.count / images
     let workers = min(threadCount, images)
+    let inner = max(1, threadCount / workers)
     input.data.withUnsafeBufferPointer { source in
       let shared = UnsafeShared(source: source.baseAddress, targets: targets)
       let work: @Sendable (Int) -> Void = { worker in
-        let arena = UnsafeMutablePointer<Float>.allocate(capacity: plan.arenaCount)
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: plan.scratchCount)
-        defer {
-          arena.deallocate()
-          scratch.deallocate()
-        }
+        let workspace = self.workspaces.withLock { $0.popLast() } ?? Workspace()
+        defer { self.workspaces.withLock { $0.append(workspace) } }
+        workspace.reserve(arena: plan.arenaCount, scratch: plan.scratchCount * inner)
+        let threads = Workers(count: inner, scratch: workspace.scratch, scratchStride: plan.scratchCount)
         guard let source = shared.source else { return }
         for image in stride(from: worker, to: images, by: workers) {
           plan.run(
             input: source + image * perImageInput,
-            outputs: zip(shared.targets, perImageOutputs).map { $0 + image * $1 }, arena: arena,
-            scratch: scratch)
+            outputs: zip(shared.targets, perImageOutputs).map { $0 + image * $1 }, arena: workspace.arena,
+            workers: threads)
         }
       }
       if workers == 1 {
@@ -150,6 +156,33 @@ public final class InferenceSession: Sendable {
       if images > 1 { shape[0] = images }
       let data = Array(UnsafeBufferPointer(start: targets[index], count: perImageOutputs[index] * images))
       return Tensor(shape: shape, data: data)
+    }
+  }
+}
+
+/// An activation arena and scratch space owned by one run at a time; grown, never shrunk.
+private final class Workspace: @unchecked Sendable {
+  private(set) var arena = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+  private(set) var scratch = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+  private var arenaCapacity = 1
+  private var scratchCapacity = 1
+
+  deinit {
+    arena.deallocate()
+    scratch.deallocate()
+  }
+
+  /// Makes room for at least the given numbers of floats (contents are not kept).
+  func reserve(arena arenaCount: Int, scratch scratchCount: Int) {
+    if arenaCapacity < arenaCount {
+      arena.deallocate()
+      arena = .allocate(capacity: arenaCount)
+      arenaCapacity = arenaCount
+    }
+    if scratchCapacity < scratchCount {
+      scratch.deallocate()
+      scratch = .allocate(capacity: scratchCount)
+      scratchCapacity = scratchCount
     }
   }
 }

@@ -52,9 +52,11 @@ final class ConvKernelTests: XCTestCase {
     var group = 1
   }
 
-  func check(_ c: Case, seed: UInt64, file: StaticString = #filePath, line: UInt = #line) throws {
+  func check(
+    _ c: Case, seed: UInt64, batch n: Int = 2, threads: Int = 1, file: StaticString = #filePath,
+    line: UInt = #line
+  ) throws {
     var generator = SeededGenerator(seed: seed)
-    let n = 2
     let x = randomFloats(n * c.cin * c.h * c.w, &generator)
     let weights = randomFloats(c.cout * c.cin / c.group * c.kh * c.kw, &generator, scale: 0.5)
     let bias = randomFloats(c.cout, &generator)
@@ -69,7 +71,12 @@ final class ConvKernelTests: XCTestCase {
       initializers: [
         floatTensor("w", [c.cout, c.cin / c.group, c.kh, c.kw], weights), floatTensor("b", [c.cout], bias),
       ], inputShape: [n, c.cin, c.h, c.w])
-    let output = try InferenceSession(model: model).run(Tensor(shape: [n, c.cin, c.h, c.w], data: x))
+    let input = Tensor(shape: [n, c.cin, c.h, c.w], data: x)
+    let output = try InferenceSession(model: model, threads: threads).run(input)
+    if threads > 1 {
+      let serial = try InferenceSession(model: model, threads: 1).run(input)
+      XCTAssertEqual(output, serial, "\(threads) threads differ from 1 thread: \(c)", file: file, line: line)
+    }
     let expected = naiveConv(
       x: x, n: n, cin: c.cin, h: c.h, w: c.w, weights: weights, bias: bias, cout: c.cout, kh: c.kh, kw: c.kw,
       stride: c.stride, pads: c.pads, dilation: c.dilation, group: c.group)
@@ -103,6 +110,43 @@ final class ConvKernelTests: XCTestCase {
     try check(
       Case(cin: 4, cout: 4, h: 8, w: 8, kh: 3, kw: 3, stride: (2, 2), pads: [0, 0, 1, 1], group: 4), seed: 12)
     try check(Case(cin: 6, cout: 4, h: 7, w: 7, kh: 3, kw: 3, pads: [1, 1, 1, 1], group: 2), seed: 13)
+  }
+
+  /// Rows wider than one vector (full vectors plus a tail), stride 2 phases, dilation and
+  /// asymmetric pads through the depthwise kernel.
+  func testDepthwiseWideRows() throws {
+    try check(Case(cin: 3, cout: 3, h: 11, w: 37, kh: 3, kw: 3, pads: [1, 1, 1, 1], group: 3), seed: 17)
+    try check(
+      Case(cin: 3, cout: 3, h: 10, w: 40, kh: 5, kw: 5, stride: (2, 2), pads: [2, 2, 2, 2], group: 3),
+      seed: 18)
+    try check(
+      Case(cin: 2, cout: 2, h: 9, w: 33, kh: 3, kw: 3, stride: (2, 2), pads: [0, 0, 1, 1], group: 2), seed: 19
+    )
+    try check(
+      Case(
+        cin: 2, cout: 2, h: 9, w: 26, kh: 3, kw: 3, stride: (1, 3), pads: [2, 3, 0, 1], dilation: (2, 2),
+        group: 2),
+      seed: 20)
+    try check(Case(cin: 2, cout: 2, h: 4, w: 4, kh: 3, kw: 3, pads: [5, 6, 5, 6], group: 2), seed: 21)
+  }
+
+  /// One image on two threads: each way of cutting a convolution into chunks (pointwise along
+  /// pixels and along channels, im2col per tile and per channel block, depthwise per channel
+  /// block) gives the oracle's values and exactly the one-thread result. The sizes are just
+  /// above the `Parallelism` thresholds, so that the work is really split.
+  func testIntraImageThreadsGiveIdenticalResults() throws {
+    try check(Case(cin: 64, cout: 64, h: 32, w: 32, kh: 1, kw: 1), seed: 22, batch: 1, threads: 2)
+    try check(Case(cin: 256, cout: 128, h: 12, w: 12, kh: 1, kw: 1), seed: 23, batch: 1, threads: 2)
+    try check(
+      Case(cin: 64, cout: 80, h: 10, w: 10, kh: 3, kw: 3, pads: [1, 1, 1, 1]), seed: 24, batch: 1, threads: 2)
+    try check(
+      Case(cin: 16, cout: 8, h: 100, w: 100, kh: 3, kw: 3, pads: [1, 1, 1, 1]), seed: 25, batch: 1, threads: 2
+    )
+    try check(
+      Case(cin: 8, cout: 8, h: 64, w: 64, kh: 3, kw: 3, pads: [1, 1, 1, 1], group: 8), seed: 26, batch: 1,
+      threads: 2)
+    try check(
+      Case(cin: 64, cout: 48, h: 24, w: 24, kh: 1, kw: 1), seed: 27, batch: 3, threads: 2)
   }
 
   /// Forces tiles smaller than the output plane (and not aligned with rows) and compares.

@@ -59,6 +59,10 @@ struct BinaryKernel: Kernel {
   }
 
   func run(_ io: KernelIO) {
+    if shape.count <= 2 {
+      runRows(io)
+      return
+    }
     let a = io.inputs[0]
     let b = io.inputs[1]
     let out = io.outputs[0]
@@ -69,22 +73,79 @@ struct BinaryKernel: Kernel {
     var position = 0
     let op = operation
     forEachIndex(outer, strides: [Array(aStrides.dropLast()), Array(bStrides.dropLast())]) { offsets in
-      let pa = a + offsets[0]
-      let pb = b + offsets[1]
-      let po = out + position
-      if sa == 1 && sb == 1 {
-        for i in 0..<inner { po[i] = op(pa[i], pb[i]) }
-      } else if sa == 1 && sb == 0 {
-        let s = pb[0]
-        for i in 0..<inner { po[i] = op(pa[i], s) }
-      } else if sa == 0 && sb == 1 {
-        let s = pa[0]
-        for i in 0..<inner { po[i] = op(s, pb[i]) }
-      } else {
-        for i in 0..<inner { po[i] = op(pa[i * sa], pb[i * sb]) }
-      }
+      row(op, a + offsets[0], sa, b + offsets[1], sb, out + position, inner)
       position += inner
     }
+  }
+
+  /// The common merged shapes `[outer, inner]` and `[inner]` (for example
+  /// `[N*C, H*W] * [N*C, 1]`): rows split into chunks across the threads.
+  private func runRows(_ io: KernelIO) {
+    let (outer, inner) = shape.count == 2 ? (shape[0], shape[1]) : (1, shape[0])
+    let (ra, ca) = shape.count == 2 ? (aStrides[0], aStrides[1]) : (0, aStrides[0])
+    let (rb, cb) = shape.count == 2 ? (bStrides[0], bStrides[1]) : (0, bStrides[0])
+    let a = io.inputs[0]
+    let b = io.inputs[1]
+    let out = io.outputs[0]
+    let op = operation
+    let total = outer * inner
+    if outer == 1 {
+      // One long row: cut it into aligned pieces.
+      let parts = total < Parallelism.minimumValues ? 1 : Parallelism.parts
+      io.workers.forEach(chunks: parts) { chunk, _ in
+        let piece = chunkRange(chunk, of: parts, count: inner, alignment: 8)
+        guard !piece.isEmpty else { return }
+        let start = piece.lowerBound
+        row(op, a + start * ca, ca, b + start * cb, cb, out + start, piece.count)
+      }
+      return
+    }
+    let parts = total < Parallelism.minimumValues ? 1 : min(outer, Parallelism.parts)
+    io.workers.forEach(chunks: parts) { chunk, _ in
+      for r in chunkRange(chunk, of: parts, count: outer) {
+        row(op, a + r * ra, ca, b + r * rb, cb, out + r * inner, inner)
+      }
+    }
+  }
+}
+
+/// `out[i] = op(a[i * sa], b[i * sb])` for `count` values; contiguous and scalar operands go
+/// through vector loops.
+@inline(__always)
+private func row(
+  _ op: BinaryOperation, _ a: UnsafeMutablePointer<Float>, _ sa: Int, _ b: UnsafeMutablePointer<Float>,
+  _ sb: Int, _ out: UnsafeMutablePointer<Float>, _ count: Int
+) {
+  switch (op, sa, sb) {
+  case (.add, 1, 1): vectorRow(a, 1, b, 1, out, count, +)
+  case (.mul, 1, 1): vectorRow(a, 1, b, 1, out, count, *)
+  case (.mul, 1, 0): vectorRow(a, 1, b, 0, out, count, *)
+  case (.mul, 0, 1): vectorRow(a, 0, b, 1, out, count, *)
+  case (.add, 1, 0): vectorRow(a, 1, b, 0, out, count, +)
+  case (.add, 0, 1): vectorRow(a, 0, b, 1, out, count, +)
+  default:
+    for i in 0..<count { out[i] = op(a[i * sa], b[i * sb]) }
+  }
+}
+
+/// `out[i] = f(a[i], b[i])` with each operand contiguous (stride 1) or a scalar (stride 0).
+@inline(__always)
+private func vectorRow(
+  _ a: UnsafeMutablePointer<Float>, _ sa: Int, _ b: UnsafeMutablePointer<Float>, _ sb: Int,
+  _ out: UnsafeMutablePointer<Float>, _ count: Int, _ f: (FloatVector, FloatVector) -> FloatVector
+) {
+  let scalarA = FloatVector(repeating: a[0])
+  let scalarB = FloatVector(repeating: b[0])
+  var i = 0
+  while i + 8 <= count {
+    let va = sa == 0 ? scalarA : a.vector(at: i)
+    let vb = sb == 0 ? scalarB : b.vector(at: i)
+    out.setVector(f(va, vb), at: i)
+    i += 8
+  }
+  while i < count {
+    out[i] = f(FloatVector(repeating: a[i * sa]), FloatVector(repeating: b[i * sb]))[0]
+    i += 1
   }
 }
 

@@ -23,7 +23,8 @@ struct ConvGeometry: Sendable, Equatable {
 /// Three paths, chosen from the geometry at compile time:
 /// - pointwise (1x1, stride 1, no pads, group 1): one `sgemm` per image directly on the
 ///   activations, `Y[Cout x HW] = W[Cout x Cin] * X[Cin x HW]`;
-/// - depthwise (group = C_in = C_out): a direct kernel that accumulates whole output rows;
+/// - depthwise (group = C_in = C_out): a direct vector kernel over a padded copy of each
+///   plane (DepthwiseConv.swift);
 /// - everything else: im2col in tiles of output pixels, so at most `patchRows x tile` floats of
 ///   patches exist at once, each tile followed by one `sgemm` per group.
 ///
@@ -46,14 +47,33 @@ struct ConvKernel: Kernel {
     self.bias = bias
   }
 
-  /// Output pixels per im2col tile: about 1 MB of patches, at least one output row.
+  /// Output pixels per im2col tile: about 1 MB of patches, at least one output row. When that
+  /// would give fewer than `Parallelism.parts` tiles, one tile covers the whole plane and the
+  /// threads split the output channels instead (late layers: small planes, large weights).
   var tile: Int {
     let pixels = geometry.outHeight * geometry.outWidth
-    return min(pixels, maximumTile, max(geometry.outWidth, 262_144 / max(geometry.patchRows, 1)))
+    let natural = min(pixels, maximumTile, max(geometry.outWidth, 262_144 / max(geometry.patchRows, 1)))
+    return (pixels + natural - 1) / natural >= Parallelism.parts ? natural : min(pixels, maximumTile)
   }
 
   var scratchCount: Int {
-    geometry.isPointwise || geometry.isDepthwise ? 0 : geometry.patchRows * tile
+    if geometry.isDepthwise { return depthwiseScratchCount }
+    return geometry.isPointwise ? 0 : geometry.patchRows * tile
+  }
+
+  /// How the pointwise product is cut: along output pixels (columns of Y) for large planes,
+  /// in blocks of about 64 K output values (256 KB, so the epilogue finds them in cache) and
+  /// at least `Parallelism.parts` blocks; else along output channels (rows of Y and W); else not
+  /// at all.
+  private var pointwiseSplit: (alongPixels: Bool, parts: Int) {
+    let g = geometry
+    let pixels = g.outHeight * g.outWidth
+    if g.outChannels * pixels * g.inChannels < Parallelism.minimumMultiplyAdds { return (true, 1) }
+    if pixels >= 128 * Parallelism.parts {
+      let block = max(128, 65_536 / g.outChannels)
+      return (true, max(Parallelism.parts, (pixels + block - 1) / block))
+    }
+    return (false, max(1, min(Parallelism.parts, g.outChannels / 16)))
   }
 
   func run(_ io: KernelIO) {
@@ -67,19 +87,51 @@ struct ConvKernel: Kernel {
           let y = io.outputs[0] + n * g.outChannels * outPlane
           let r = hasResidual ? io.inputs[1] + n * g.outChannels * outPlane : nil
           if g.isDepthwise {
-            depthwise(x: x, y: y, residual: r, w: w, b: b)
+            let taps = g.outChannels * outPlane * g.kernelHeight * g.kernelWidth
+            let parts = taps < Parallelism.minimumValues ? 1 : min(g.outChannels, Parallelism.parts)
+            io.workers.forEach(chunks: parts) { chunk, scratch in
+              depthwise(
+                x: x, y: y, residual: r, w: w, b: b,
+                channels: chunkRange(chunk, of: parts, count: g.outChannels), scratch: scratch)
+            }
           } else if g.isPointwise {
-            BLAS.sgemm(
-              m: g.outChannels, n: outPlane, k: g.inChannels, a: w, lda: g.inChannels,
-              b: UnsafeBufferPointer(start: x, count: g.inChannels * inPlane), ldb: outPlane,
-              c: UnsafeMutableBufferPointer(start: y, count: g.outChannels * outPlane), ldc: outPlane)
-            epilogue(y: y, residual: r, channels: 0..<g.outChannels, pixels: 0..<outPlane, b: b)
+            let split = pointwiseSplit
+            io.workers.forEach(chunks: split.parts) { chunk, _ in
+              let pixels =
+                split.alongPixels
+                ? chunkRange(chunk, of: split.parts, count: outPlane, alignment: 16) : 0..<outPlane
+              let channels =
+                split.alongPixels
+                ? 0..<g.outChannels : chunkRange(chunk, of: split.parts, count: g.outChannels)
+              multiply(
+                w: w, channels: channels, patches: x + pixels.lowerBound, depth: g.inChannels, ldb: outPlane,
+                y: y + pixels.lowerBound, pixels: pixels.count)
+              epilogue(y: y, residual: r, channels: channels, pixels: pixels, b: b)
+            }
           } else {
-            tiled(x: x, y: y, residual: r, w: w, b: b, scratch: io.scratch)
+            tiled(x: x, y: y, residual: r, w: w, b: b, io: io)
           }
         }
       }
     }
+  }
+
+  /// `Y[channels, pixels] = W[channels, 0..<depth] * P[0..<depth, pixels]` for one group-1
+  /// product, where P has row stride `ldb` and Y the output plane as row stride.
+  @inline(__always)
+  private func multiply(
+    w: UnsafeBufferPointer<Float>, channels: Range<Int>, patches: UnsafeMutablePointer<Float>, depth: Int,
+    ldb: Int, y: UnsafeMutablePointer<Float>, pixels: Int
+  ) {
+    let plane = geometry.outHeight * geometry.outWidth
+    guard !channels.isEmpty, pixels > 0 else { return }
+    BLAS.sgemm(
+      m: channels.count, n: pixels, k: depth,
+      a: UnsafeBufferPointer(rebasing: w[(channels.lowerBound * depth)..<(channels.upperBound * depth)]),
+      lda: depth, b: UnsafeBufferPointer(start: patches, count: (depth - 1) * ldb + pixels), ldb: ldb,
+      c: UnsafeMutableBufferPointer(
+        start: y + channels.lowerBound * plane, count: (channels.count - 1) * plane + pixels),
+      ldc: plane)
   }
 
   /// Adds bias and residual and applies the activation to `pixels` of `channels`.
@@ -91,42 +143,43 @@ struct ConvKernel: Kernel {
     let plane = geometry.outHeight * geometry.outWidth
     for c in channels {
       let row = y + c * plane + pixels.lowerBound
-      if let residual {
-        let res = residual + c * plane + pixels.lowerBound
-        for i in 0..<pixels.count { row[i] += res[i] }
-      }
-      activation.applyWithBias(row, count: pixels.count, bias: b[c])
+      activation.applyWithBias(
+        row, count: pixels.count, bias: b[c],
+        residual: residual.map { UnsafePointer($0 + c * plane + pixels.lowerBound) })
     }
   }
 
+  /// im2col + sgemm. With several tiles, each tile is a chunk (own scratch, own patches); with
+  /// one tile, the patches are built once and the output channels are split into chunks.
   private func tiled(
     x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>,
     residual: UnsafeMutablePointer<Float>?, w: UnsafeBufferPointer<Float>, b: UnsafeBufferPointer<Float>,
-    scratch: UnsafeMutablePointer<Float>
+    io: KernelIO
   ) {
     let g = geometry
     let plane = g.outHeight * g.outWidth
-    let inPlane = g.height * g.width
     let rows = g.patchRows
-    let cinG = g.inChannels / g.group
     let coutG = g.outChannels / g.group
     let tile = self.tile
-    var start = 0
-    while start < plane {
+    let tiles = (plane + tile - 1) / tile
+    if tiles == 1 && g.group == 1 {
+      fillPatches(x: x, group: 0, start: 0, count: plane, scratch: io.scratch)
+      let parts =
+        rows * plane * g.outChannels < Parallelism.minimumMultiplyAdds
+        ? 1 : max(1, min(Parallelism.parts, g.outChannels / 16))
+      let patches = io.scratch
+      io.workers.forEach(chunks: parts) { chunk, _ in
+        let channels = chunkRange(chunk, of: parts, count: g.outChannels)
+        multiply(w: w, channels: channels, patches: patches, depth: rows, ldb: plane, y: y, pixels: plane)
+        epilogue(y: y, residual: residual, channels: channels, pixels: 0..<plane, b: b)
+      }
+      return
+    }
+    io.workers.forEach(chunks: tiles) { index, scratch in
+      let start = index * tile
       let count = min(tile, plane - start)
       for group in 0..<g.group {
-        // Build the patch matrix P[rows x count] for this group and tile.
-        for ci in 0..<cinG {
-          let source = x + (group * cinG + ci) * inPlane
-          for ky in 0..<g.kernelHeight {
-            for kx in 0..<g.kernelWidth {
-              let row = (ci * g.kernelHeight + ky) * g.kernelWidth + kx
-              fillPatchRow(
-                source: source, destination: scratch + row * count, start: start, count: count, ky: ky,
-                kx: kx)
-            }
-          }
-        }
+        fillPatches(x: x, group: group, start: start, count: count, scratch: scratch)
         BLAS.sgemm(
           m: coutG, n: count, k: rows,
           a: UnsafeBufferPointer(rebasing: w[(group * coutG * rows)..<((group + 1) * coutG * rows)]),
@@ -136,7 +189,26 @@ struct ConvKernel: Kernel {
           ldc: plane)
       }
       epilogue(y: y, residual: residual, channels: 0..<g.outChannels, pixels: start..<(start + count), b: b)
-      start += count
+    }
+  }
+
+  /// Builds the patch matrix P[patchRows x count] of `group` for output pixels
+  /// `start ..< start + count` in `scratch`.
+  private func fillPatches(
+    x: UnsafeMutablePointer<Float>, group: Int, start: Int, count: Int, scratch: UnsafeMutablePointer<Float>
+  ) {
+    let g = geometry
+    let inPlane = g.height * g.width
+    let cinG = g.inChannels / g.group
+    for ci in 0..<cinG {
+      let source = x + (group * cinG + ci) * inPlane
+      for ky in 0..<g.kernelHeight {
+        for kx in 0..<g.kernelWidth {
+          let row = (ci * g.kernelHeight + ky) * g.kernelWidth + kx
+          fillPatchRow(
+            source: source, destination: scratch + row * count, start: start, count: count, ky: ky, kx: kx)
+        }
+      }
     }
   }
 
@@ -181,47 +253,6 @@ struct ConvKernel: Kernel {
       done += length
       ox = 0
       oy += 1
-    }
-  }
-
-  private func depthwise(
-    x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>,
-    residual: UnsafeMutablePointer<Float>?, w: UnsafeBufferPointer<Float>, b: UnsafeBufferPointer<Float>
-  ) {
-    let g = geometry
-    let inPlane = g.height * g.width
-    let plane = g.outHeight * g.outWidth
-    let taps = g.kernelHeight * g.kernelWidth
-    for c in 0..<g.outChannels {
-      let source = x + c * inPlane
-      let target = y + c * plane
-      for oy in 0..<g.outHeight {
-        let row = target + oy * g.outWidth
-        row.update(repeating: 0, count: g.outWidth)
-        for ky in 0..<g.kernelHeight {
-          let iy = oy * g.strideY + ky * g.dilationY - g.padTop
-          if iy < 0 || iy >= g.height { continue }
-          let sourceRow = source + iy * g.width
-          for kx in 0..<g.kernelWidth {
-            let weight = w[c * taps + ky * g.kernelWidth + kx]
-            let xOffset = kx * g.dilationX - g.padLeft
-            let lo = max(0, ceilDiv(-xOffset, g.strideX))
-            let hi = min(g.outWidth - 1, floorDiv(g.width - 1 - xOffset, g.strideX))
-            if lo > hi { continue }
-            if g.strideX == 1 {
-              let s = sourceRow + xOffset
-              for ox in lo...hi { row[ox] += weight * s[ox] }
-            } else {
-              for ox in lo...hi { row[ox] += weight * sourceRow[ox * g.strideX + xOffset] }
-            }
-          }
-        }
-      }
-      if let residual {
-        let res = residual + c * plane
-        for i in 0..<plane { target[i] += res[i] }
-      }
-      activation.applyWithBias(target, count: plane, bias: b[c])
     }
   }
 }

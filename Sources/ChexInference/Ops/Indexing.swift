@@ -49,14 +49,28 @@ struct ConcatKernel: Kernel {
   let outer: Int
   /// `axis_i * inner` for each input.
   let chunks: [Int]
+  /// Inputs are copied in parallel (each input is one chunk of work) when the output is large.
   func run(_ io: KernelIO) {
     let total = chunks.reduce(0, +)
+    var offsets: [Int] = []
     var offset = 0
-    for (input, chunk) in zip(io.inputs, chunks) {
-      for o in 0..<outer {
-        (io.outputs[0] + o * total + offset).update(from: input + o * chunk, count: chunk)
-      }
+    for chunk in chunks {
+      offsets.append(offset)
       offset += chunk
+    }
+    let parts = outer * total < Parallelism.minimumValues ? 1 : chunks.count
+    let output = io.outputs[0]
+    let inputs = io.inputs
+    io.workers.forEach(chunks: parts) { part, _ in
+      let range = parts == 1 ? 0..<chunks.count : part..<(part + 1)
+      for k in range {
+        for o in 0..<outer {
+          let target = output + o * total + offsets[k]
+          let source = inputs[k] + o * chunks[k]
+          // Already in place when the memory plan placed this input inside the output.
+          if source != target { target.update(from: source, count: chunks[k]) }
+        }
+      }
     }
   }
 }

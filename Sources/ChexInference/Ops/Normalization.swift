@@ -25,21 +25,16 @@ struct ScaleShiftKernel: Kernel {
     self.shiftF = shift.map { Float($0) }
   }
 
+  /// Channels are split into chunks across the threads; each plane is one vector pass.
   func run(_ io: KernelIO) {
     let x = io.inputs[0]
     let y = io.outputs[0]
-    for n in 0..<batch {
-      for c in 0..<channels {
-        let offset = (n * channels + c) * inner
-        let s = scaleF[c]
-        let t = shiftF[c]
-        let source = x + offset
-        let target = y + offset
-        switch activation {
-        case .none: for i in 0..<inner { target[i] = source[i] * s + t }
-        case .relu: for i in 0..<inner { target[i] = max(source[i] * s + t, 0) }
-        default: for i in 0..<inner { target[i] = activation(source[i] * s + t) }
-        }
+    let planes = batch * channels
+    let parts = planes * inner < Parallelism.minimumValues ? 1 : min(planes, Parallelism.parts)
+    io.workers.forEach(chunks: parts) { chunk, _ in
+      for p in chunkRange(chunk, of: parts, count: planes) {
+        let c = p % channels
+        activation.map(x + p * inner, y + p * inner, count: inner, scale: scaleF[c], bias: shiftF[c])
       }
     }
   }

@@ -9,6 +9,11 @@
 /// With `ceil_mode` a last, partial window is kept only if it starts inside the input or the
 /// leading pad. For averages, `count_include_pad = 1` divides by the window clipped to the
 /// padded input, `0` by the number of real input values in the window.
+///
+/// Planes are split into chunks across the threads. Within a plane, each output row is built by
+/// sweeping every kernel tap over the run of output columns whose tap lies inside the input
+/// (bounds worked out once per tap), so the inner loop has no bounds checks; values are combined
+/// in the same tap order as a window-by-window loop.
 /// - Complexity: O(N * C * OH * OW * kh * kw).
 struct PoolKernel: Kernel {
   enum Mode: Sendable { case max, average(countIncludePad: Bool) }
@@ -18,41 +23,76 @@ struct PoolKernel: Kernel {
   let kernelHeight, kernelWidth, strideY, strideX, dilationY, dilationX: Int
   let padTop, padLeft, padBottom, padRight: Int
 
+  /// One output row of partial results and one of in-input column counts.
+  var scratchCount: Int { 2 * outWidth }
+
   func run(_ io: KernelIO) {
-    for p in 0..<planes {
-      let source = io.inputs[0] + p * height * width
-      let target = io.outputs[0] + p * outHeight * outWidth
-      for oy in 0..<outHeight {
-        let y0 = oy * strideY - padTop
+    let work = planes * outHeight * outWidth * kernelHeight * kernelWidth
+    let parts = work < Parallelism.minimumValues ? 1 : min(planes, Parallelism.parts)
+    let source = io.inputs[0]
+    let target = io.outputs[0]
+    io.workers.forEach(chunks: parts) { chunk, scratch in
+      for p in chunkRange(chunk, of: parts, count: planes) {
+        pool(source + p * height * width, target + p * outHeight * outWidth, scratch: scratch)
+      }
+    }
+  }
+
+  /// Output columns whose tap `kx` falls inside the input row, and the tap's column offset.
+  @inline(__always)
+  private func columns(_ kx: Int) -> (range: ClosedRange<Int>?, offset: Int) {
+    let offset = kx * dilationX - padLeft
+    let lo = max(0, ceilDiv(-offset, strideX))
+    let hi = min(outWidth - 1, floorDiv(width - 1 - offset, strideX))
+    return (lo <= hi ? lo...hi : nil, offset)
+  }
+
+  private func pool(
+    _ source: UnsafeMutablePointer<Float>, _ target: UnsafeMutablePointer<Float>,
+    scratch: UnsafeMutablePointer<Float>
+  ) {
+    let acc = scratch
+    let validColumns = scratch + outWidth
+    validColumns.update(repeating: 0, count: outWidth)
+    for kx in 0..<kernelWidth {
+      if let range = columns(kx).range { for ox in range { validColumns[ox] += 1 } }
+    }
+    let isMax: Bool
+    if case .max = mode { isMax = true } else { isMax = false }
+    for oy in 0..<outHeight {
+      let y0 = oy * strideY - padTop
+      acc.update(repeating: isMax ? -Float.infinity : 0, count: outWidth)
+      var rows = 0
+      for ky in 0..<kernelHeight {
+        let iy = y0 + ky * dilationY
+        if iy < 0 || iy >= height { continue }
+        rows += 1
+        let sourceRow = source + iy * width
+        for kx in 0..<kernelWidth {
+          let (range, offset) = columns(kx)
+          guard let range else { continue }
+          if isMax {
+            for ox in range { acc[ox] = max(acc[ox], sourceRow[ox * strideX + offset]) }
+          } else {
+            for ox in range { acc[ox] += sourceRow[ox * strideX + offset] }
+          }
+        }
+      }
+      let row = target + oy * outWidth
+      switch mode {
+      case .max:
+        row.update(from: acc, count: outWidth)
+      case .average(let includePad):
+        let yEnd = min(y0 + (kernelHeight - 1) * dilationY + 1, height + padBottom)
+        let windowRows = (yEnd - y0 + dilationY - 1) / dilationY
         for ox in 0..<outWidth {
-          let x0 = ox * strideX - padLeft
-          var best = -Float.infinity
-          var sum: Float = 0
-          var valid = 0
-          for ky in 0..<kernelHeight {
-            let iy = y0 + ky * dilationY
-            if iy < 0 || iy >= height { continue }
-            for kx in 0..<kernelWidth {
-              let ix = x0 + kx * dilationX
-              if ix < 0 || ix >= width { continue }
-              let v = source[iy * width + ix]
-              best = max(best, v)
-              sum += v
-              valid += 1
-            }
+          var divisor = rows * Int(validColumns[ox])
+          if includePad {
+            let x0 = ox * strideX - padLeft
+            let xEnd = min(x0 + (kernelWidth - 1) * dilationX + 1, width + padRight)
+            divisor = windowRows * ((xEnd - x0 + dilationX - 1) / dilationX)
           }
-          switch mode {
-          case .max:
-            target[oy * outWidth + ox] = best
-          case .average(let includePad):
-            var divisor = valid
-            if includePad {
-              let yEnd = min(y0 + (kernelHeight - 1) * dilationY + 1, height + padBottom)
-              let xEnd = min(x0 + (kernelWidth - 1) * dilationX + 1, width + padRight)
-              divisor = ((yEnd - y0 + dilationY - 1) / dilationY) * ((xEnd - x0 + dilationX - 1) / dilationX)
-            }
-            target[oy * outWidth + ox] = divisor > 0 ? sum / Float(divisor) : 0
-          }
+          row[ox] = divisor > 0 ? acc[ox] / Float(divisor) : 0
         }
       }
     }
@@ -60,16 +100,30 @@ struct PoolKernel: Kernel {
 }
 
 /// Mean over the trailing `inner` values of each of `rows` rows.
+///
+/// Each row is summed in 8 interleaved partial sums (lanes of a vector), then the lanes are
+/// added; rows are split into chunks across the threads.
+/// - Complexity: O(rows * inner).
 struct RowMeanKernel: Kernel {
   let rows: Int
   let inner: Int
   func run(_ io: KernelIO) {
     let scale = 1 / Float(inner)
-    for r in 0..<rows {
-      let source = io.inputs[0] + r * inner
-      var sum: Float = 0
-      for i in 0..<inner { sum += source[i] }
-      io.outputs[0][r] = sum * scale
+    let parts = rows * inner < Parallelism.minimumValues ? 1 : min(rows, Parallelism.parts)
+    let source = UnsafePointer(io.inputs[0])
+    let target = io.outputs[0]
+    io.workers.forEach(chunks: parts) { chunk, _ in
+      for r in chunkRange(chunk, of: parts, count: rows) {
+        let row = source + r * inner
+        var sums = FloatVector.zero
+        var i = 0
+        while i + 8 <= inner {
+          sums += row.vector(at: i)
+          i += 8
+        }
+        if i < inner { sums += partialVector(row + i, count: inner - i) }
+        target[r] = sums.sum() * scale
+      }
     }
   }
 }
