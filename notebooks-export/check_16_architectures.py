@@ -20,7 +20,8 @@ notebooks-export/check_16_architectures.md.
 
 Usage (from the repository root, after `swift build -c release`):
   python3 notebooks-export/check_16_architectures.py [--out /tmp/chex16] [--keep] [model ...]
-  (--batch 3 --threads 2 --results /tmp/batched.md: a symbolic-batch export, 3 images, 2 threads)
+  (--batch 3 --threads 2 --results /tmp/batched.md: a symbolic-batch export, 3 images, 2 threads;
+   --size 299: another input size, odd so that stride-2 layers round)
 Needs torch 2.13.0+cpu, torchvision 0.28.0, timm, onnx, onnxruntime, onnxscript.
 """
 
@@ -241,14 +242,17 @@ def table(rows):
 
 
 def main():
+    global SIZE
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default="/tmp/chex16")
     parser.add_argument("--keep", action="store_true", help="keep the exported .onnx files")
     parser.add_argument("--results", default=os.path.join(ROOT, "notebooks-export", "check_16_architectures.md"))
+    parser.add_argument("--size", type=int, default=SIZE, help="input height and width (320 for CheXpert)")
     parser.add_argument("--batch", type=int, default=1, help="images per run (>1 exports a symbolic batch)")
     parser.add_argument("--threads", type=int, default=1, help="chexstats run --threads")
     parser.add_argument("models", nargs="*", default=MODELS)
     args = parser.parse_args()
+    SIZE = args.size
     if not os.path.exists(BINARY):
         sys.exit(f"{BINARY} is missing: run `swift build -c release` first")
     os.makedirs(args.out, exist_ok=True)
@@ -268,7 +272,7 @@ def main():
         f"({subprocess.run(['git', '-C', ROOT, 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True).stdout.strip()}).\n\n"
         "Random weights (small random biases, random BatchNorm affine parameters, running statistics "
         "calibrated on two N(0,1) batches of 4 in train mode), 14 outputs, "
-        f"N(0,1) input {args.batch}x3x320x320, `chexstats run --threads {args.threads}`. "
+        f"N(0,1) input {args.batch}x3x{SIZE}x{SIZE}, `chexstats run --threads {args.threads}`. "
         "Reference: onnxruntime CPU provider, default graph optimisations, one thread, on the same file; "
         "for context, both are also compared with the same torch model run in float64. "
         "Parameters: initializer elements without BatchNormalization running statistics, counted by "
