@@ -135,8 +135,9 @@ public final class InferenceSession: Sendable {
       let work: @Sendable (Int) -> Void = { worker in
         let workspace = self.workspaces.withLock { $0.popLast() } ?? Workspace()
         defer { self.workspaces.withLock { $0.append(workspace) } }
-        workspace.reserve(arena: plan.arenaCount, scratch: plan.scratchCount * inner)
-        let threads = Workers(count: inner, scratch: workspace.scratch, scratchStride: plan.scratchCount)
+        workspace.reserve(arena: plan.arenaCount, scratch: plan.scratchCount * inner, threads: inner)
+        let threads = Workers(
+          count: inner, scratch: workspace.scratch, scratchStride: plan.scratchCount, team: workspace.team)
         guard let source = shared.source else { return }
         for image in stride(from: worker, to: images, by: workers) {
           plan.run(
@@ -160,20 +161,30 @@ public final class InferenceSession: Sendable {
   }
 }
 
-/// An activation arena and scratch space owned by one run at a time; grown, never shrunk.
+/// An activation arena, scratch space and helper threads owned by one run at a time; grown,
+/// never shrunk.
 private final class Workspace: @unchecked Sendable {
   private(set) var arena = UnsafeMutablePointer<Float>.allocate(capacity: 1)
   private(set) var scratch = UnsafeMutablePointer<Float>.allocate(capacity: 1)
   private var arenaCapacity = 1
   private var scratchCapacity = 1
 
+  /// Helper threads for runs that split one image across `team.count` threads.
+  private(set) var team: ThreadTeam?
+
   deinit {
+    team?.stop()
     arena.deallocate()
     scratch.deallocate()
   }
 
-  /// Makes room for at least the given numbers of floats (contents are not kept).
-  func reserve(arena arenaCount: Int, scratch scratchCount: Int) {
+  /// Makes room for at least the given numbers of floats (contents are not kept) and keeps a
+  /// team of `threads` threads when more than one is asked for.
+  func reserve(arena arenaCount: Int, scratch scratchCount: Int, threads: Int) {
+    if threads > 1, team?.count != threads {
+      team?.stop()
+      team = ThreadTeam(count: threads)
+    }
     if arenaCapacity < arenaCount {
       arena.deallocate()
       arena = .allocate(capacity: arenaCount)

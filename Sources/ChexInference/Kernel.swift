@@ -34,6 +34,8 @@ struct Workers {
   /// `count` scratch areas of `scratchStride` floats, one per thread.
   let scratch: UnsafeMutablePointer<Float>
   let scratchStride: Int
+  /// Persistent helper threads for `count` > 1 (without one, `DispatchQueue.concurrentPerform`).
+  var team: ThreadTeam? = nil
 
   /// Runs `body(chunk, scratch)` for every chunk in `0..<chunks`, on up to `count` threads.
   /// - Complexity: the sum of the chunks' costs divided by the threads, plus one dispatch.
@@ -49,6 +51,18 @@ struct Workers {
       // The kernels' closures capture raw pointers into memory that this call owns until it
       // returns, and each chunk writes a disjoint part of it.
       let shared = UncheckedSendable((body, scratch))
+      if let team, team.count == count {
+        team.run { thread in
+          let (body, scratch) = shared.value
+          let own = scratch + thread * stride
+          while true {
+            let chunk = next.wrappingAdd(1, ordering: .relaxed).oldValue
+            if chunk >= chunks { break }
+            body(chunk, own)
+          }
+        }
+        return
+      }
       DispatchQueue.concurrentPerform(iterations: threads) { thread in
         let (body, scratch) = shared.value
         let own = scratch + thread * stride

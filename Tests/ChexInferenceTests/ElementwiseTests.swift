@@ -82,6 +82,7 @@ final class ParallelismThresholdTests: XCTestCase {
     XCTAssertLessThanOrEqual(Parallelism.minimumValues, 8 * 64 * 64 * 9)
     XCTAssertLessThanOrEqual(Parallelism.minimumMultiplyAdds, 64 * 64 * 32 * 32)
     XCTAssertLessThanOrEqual(Parallelism.minimumMultiplyAdds, 256 * 128 * 12 * 12)
-    XCTAssertLessThanOrEqual(Parallelism.minimumMultiplyAdds, 64 * 9 * 80 * 10 * 10)
+    XCTAssertLessThanOrEqual(Parallelism.minimumMultiplyAdds, 64 * 9 * 80 * 11 * 11)
+    XCTAssertLessThanOrEqual(Parallelism.minimumValues, 64 * 9 * 11 * 11)
   }
 }

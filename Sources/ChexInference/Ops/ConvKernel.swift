@@ -163,7 +163,14 @@ struct ConvKernel: Kernel {
     let tile = self.tile
     let tiles = (plane + tile - 1) / tile
     if tiles == 1 && g.group == 1 {
-      fillPatches(x: x, group: 0, start: 0, count: plane, scratch: io.scratch)
+      // The patch rows of each input channel are independent: build them in parallel too.
+      let patchParts = rows * plane < Parallelism.minimumValues ? 1 : min(g.inChannels, Parallelism.parts)
+      let scratch = io.scratch
+      io.workers.forEach(chunks: patchParts) { chunk, _ in
+        fillPatches(
+          x: x, group: 0, start: 0, count: plane, scratch: scratch,
+          channels: chunkRange(chunk, of: patchParts, count: g.inChannels))
+      }
       let parts =
         rows * plane * g.outChannels < Parallelism.minimumMultiplyAdds
         ? 1 : max(1, min(Parallelism.parts, g.outChannels / 16))
@@ -193,14 +200,15 @@ struct ConvKernel: Kernel {
   }
 
   /// Builds the patch matrix P[patchRows x count] of `group` for output pixels
-  /// `start ..< start + count` in `scratch`.
+  /// `start ..< start + count` in `scratch` (only the rows of `channels` when given).
   private func fillPatches(
-    x: UnsafeMutablePointer<Float>, group: Int, start: Int, count: Int, scratch: UnsafeMutablePointer<Float>
+    x: UnsafeMutablePointer<Float>, group: Int, start: Int, count: Int, scratch: UnsafeMutablePointer<Float>,
+    channels: Range<Int>? = nil
   ) {
     let g = geometry
     let inPlane = g.height * g.width
     let cinG = g.inChannels / g.group
-    for ci in 0..<cinG {
+    for ci in channels ?? 0..<cinG {
       let source = x + (group * cinG + ci) * inPlane
       for ky in 0..<g.kernelHeight {
         for kx in 0..<g.kernelWidth {
