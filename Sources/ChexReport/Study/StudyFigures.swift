@@ -90,7 +90,7 @@ public enum StudyFigures {
   static func truncation(_ report: StudyReport) -> TruncationFigure {
     let a = report.analysis
     var architectures: [TruncationFigure.Architecture] = []
-    for name in a.truncation.map(\.architecture).uniquedNames() {
+    for name in a.truncation.map(\.architecture).uniqued() {
       let cuts = a.truncation.filter { $0.architecture == name }
       let full = a.configurations[cuts[0].full]
       var variants = [
@@ -109,13 +109,5 @@ public enum StudyFigures {
     return TruncationFigure(
       architectures: architectures,
       note: errorBars + " Hollow markers: a significant drop from the full model.")
-  }
-}
-
-extension Array where Element == String {
-  /// The names in order of first appearance, without repeats.
-  fileprivate func uniquedNames() -> [String] {
-    var seen = Set<String>()
-    return filter { seen.insert($0).inserted }
   }
 }

@@ -109,7 +109,7 @@ enum StudyCorrelations {
   /// sum of squares is the sequential one of `auroc ~ family + log10(parameters)`).
   static func familySize(_ a: StudyAnalysis, pretrained: Bool) -> FamilySizeSummary? {
     let all = members(a, pretrained: pretrained).filter { $0.0.parameters != nil }
-    let families = all.map(\.0.family).uniquedStrings()
+    let families = all.map(\.0.family).uniqued()
     guard all.count >= 3, families.count >= 2, all.count > families.count else { return nil }
     let y = all.map { a.configurations[$0.1].mean.value ?? .nan }
     let size = all.map { log10($0.0.parameters ?? 1) }
@@ -174,12 +174,5 @@ enum StudyCorrelations {
       rSquared: fit.rSquared, adjustedRSquared: fit.adjustedRSquared,
       residualStandardError: fit.residualStandardError, n: fit.n, spearman: rho.estimate,
       spearmanP: rho.pValue)
-  }
-}
-
-extension Array where Element == String {
-  fileprivate func uniquedStrings() -> [String] {
-    var seen = Set<String>()
-    return filter { seen.insert($0).inserted }
   }
 }

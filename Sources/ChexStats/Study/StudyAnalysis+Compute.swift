@@ -206,7 +206,9 @@ extension Array where Element == Double {
 
 extension Array where Element: Hashable {
   /// The elements in order of first appearance, without repeats.
-  func uniqued() -> [Element] {
+  ///
+  /// - Complexity: O(n) expected.
+  public func uniqued() -> [Element] {
     var seen = Set<Element>()
     return filter { seen.insert($0).inserted }
   }
