@@ -15,7 +15,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
   ],
   targets: [
-    // MARK: - C libraries (system packages; only ChexLinalg imports them)
+    // MARK: - C libraries (only ChexLinalg imports them)
     .systemLibrary(
       name: "COpenBLAS",
       pkgConfig: "openblas",
@@ -27,8 +27,12 @@ let package = Package(
       providers: [.apt(["liblapacke-dev"])]
     ),
 
+    // chexstats' own AVX-512 convolution kernel (C with intrinsics, dispatched at run time).
+    .target(name: "CChexKernels", exclude: ["README.md"]),
+
     // MARK: - Libraries
-    .target(name: "ChexLinalg", dependencies: ["COpenBLAS", "CLAPACKE"], exclude: ["README.md"]),
+    .target(
+      name: "ChexLinalg", dependencies: ["COpenBLAS", "CLAPACKE", "CChexKernels"], exclude: ["README.md"]),
     .target(name: "ChexStats", dependencies: ["ChexLinalg"], exclude: ["README.md"]),
     .target(name: "ChexData", dependencies: ["ChexStats"], exclude: ["README.md"]),
     .target(name: "ChexReport", dependencies: ["ChexStats", "ChexData"], exclude: ["README.md"]),

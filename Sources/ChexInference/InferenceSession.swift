@@ -27,13 +27,20 @@ public final class InferenceSession: Sendable {
   public let declaredInputShape: [ONNXDimension]
   public let outputNames: [String]
   public let threadCount: Int
+  /// How dense convolutions are computed (see `ConvolutionKernels`).
+  public let kernels: ConvolutionKernels
   private let plans = Mutex<[[Int]: ExecutionPlan]>([:])
   /// Working memory of finished runs, taken by the next ones.
   private let workspaces = Mutex<[Workspace]>([])
 
   /// Checks the model and prepares a session; plans are compiled lazily per input shape.
-  /// - Parameter threads: worker threads across the images of a batch (at least 1).
-  public init(model: ONNXModel, threads: Int = 1) throws(InferenceError) {
+  /// - Parameters:
+  ///   - threads: worker threads across the images of a batch (at least 1).
+  ///   - kernels: `.automatic` (chexstats' own AVX-512 convolution kernel where the CPU has
+  ///     it) or `.openBLAS` (im2col + sgemm everywhere).
+  public init(model: ONNXModel, threads: Int = 1, kernels: ConvolutionKernels = .automatic)
+    throws(InferenceError)
+  {
     precondition(threads >= 1, "InferenceSession.init: threads must be at least 1, got \(threads)")
     let runtimeInputs = model.graph.inputs.filter { model.graph.initializers[$0.name] == nil }
     guard runtimeInputs.count == 1, let input = runtimeInputs.first else {
@@ -56,6 +63,7 @@ public final class InferenceSession: Sendable {
     self.declaredInputShape = input.shape
     self.outputNames = model.graph.outputs.map(\.name)
     self.threadCount = threads
+    self.kernels = kernels
     BLAS.setThreadCount(1)
   }
 
@@ -99,6 +107,7 @@ public final class InferenceSession: Sendable {
     var protected = Set<Int>()
     for case .runtime(let id) in lowered.outputs { protected.insert(id) }
     builder.fuse(protecting: protected)
+    builder.selectKernels(kernels, protecting: protected)
     let plan = ExecutionPlan(builder: builder, input: lowered.input, outputs: lowered.outputs)
     plans.withLock { $0[shape] = plan }
     return plan

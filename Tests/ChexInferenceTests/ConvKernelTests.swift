@@ -4,8 +4,9 @@ import XCTest
 
 @testable import ChexInference
 
-/// Convolution paths (pointwise sgemm, tiled im2col, depthwise direct) and the fusions, each
-/// against an obviously correct seven-loop convolution on seeded random data.
+/// Convolution paths (the native AVX-512 kernel, pointwise sgemm, tiled im2col, depthwise
+/// direct) and the fusions, each against an obviously correct seven-loop convolution on seeded
+/// random data. Every case runs with both `ConvolutionKernels` choices.
 final class ConvKernelTests: XCTestCase {
   /// Direct NCHW convolution with per-side pads, strides, dilations and groups.
   func naiveConv(
@@ -72,15 +73,19 @@ final class ConvKernelTests: XCTestCase {
         floatTensor("w", [c.cout, c.cin / c.group, c.kh, c.kw], weights), floatTensor("b", [c.cout], bias),
       ], inputShape: [n, c.cin, c.h, c.w])
     let input = Tensor(shape: [n, c.cin, c.h, c.w], data: x)
-    let output = try InferenceSession(model: model, threads: threads).run(input)
-    if threads > 1 {
-      let serial = try InferenceSession(model: model, threads: 1).run(input)
-      XCTAssertEqual(output, serial, "\(threads) threads differ from 1 thread: \(c)", file: file, line: line)
-    }
     let expected = naiveConv(
       x: x, n: n, cin: c.cin, h: c.h, w: c.w, weights: weights, bias: bias, cout: c.cout, kh: c.kh, kw: c.kw,
       stride: c.stride, pads: c.pads, dilation: c.dilation, group: c.group)
-    assertClose(try XCTUnwrap(output.first), expected, relativeTo: 1e-5, "\(c)", file: file, line: line)
+    for kernels in ConvolutionKernels.allCases {
+      let output = try InferenceSession(model: model, threads: threads, kernels: kernels).run(input)
+      if threads > 1 {
+        let serial = try InferenceSession(model: model, threads: 1, kernels: kernels).run(input)
+        XCTAssertEqual(
+          output, serial, "\(kernels): \(threads) threads differ from 1 thread: \(c)", file: file, line: line)
+      }
+      assertClose(
+        try XCTUnwrap(output.first), expected, relativeTo: 1e-5, "\(kernels): \(c)", file: file, line: line)
+    }
   }
 
   func testPointwise() throws {

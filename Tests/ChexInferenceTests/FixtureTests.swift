@@ -6,7 +6,8 @@ import XCTest
 
 /// Runs every committed fixture (one-node graphs and tiny whole models exported by PyTorch with
 /// both exporters) and compares with the onnxruntime output stored next to it
-/// (notebooks-export/make_inference_fixtures.py). Tolerance: 1e-4 of the largest |reference|.
+/// (notebooks-export/make_inference_fixtures.py), with both `ConvolutionKernels` choices.
+/// Tolerance: 1e-4 of the largest |reference|.
 final class FixtureTests: XCTestCase {
   func caseNames() throws -> [String] {
     let data = try XCTUnwrap(FileManager.default.contents(atPath: try fixturesPath() + "/cases.json"))
@@ -20,10 +21,14 @@ final class FixtureTests: XCTestCase {
     let model = try ONNXLoader.load(path: folder + "/model.onnx")
     let input = try NumPy.read(path: folder + "/input.npy")
     let expected = try NumPy.read(path: folder + "/ort_output.npy")
-    let session = try InferenceSession(model: model, threads: threads)
-    let output = try session.run(input)
-    XCTAssertEqual(output.count, 1, name, file: file, line: line)
-    if let first = output.first { assertClose(first, expected, name, file: file, line: line) }
+    for kernels in ConvolutionKernels.allCases {
+      let session = try InferenceSession(model: model, threads: threads, kernels: kernels)
+      let output = try session.run(input)
+      XCTAssertEqual(output.count, 1, name, file: file, line: line)
+      if let first = output.first {
+        assertClose(first, expected, "\(name) (\(kernels))", file: file, line: line)
+      }
+    }
   }
 
   func testOneNodeGraphsMatchOnnxRuntime() throws {

@@ -20,7 +20,11 @@ struct ConvGeometry: Sendable, Equatable {
 
 /// A 2-D convolution with a fused epilogue: `y = act(conv(x, W) + b [+ residual])`.
 ///
-/// Three paths, chosen from the geometry at compile time:
+/// Five paths, chosen at compile time:
+/// - native (on CPUs with AVX-512, `ConvolutionKernels.automatic`): chexstats' own kernels in
+///   ChexLinalg do the whole step with the epilogue in registers: `PackedConvolution` for dense
+///   convolutions (with an optional BatchNormalization + ReLU prologue applied while packing),
+///   `DepthwiseConvolution` for depthwise ones with strides 1 or 2;
 /// - pointwise (1x1, stride 1, no pads, group 1): one `sgemm` per image directly on the
 ///   activations, `Y[Cout x HW] = W[Cout x Cin] * X[Cin x HW]`;
 /// - depthwise (group = C_in = C_out): a direct vector kernel over a padded copy of each
@@ -40,6 +44,11 @@ struct ConvKernel: Kernel {
   var hasResidual = false
   /// Upper bound on output pixels per im2col tile (tests set it to force several tiles).
   var maximumTile = Int.max
+  /// The packed native kernel, set by `GraphBuilder.selectKernels` after fusion; it then
+  /// carries the bias, activation and prologue itself.
+  var native: PackedConvolution?
+  /// The native depthwise kernel, set the same way for depthwise convolutions it supports.
+  var nativeDepthwise: DepthwiseConvolution?
 
   init(geometry: ConvGeometry, weights: [Float], bias: [Float]) {
     self.geometry = geometry
@@ -57,6 +66,8 @@ struct ConvKernel: Kernel {
   }
 
   var scratchCount: Int {
+    if let native { return native.scratchCount }
+    if let nativeDepthwise { return nativeDepthwise.scratchCount }
     if geometry.isDepthwise { return depthwiseScratchCount }
     return geometry.isPointwise ? 0 : geometry.patchRows * tile
   }
@@ -86,7 +97,18 @@ struct ConvKernel: Kernel {
           let x = io.inputs[0] + n * g.inChannels * inPlane
           let y = io.outputs[0] + n * g.outChannels * outPlane
           let r = hasResidual ? io.inputs[1] + n * g.outChannels * outPlane : nil
-          if g.isDepthwise {
+          if let native {
+            runNative(native, x: x, y: y, residual: r, io: io)
+          } else if let nativeDepthwise {
+            let taps = g.outChannels * outPlane * g.kernelHeight * g.kernelWidth
+            let parts = taps < Parallelism.minimumValues ? 1 : min(g.outChannels, 2 * io.workers.count)
+            io.workers.forEach(chunks: parts) { chunk, scratch in
+              nativeDepthwise.run(
+                input: x, output: y, residual: r,
+                channels: chunkRange(chunk, of: parts, count: g.outChannels),
+                scratch: scratch)
+            }
+          } else if g.isDepthwise {
             let taps = g.outChannels * outPlane * g.kernelHeight * g.kernelWidth
             let parts = taps < Parallelism.minimumValues ? 1 : min(g.outChannels, Parallelism.parts)
             io.workers.forEach(chunks: parts) { chunk, scratch in
@@ -113,6 +135,40 @@ struct ConvKernel: Kernel {
           }
         }
       }
+    }
+  }
+
+  /// One image through the native kernel. Its results do not depend on how the work is cut
+  /// (every output is the same ordered sum whichever call computes it), so the cut follows the
+  /// thread count: one call on one thread (each input panel packed once); with more threads,
+  /// twice as many chunks of whole 48-pixel panels as threads (a chunk taken late evens out
+  /// the load), or chunks of output channels when the plane is too small for that.
+  private func runNative(
+    _ native: PackedConvolution, x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>,
+    residual: UnsafeMutablePointer<Float>?, io: KernelIO
+  ) {
+    let g = geometry
+    let pixels = g.outHeight * g.outWidth
+    let panel = 48
+    let block = PackedConvolution.channelBlock
+    let threads =
+      g.outChannels * pixels * g.patchRows < Parallelism.minimumMultiplyAdds ? 1 : io.workers.count
+    if threads == 1 {
+      native.run(
+        input: x, output: y, residual: residual, pixels: 0..<pixels, channels: 0..<g.outChannels,
+        scratch: io.scratch)
+      return
+    }
+    let panels = (pixels + panel - 1) / panel
+    let alongPixels = panels >= 2 * threads
+    let parts = alongPixels ? min(panels, 2 * threads) : min(threads, (g.outChannels + block - 1) / block)
+    io.workers.forEach(chunks: parts) { chunk, scratch in
+      native.run(
+        input: x, output: y, residual: residual,
+        pixels: alongPixels ? chunkRange(chunk, of: parts, count: pixels, alignment: panel) : 0..<pixels,
+        channels: alongPixels
+          ? 0..<g.outChannels : chunkRange(chunk, of: parts, count: g.outChannels, alignment: block),
+        scratch: scratch)
     }
   }
 

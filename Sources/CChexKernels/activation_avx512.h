@@ -1,0 +1,60 @@
+// Shared by the AVX-512 kernels: the activations of chex_conv_epilogue, a vector at a time.
+#ifndef CHEX_ACTIVATION_AVX512_H
+#define CHEX_ACTIVATION_AVX512_H
+
+#include <immintrin.h>
+
+#include "chex_kernels.h"
+
+#define CHEX_ISA __attribute__((target("avx512f,avx512dq,fma,avx2")))
+
+#if defined(__x86_64__)
+
+// e^x for each lane, x clamped to [-87, 88]: Cody-Waite reduction x = n ln2 + r, |r| <= ln2/2,
+// degree-7 Taylor polynomial for e^r, 2^n built in the exponent bits (as Vector.swift).
+static inline CHEX_ISA __m512 chex_exp(__m512 x) {
+  x = _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(-87.0f)), _mm512_set1_ps(88.0f));
+  __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504f)),
+                                  _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
+  r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
+  __m512 p = _mm512_set1_ps(1.0f / 5040);
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 720));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 120));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 24));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 6));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(0.5f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+  __m512i e = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23);
+  return _mm512_mul_ps(p, _mm512_castsi512_ps(e));
+}
+
+static inline CHEX_ISA __m512 chex_activate(__m512 v, const chex_conv_epilogue *e) {
+  switch (e->activation) {
+  case CHEX_ACT_SIGMOID:
+    return _mm512_div_ps(_mm512_set1_ps(1.0f),
+                         _mm512_add_ps(_mm512_set1_ps(1.0f), chex_exp(_mm512_sub_ps(_mm512_setzero_ps(), v))));
+  case CHEX_ACT_SILU:
+    return _mm512_div_ps(v, _mm512_add_ps(_mm512_set1_ps(1.0f), chex_exp(_mm512_sub_ps(_mm512_setzero_ps(), v))));
+  case CHEX_ACT_HARD_SIGMOID: {
+    __m512 h = _mm512_fmadd_ps(v, _mm512_set1_ps(e->p0), _mm512_set1_ps(e->p1));
+    return _mm512_min_ps(_mm512_max_ps(h, _mm512_setzero_ps()), _mm512_set1_ps(1.0f));
+  }
+  case CHEX_ACT_HARD_SWISH: {
+    __m512 h = _mm512_fmadd_ps(v, _mm512_set1_ps(1.0f / 6), _mm512_set1_ps(0.5f));
+    return _mm512_mul_ps(v, _mm512_min_ps(_mm512_max_ps(h, _mm512_setzero_ps()), _mm512_set1_ps(1.0f)));
+  }
+  default:
+    return _mm512_min_ps(_mm512_max_ps(v, _mm512_set1_ps(e->p0)), _mm512_set1_ps(e->p1));
+  }
+}
+
+// The first `count` lanes (none for count <= 0, all for count >= 16).
+static inline __mmask16 chex_lanes(long count) {
+  return count >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (count > 0 ? count : 0)) - 1u);
+}
+
+#endif
+
+#endif

@@ -1,0 +1,102 @@
+// chexstats' own convolution kernels for x86-64 with AVX-512 (written for this project).
+//
+// A dense 2-D convolution (group 1, NCHW activations) computed as a matrix product
+// Y[C_out x pixels] = W[C_out x K] * P[K x pixels], K = C_in * kh * kw, without ever storing
+// the patch matrix P: P is packed 48 output pixels at a time, at most KC rows at a time, into
+// a panel that stays in the L1 cache while every block of 8 output channels passes over it
+// (the register tile is 8 channels x 48 pixels: 24 zmm accumulators). Weights are packed once,
+// at load time, 8 output channels interleaved per K row. Bias, a residual input, a per-input-
+// channel scale/shift/ReLU applied while packing (a preceding BatchNormalization + ReLU) and
+// the activation are applied in registers before the final store.
+//
+// Every output value is the sum over K in the same order (K ascending, fused multiply-adds),
+// whatever range of pixels or channels a call covers: results do not depend on how a caller
+// cuts the work across threads.
+//
+// Only ChexLinalg includes this header.
+#ifndef CHEX_KERNELS_H
+#define CHEX_KERNELS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// The fixed geometry of one dense convolution of one image.
+typedef struct chex_conv_shape {
+  long in_channels, height, width;
+  long out_channels, kernel_h, kernel_w;
+  long stride_y, stride_x, dilation_y, dilation_x;
+  long pad_top, pad_left;
+  long out_height, out_width;
+} chex_conv_shape;
+
+/// Activations the epilogue applies (after bias and residual).
+enum chex_activation {
+  CHEX_ACT_CLAMP = 0,  ///< min(max(v, lo), hi): identity with +-infinity, ReLU, ReLU6.
+  CHEX_ACT_SIGMOID = 1,
+  CHEX_ACT_SILU = 2,  ///< v * sigmoid(v)
+  CHEX_ACT_HARD_SIGMOID = 3,  ///< max(0, min(1, alpha v + beta))
+  CHEX_ACT_HARD_SWISH = 4,  ///< v * max(0, min(1, v / 6 + 1 / 2))
+};
+
+/// What is done to the inputs while packing and to the outputs before storing.
+typedef struct chex_conv_epilogue {
+  const float *bias;  ///< out_channels values, or NULL.
+  const float *residual;  ///< Added before the activation; same layout as y; or NULL.
+  int activation;  ///< A chex_activation.
+  float p0, p1;  ///< lo, hi for CHEX_ACT_CLAMP; alpha, beta for CHEX_ACT_HARD_SIGMOID.
+  const float *pre_scale;  ///< in_channels values: x' = x * pre_scale + pre_shift; or NULL.
+  const float *pre_shift;
+  int pre_relu;  ///< Nonzero: x' = max(x', 0). Padding stays 0 (it pads x', not x).
+} chex_conv_epilogue;
+
+/// Output channels per register tile: channel ranges passed to chex_conv_run start at a
+/// multiple of this.
+#define CHEX_CONV_CHANNEL_BLOCK 8
+
+/// 1 when the CPU and OS run AVX-512F (the kernels below need it), else 0.
+int chex_conv_available(void);
+
+/// Floats of packed weights for `shape`.
+long chex_conv_packed_count(const chex_conv_shape *shape);
+
+/// Packs OIHW weights (out_channels x in_channels x kh x kw) for chex_conv_run.
+void chex_conv_pack_weights(const chex_conv_shape *shape, const float *oihw, float *packed);
+
+/// Floats of scratch one call of chex_conv_run needs.
+long chex_conv_scratch_count(const chex_conv_shape *shape);
+
+/// Computes output pixels [pixel_begin, pixel_end) (row-major over the output plane) of
+/// output channels [channel_begin, channel_end) for one image: x is in_channels planes of
+/// height x width, y is out_channels planes of out_height x out_width.
+void chex_conv_run(const chex_conv_shape *shape, const float *packed, const float *x, float *y,
+                   const chex_conv_epilogue *epilogue, long pixel_begin, long pixel_end,
+                   long channel_begin, long channel_end, float *scratch);
+
+/// The fixed geometry of one depthwise convolution (group = in = out channels) of one image.
+typedef struct chex_depthwise_shape {
+  long channels, height, width;
+  long kernel_h, kernel_w, stride_y, stride_x;
+  long pad_top, pad_left;
+  long out_height, out_width;
+} chex_depthwise_shape;
+
+/// Floats of scratch one call of chex_depthwise_run needs (one zero-padded input plane).
+long chex_depthwise_scratch_count(const chex_depthwise_shape *shape);
+
+/// Channels [channel_begin, channel_end) of a depthwise convolution of one image, strides 1
+/// or 2 (weights: channels x kh x kw). Each plane is copied once into a zero-padded scratch
+/// plane; then 16 output pixels of a row at a time take kh kw fused multiply-adds of shifted
+/// rows (stride 2: two loads and a lane permute), bias, residual and the activation in
+/// registers. Uses epilogue->bias, ->residual and the activation; the prologue is ignored.
+void chex_depthwise_run(const chex_depthwise_shape *shape, const float *weights, const float *x,
+                        float *y, const chex_conv_epilogue *epilogue, long channel_begin,
+                        long channel_end, float *scratch);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,106 @@
+import ChexLinalg
+
+/// How an `InferenceSession` computes dense (group 1) convolutions.
+public enum ConvolutionKernels: String, Sendable, CaseIterable {
+  /// chexstats' own AVX-512 kernel (`PackedConvolution`) where the CPU runs it, else
+  /// `openBLAS`.
+  case automatic
+  /// im2col tiles (or the activations themselves for 1x1 convolutions) and OpenBLAS sgemm,
+  /// with the epilogue as a second pass: the portable path, kept for comparison.
+  case openBLAS = "openblas"
+
+  /// The path a session actually takes on this CPU.
+  public var resolved: ConvolutionKernels {
+    self == .automatic && PackedConvolution.isAvailable ? .automatic : .openBLAS
+  }
+
+  /// A short name for logs and benchmark tables.
+  public var engineDescription: String {
+    resolved == .automatic ? "chexstats AVX-512" : "OpenBLAS \(BLAS.coreName)"
+  }
+}
+
+extension GraphBuilder {
+  /// After fusion: gives every dense convolution, and every depthwise one with strides 1 or 2,
+  /// its native kernel when `choice` resolves to it, first moving a BatchNormalization (+ ReLU) that feeds nothing but that convolution into
+  /// the convolution's packing prologue (DenseNet's BN-ReLU-Conv order, where the BN cannot be
+  /// folded into weights because the ReLU sits in between), which removes a full pass over the
+  /// growing concatenation before every dense layer.
+  func selectKernels(_ choice: ConvolutionKernels, protecting graphOutputs: Set<Int>) {
+    guard choice.resolved == .automatic else { return }
+    var valuesPerStorage = [Int](repeating: 0, count: storages.count)
+    for value in values { valuesPerStorage[value.storage] += 1 }
+    var users: [Int: [Int]] = [:]
+    for (index, step) in steps.enumerated() {
+      for input in Set(step.inputs) { users[input, default: []].append(index) }
+    }
+    var removed = Set<Int>()
+    var prologues: [Int: PackedConvolution.Prologue] = [:]
+    for (index, step) in steps.enumerated() {
+      guard let scaleShift = step.kernel as? ScaleShiftKernel, scaleShift.batch == 1,
+        scaleShift.activation == .none || scaleShift.activation == .relu,
+        let value = step.outputs.first, step.outputs.count == 1, !graphOutputs.contains(value),
+        valuesPerStorage[values[value].storage] == 1, let uses = users[value], uses.count == 1,
+        let conv = steps[uses[0]].kernel as? ConvKernel, conv.usesNativeKernel,
+        steps[uses[0]].inputs.firstIndex(of: value) == 0, steps[uses[0]].inputs.lastIndex(of: value) == 0
+      else { continue }
+      removed.insert(index)
+      prologues[uses[0]] = PackedConvolution.Prologue(
+        scale: scaleShift.scaleF, shift: scaleShift.shiftF, relu: scaleShift.activation == .relu)
+      steps[uses[0]].inputs[0] = step.inputs[0]
+    }
+    for index in steps.indices {
+      guard var conv = steps[index].kernel as? ConvKernel else { continue }
+      let g = conv.geometry
+      if conv.usesNativeKernel {
+        conv.native = PackedConvolution(
+          geometry: g.packed, weights: conv.weights, bias: conv.bias,
+          activation: conv.activation.packed, prologue: prologues[index])
+      } else if g.isDepthwise,
+        DepthwiseConvolution.supports(
+          strideY: g.strideY, strideX: g.strideX, dilationY: g.dilationY, dilationX: g.dilationX)
+      {
+        conv.nativeDepthwise = DepthwiseConvolution(
+          channels: g.outChannels, height: g.height, width: g.width, kernelHeight: g.kernelHeight,
+          kernelWidth: g.kernelWidth, strideY: g.strideY, strideX: g.strideX, padTop: g.padTop,
+          padLeft: g.padLeft, outHeight: g.outHeight, outWidth: g.outWidth, weights: conv.weights,
+          bias: conv.bias, activation: conv.activation.packed)
+      } else {
+        continue
+      }
+      steps[index].kernel = conv
+    }
+    steps = steps.indices.filter { !removed.contains($0) }.map { steps[$0] }
+  }
+}
+
+extension ConvKernel {
+  /// Dense convolutions (group 1) go through the native kernel; depthwise ones keep their own.
+  var usesNativeKernel: Bool { geometry.group == 1 }
+}
+
+extension ConvGeometry {
+  /// The geometry of one image for `PackedConvolution`.
+  var packed: PackedConvolution.Geometry {
+    PackedConvolution.Geometry(
+      inChannels: inChannels, height: height, width: width, outChannels: outChannels,
+      kernelHeight: kernelHeight, kernelWidth: kernelWidth, strideY: strideY, strideX: strideX,
+      dilationY: dilationY, dilationX: dilationX, padTop: padTop, padLeft: padLeft,
+      outHeight: outHeight, outWidth: outWidth)
+  }
+}
+
+extension Activation {
+  /// The same function in the native kernel's terms.
+  var packed: PackedConvolution.Activation {
+    switch self {
+    case .none: return .identity
+    case .relu: return .clamp(lower: 0, upper: .infinity)
+    case .clip(let lower, let upper): return .clamp(lower: lower, upper: upper)
+    case .sigmoid: return .sigmoid
+    case .silu: return .silu
+    case .hardSigmoid(let alpha, let beta): return .hardSigmoid(alpha: alpha, beta: beta)
+    case .hardSwish: return .hardSwish
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import CChexKernels
+
+/// A depthwise 2-D convolution (group = input channels = output channels, NCHW, strides 1 or
+/// 2, no dilation) for chexstats' own AVX-512 kernel (Sources/CChexKernels).
+///
+/// Each channel's plane is copied once into a zero-padded scratch plane; 16 output pixels of a
+/// row at a time then take kh kw fused multiply-adds of shifted rows of it (stride 2: two loads
+/// and a lane permute instead of a gather), and bias, residual and activation (SiLU included)
+/// are applied in registers before the one store. Channels are independent, so the work may be
+/// cut into any channel ranges without changing a result.
+/// - Complexity: O(channels x output pixels x kh kw).
+public struct DepthwiseConvolution: Sendable {
+  public typealias Activation = PackedConvolution.Activation
+
+  public let channels, height, width, kernelHeight, kernelWidth, strideY, strideX: Int
+  public let padTop, padLeft, outHeight, outWidth: Int
+  public let weights: [Float]
+  public let bias: [Float]
+  public let activation: Activation
+
+  /// Whether the kernel handles this geometry (strides 1 or 2, no dilation) on this CPU.
+  public static func supports(strideY: Int, strideX: Int, dilationY: Int, dilationX: Int) -> Bool {
+    PackedConvolution.isAvailable && (1...2).contains(strideY) && (1...2).contains(strideX) && dilationY == 1
+      && dilationX == 1
+  }
+
+  /// `weights` holds `channels x kh x kw` values, `bias` one per channel.
+  public init(
+    channels: Int, height: Int, width: Int, kernelHeight: Int, kernelWidth: Int, strideY: Int, strideX: Int,
+    padTop: Int, padLeft: Int, outHeight: Int, outWidth: Int, weights: [Float], bias: [Float],
+    activation: Activation
+  ) {
+    precondition(
+      weights.count == channels * kernelHeight * kernelWidth && bias.count == channels,
+      "DepthwiseConvolution: \(weights.count) weights and \(bias.count) biases for \(channels) channels of "
+        + "\(kernelHeight)x\(kernelWidth)")
+    precondition(
+      (1...2).contains(strideY) && (1...2).contains(strideX), "DepthwiseConvolution: strides 1 or 2")
+    (self.channels, self.height, self.width) = (channels, height, width)
+    (self.kernelHeight, self.kernelWidth, self.strideY, self.strideX) = (
+      kernelHeight, kernelWidth, strideY, strideX
+    )
+    (self.padTop, self.padLeft, self.outHeight, self.outWidth) = (padTop, padLeft, outHeight, outWidth)
+    (self.weights, self.bias, self.activation) = (weights, bias, activation)
+  }
+
+  private var shape: chex_depthwise_shape {
+    chex_depthwise_shape(
+      channels: channels, height: height, width: width, kernel_h: kernelHeight, kernel_w: kernelWidth,
+      stride_y: strideY, stride_x: strideX, pad_top: padTop, pad_left: padLeft, out_height: outHeight,
+      out_width: outWidth)
+  }
+
+  /// Floats of scratch one `run` call needs.
+  public var scratchCount: Int {
+    var shape = self.shape
+    return chex_depthwise_scratch_count(&shape)
+  }
+
+  /// Computes output `channels` of one image: `input` holds `channels` planes of
+  /// height x width, `output` and `residual` planes of outHeight x outWidth. The pointers come
+  /// from the inference engine's arena; the range is checked here, the extents are the caller's.
+  public func run(
+    input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?,
+    channels range: Range<Int>, scratch: UnsafeMutablePointer<Float>
+  ) {
+    precondition(
+      range.lowerBound >= 0 && range.upperBound <= channels,
+      "DepthwiseConvolution.run: channels \(range) outside 0..<\(channels)")
+    guard !range.isEmpty else { return }
+    var shape = self.shape
+    var epilogue = activation.epilogue
+    epilogue.residual = residual
+    weights.withUnsafeBufferPointer { w in
+      bias.withUnsafeBufferPointer { b in
+        epilogue.bias = b.baseAddress
+        chex_depthwise_run(
+          &shape, w.baseAddress, input, output, &epilogue, range.lowerBound, range.upperBound, scratch)
+      }
+    }
+  }
+}

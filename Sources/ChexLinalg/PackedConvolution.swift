@@ -1,0 +1,180 @@
+import CChexKernels
+
+/// A dense 2-D convolution (group 1, NCHW activations, OIHW weights) with its weights packed
+/// once for chexstats' own AVX-512 kernel (Sources/CChexKernels).
+///
+/// The product `Y[C_out x pixels] = W[C_out x K] * P[K x pixels]` (K = C_in kh kw) is computed
+/// in register tiles of 8 output channels x 48 output pixels; the patch matrix P is never
+/// stored whole: 48 columns x 128 rows of it at a time are packed from the input into a panel
+/// that stays in the L1 cache (implicit im2col, zero padding). Bias, a residual input and the
+/// activation are applied in registers before the single store, and an optional per-input-
+/// channel scale, shift and ReLU (a BatchNormalization + ReLU in front of the convolution, as
+/// in DenseNet) is applied while packing, so neither needs a pass of its own.
+///
+/// Each output value is the fused-multiply-add sum over K in ascending order whichever pixel
+/// and channel ranges a call covers, so cutting the work across threads never changes a result.
+/// - Complexity: O(C_out x pixels x K) multiply-adds per image; packing reads every input
+///   value kh kw times per 48-pixel panel.
+public struct PackedConvolution: Sendable {
+  /// The fixed geometry of one image's convolution.
+  public struct Geometry: Sendable, Equatable {
+    public var inChannels, height, width: Int
+    public var outChannels, kernelHeight, kernelWidth: Int
+    public var strideY, strideX, dilationY, dilationX: Int
+    public var padTop, padLeft: Int
+    public var outHeight, outWidth: Int
+
+    public init(
+      inChannels: Int, height: Int, width: Int, outChannels: Int, kernelHeight: Int, kernelWidth: Int,
+      strideY: Int, strideX: Int, dilationY: Int, dilationX: Int, padTop: Int, padLeft: Int, outHeight: Int,
+      outWidth: Int
+    ) {
+      (self.inChannels, self.height, self.width) = (inChannels, height, width)
+      (self.outChannels, self.kernelHeight, self.kernelWidth) = (outChannels, kernelHeight, kernelWidth)
+      (self.strideY, self.strideX, self.dilationY, self.dilationX) = (strideY, strideX, dilationY, dilationX)
+      (self.padTop, self.padLeft, self.outHeight, self.outWidth) = (padTop, padLeft, outHeight, outWidth)
+    }
+
+    fileprivate var c: chex_conv_shape {
+      chex_conv_shape(
+        in_channels: inChannels, height: height, width: width, out_channels: outChannels,
+        kernel_h: kernelHeight, kernel_w: kernelWidth, stride_y: strideY, stride_x: strideX,
+        dilation_y: dilationY, dilation_x: dilationX, pad_top: padTop, pad_left: padLeft,
+        out_height: outHeight, out_width: outWidth)
+    }
+  }
+
+  /// What the kernel applies after the sum: `act(sum + bias[c] + residual)`.
+  public enum Activation: Sendable, Equatable {
+    /// `min(max(v, lower), upper)`: the identity with infinite bounds, ReLU, ReLU6.
+    case clamp(lower: Float, upper: Float)
+    case sigmoid
+    /// `v * sigmoid(v)`.
+    case silu
+    /// `max(0, min(1, alpha v + beta))`.
+    case hardSigmoid(alpha: Float, beta: Float)
+    /// `v * max(0, min(1, v / 6 + 1 / 2))`.
+    case hardSwish
+
+    public static let identity = Activation.clamp(lower: -.infinity, upper: .infinity)
+
+    /// The C epilogue with this activation and nothing else set.
+    var epilogue: chex_conv_epilogue {
+      var e = chex_conv_epilogue()
+      switch self {
+      case .clamp(let lower, let upper):
+        (e.activation, e.p0, e.p1) = (Int32(CHEX_ACT_CLAMP.rawValue), lower, upper)
+      case .sigmoid: e.activation = Int32(CHEX_ACT_SIGMOID.rawValue)
+      case .silu: e.activation = Int32(CHEX_ACT_SILU.rawValue)
+      case .hardSigmoid(let alpha, let beta):
+        (e.activation, e.p0, e.p1) = (Int32(CHEX_ACT_HARD_SIGMOID.rawValue), alpha, beta)
+      case .hardSwish: e.activation = Int32(CHEX_ACT_HARD_SWISH.rawValue)
+      }
+      return e
+    }
+  }
+
+  /// A per-input-channel transform applied to in-bounds input values while they are packed:
+  /// `x' = x * scale[c] + shift[c]`, then `max(x', 0)` when `relu`. Padding stays zero.
+  public struct Prologue: Sendable, Equatable {
+    public var scale: [Float]
+    public var shift: [Float]
+    public var relu: Bool
+
+    public init(scale: [Float], shift: [Float], relu: Bool) {
+      self.scale = scale
+      self.shift = shift
+      self.relu = relu
+    }
+  }
+
+  /// Whether this CPU runs the kernel (x86-64 with AVX-512F and FMA). Elsewhere callers use
+  /// `BLAS.sgemm` on im2col tiles instead.
+  public static let isAvailable: Bool = chex_conv_available() != 0
+
+  /// Output channels per register tile: channel ranges given to `run` start at a multiple.
+  public static let channelBlock = Int(CHEX_CONV_CHANNEL_BLOCK)
+
+  public let geometry: Geometry
+  public let bias: [Float]
+  public let activation: Activation
+  public let prologue: Prologue?
+  private let packed: [Float]
+
+  /// Packs `weights` (OIHW, `outChannels x inChannels x kh x kw`).
+  /// - Complexity: O(weights).
+  public init(
+    geometry: Geometry, weights: [Float], bias: [Float], activation: Activation, prologue: Prologue? = nil
+  ) {
+    let g = geometry
+    precondition(
+      weights.count == g.outChannels * g.inChannels * g.kernelHeight * g.kernelWidth,
+      "PackedConvolution: \(weights.count) weights for a \(g.outChannels)x\(g.inChannels)x"
+        + "\(g.kernelHeight)x\(g.kernelWidth) kernel")
+    precondition(
+      bias.count == g.outChannels, "PackedConvolution: \(bias.count) biases for \(g.outChannels) channels")
+    if let prologue {
+      precondition(
+        prologue.scale.count == g.inChannels && prologue.shift.count == g.inChannels,
+        "PackedConvolution: the prologue needs one scale and shift per input channel")
+    }
+    self.geometry = geometry
+    self.bias = bias
+    self.activation = activation
+    self.prologue = prologue
+    var shape = geometry.c
+    var packed = [Float](repeating: 0, count: chex_conv_packed_count(&shape))
+    weights.withUnsafeBufferPointer { w in
+      packed.withUnsafeMutableBufferPointer { p in
+        chex_conv_pack_weights(&shape, w.baseAddress, p.baseAddress)
+      }
+    }
+    self.packed = packed
+  }
+
+  /// Floats of scratch one `run` call needs.
+  public var scratchCount: Int {
+    var shape = geometry.c
+    return chex_conv_scratch_count(&shape)
+  }
+
+  /// Computes `pixels` (row-major positions in the output plane) of output channels
+  /// `channels` (lower bound a multiple of `channelBlock`) for one image. `input` holds
+  /// `inChannels` planes, `output` and `residual` hold `outChannels` planes.
+  ///
+  /// The pointers come from the inference engine's activation arena, which is why they are
+  /// unsafe; the ranges are checked here, the extents are the caller's contract.
+  public func run(
+    input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?,
+    pixels: Range<Int>, channels: Range<Int>, scratch: UnsafeMutablePointer<Float>
+  ) {
+    let g = geometry
+    precondition(
+      pixels.lowerBound >= 0 && pixels.upperBound <= g.outHeight * g.outWidth,
+      "PackedConvolution.run: pixels \(pixels) outside the \(g.outHeight)x\(g.outWidth) output")
+    precondition(
+      channels.lowerBound >= 0 && channels.upperBound <= g.outChannels
+        && channels.lowerBound % Self.channelBlock == 0,
+      "PackedConvolution.run: channels \(channels) must lie in 0..<\(g.outChannels) and start at a "
+        + "multiple of \(Self.channelBlock)")
+    guard !pixels.isEmpty, !channels.isEmpty else { return }
+    var shape = g.c
+    var epilogue = activation.epilogue
+    epilogue.residual = residual
+    epilogue.pre_relu = prologue?.relu == true ? 1 : 0
+    packed.withUnsafeBufferPointer { w in
+      bias.withUnsafeBufferPointer { b in
+        (prologue?.scale ?? []).withUnsafeBufferPointer { scale in
+          (prologue?.shift ?? []).withUnsafeBufferPointer { shift in
+            epilogue.bias = b.baseAddress
+            epilogue.pre_scale = prologue == nil ? nil : scale.baseAddress
+            epilogue.pre_shift = prologue == nil ? nil : shift.baseAddress
+            chex_conv_run(
+              &shape, w.baseAddress, input, output, &epilogue, pixels.lowerBound, pixels.upperBound,
+              channels.lowerBound, channels.upperBound, scratch)
+          }
+        }
+      }
+    }
+  }
+}

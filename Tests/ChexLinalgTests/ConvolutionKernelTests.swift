@@ -1,0 +1,244 @@
+import XCTest
+
+@testable import ChexLinalg
+
+/// chexstats' own AVX-512 convolution kernels against an obviously correct seven-loop
+/// convolution in double precision, on seeded random data: panel and channel-block tails,
+/// several K blocks, strides, dilations, asymmetric (TF "SAME") padding, the prologue, the
+/// residual, every activation, and partial pixel / channel ranges (which must write exactly
+/// their own outputs and give the same values as one whole call).
+final class ConvolutionKernelTests: XCTestCase {
+  override func setUpWithError() throws {
+    try XCTSkipUnless(
+      PackedConvolution.isAvailable, "this CPU has no AVX-512F; the kernels are not used here")
+  }
+
+  /// A small deterministic generator (SplitMix64) for test data.
+  struct Numbers {
+    var state: UInt64
+    mutating func next() -> Float {
+      state &+= 0x9E37_79B9_7F4A_7C15
+      var z = state
+      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      z ^= z >> 31
+      return Float(Double(z >> 40) / Double(1 << 24) * 2 - 1)
+    }
+    mutating func array(_ count: Int) -> [Float] { (0..<count).map { _ in next() } }
+  }
+
+  func activate(_ v: Double, _ activation: PackedConvolution.Activation) -> Double {
+    switch activation {
+    case .clamp(let lower, let upper): return min(max(v, Double(lower)), Double(upper))
+    case .sigmoid: return 1 / (1 + exp(-v))
+    case .silu: return v / (1 + exp(-v))
+    case .hardSigmoid(let alpha, let beta): return max(0, min(1, Double(alpha) * v + Double(beta)))
+    case .hardSwish: return v * max(0, min(1, v / 6 + 0.5))
+    }
+  }
+
+  /// out[o][p] = act(bias[o] + sum w * pre(x) + residual[o][p]), padding contributing 0.
+  func naive(
+    _ g: PackedConvolution.Geometry, x: [Float], weights: [Float], bias: [Float], residual: [Float]?,
+    activation: PackedConvolution.Activation, prologue: PackedConvolution.Prologue?, group: Int = 1
+  ) -> [Double] {
+    let plane = g.outHeight * g.outWidth
+    let cinG = g.inChannels / group
+    let coutG = g.outChannels / group
+    var out = [Double](repeating: 0, count: g.outChannels * plane)
+    for o in 0..<g.outChannels {
+      for oy in 0..<g.outHeight {
+        for ox in 0..<g.outWidth {
+          var sum = Double(bias[o])
+          for ci in 0..<cinG {
+            let c = o / coutG * cinG + ci
+            for ky in 0..<g.kernelHeight {
+              for kx in 0..<g.kernelWidth {
+                let iy = oy * g.strideY + ky * g.dilationY - g.padTop
+                let ix = ox * g.strideX + kx * g.dilationX - g.padLeft
+                guard iy >= 0, iy < g.height, ix >= 0, ix < g.width else { continue }
+                var v = Double(x[(c * g.height + iy) * g.width + ix])
+                if let prologue {
+                  v = v * Double(prologue.scale[c]) + Double(prologue.shift[c])
+                  if prologue.relu { v = max(v, 0) }
+                }
+                sum += Double(weights[((o * cinG + ci) * g.kernelHeight + ky) * g.kernelWidth + kx]) * v
+              }
+            }
+          }
+          let p = oy * g.outWidth + ox
+          if let residual { sum += Double(residual[o * plane + p]) }
+          out[o * plane + p] = activate(sum, activation)
+        }
+      }
+    }
+    return out
+  }
+
+  struct Case {
+    var cin, h, w, cout, kh, kw: Int
+    var stride = (1, 1)
+    var dilation = (1, 1)
+    /// top, left, bottom, right
+    var pads = (0, 0, 0, 0)
+
+    var geometry: PackedConvolution.Geometry {
+      let oh = (h + pads.0 + pads.2 - ((kh - 1) * dilation.0 + 1)) / stride.0 + 1
+      let ow = (w + pads.1 + pads.3 - ((kw - 1) * dilation.1 + 1)) / stride.1 + 1
+      return PackedConvolution.Geometry(
+        inChannels: cin, height: h, width: w, outChannels: cout, kernelHeight: kh, kernelWidth: kw,
+        strideY: stride.0, strideX: stride.1, dilationY: dilation.0, dilationX: dilation.1, padTop: pads.0,
+        padLeft: pads.1, outHeight: oh, outWidth: ow)
+    }
+  }
+
+  /// Runs one case through `PackedConvolution` (whole, then in pieces) and compares.
+  func checkDense(
+    _ c: Case, activation: PackedConvolution.Activation = .identity, residual: Bool = false,
+    prologue: Bool = false, seed: UInt64, file: StaticString = #filePath, line: UInt = #line
+  ) {
+    let g = c.geometry
+    var numbers = Numbers(state: seed)
+    let x = numbers.array(g.inChannels * g.height * g.width)
+    let weights = numbers.array(g.outChannels * g.inChannels * g.kernelHeight * g.kernelWidth)
+    let bias = numbers.array(g.outChannels)
+    let plane = g.outHeight * g.outWidth
+    let r = residual ? numbers.array(g.outChannels * plane) : nil
+    let pre =
+      prologue
+      ? PackedConvolution.Prologue(
+        scale: numbers.array(g.inChannels), shift: numbers.array(g.inChannels), relu: true) : nil
+    let kernel = PackedConvolution(
+      geometry: g, weights: weights, bias: bias, activation: activation, prologue: pre)
+    let expected = naive(
+      g, x: x, weights: weights, bias: bias, residual: r, activation: activation, prologue: pre)
+    let depth = g.inChannels * g.kernelHeight * g.kernelWidth
+
+    func compute(pieces: [(Range<Int>, Range<Int>)]) -> [Float] {
+      var y = [Float](repeating: .nan, count: g.outChannels * plane)
+      var scratch = [Float](repeating: 0, count: kernel.scratchCount)
+      x.withUnsafeBufferPointer { xp in
+        y.withUnsafeMutableBufferPointer { yp in
+          scratch.withUnsafeMutableBufferPointer { sp in
+            (r ?? []).withUnsafeBufferPointer { rp in
+              for (pixels, channels) in pieces {
+                kernel.run(
+                  input: xp.baseAddress!, output: yp.baseAddress!, residual: r == nil ? nil : rp.baseAddress,
+                  pixels: pixels, channels: channels, scratch: sp.baseAddress!)
+              }
+            }
+          }
+        }
+      }
+      return y
+    }
+
+    let whole = compute(pieces: [(0..<plane, 0..<g.outChannels)])
+    var worst = 0.0
+    for (index, value) in whole.enumerated() {
+      // Each output is a sum of `depth` products of values below 1 in magnitude.
+      let tolerance = 1e-6 * Double(depth + 2)
+      let error = abs(Double(value) - expected[index])
+      worst = max(worst, error.isNaN ? .infinity : error / tolerance)
+    }
+    XCTAssertLessThanOrEqual(
+      worst, 1, "\(c) \(activation): error / tolerance \(worst)", file: file, line: line)
+
+    // Pieces: every pixel split and channel split gives bit-identical values.
+    let midPixel = plane / 3
+    let midChannel = (g.outChannels / 2) / PackedConvolution.channelBlock * PackedConvolution.channelBlock
+    let split = compute(pieces: [
+      (0..<midPixel, 0..<g.outChannels), (midPixel..<plane, 0..<midChannel),
+      (midPixel..<plane, midChannel..<g.outChannels),
+    ])
+    XCTAssertEqual(
+      split.map(\.bitPattern), whole.map(\.bitPattern), "\(c): pieces differ from one call", file: file,
+      line: line)
+  }
+
+  func testPointwiseWithTails() {
+    checkDense(Case(cin: 5, h: 7, w: 9, cout: 13, kh: 1, kw: 1), seed: 1)
+    checkDense(Case(cin: 16, h: 10, w: 10, cout: 8, kh: 1, kw: 1), seed: 2)
+    // 300 input channels: three K blocks of the packed product.
+    checkDense(Case(cin: 300, h: 5, w: 11, cout: 20, kh: 1, kw: 1), seed: 3)
+  }
+
+  func testSpatialKernels() {
+    checkDense(Case(cin: 6, h: 13, w: 17, cout: 11, kh: 3, kw: 3, pads: (1, 1, 1, 1)), seed: 4)
+    checkDense(Case(cin: 4, h: 15, w: 15, cout: 9, kh: 3, kw: 3, stride: (2, 2), pads: (1, 1, 1, 1)), seed: 5)
+    checkDense(
+      Case(cin: 3, h: 21, w: 19, cout: 16, kh: 7, kw: 7, stride: (2, 2), pads: (3, 3, 3, 3)), seed: 6)
+    checkDense(Case(cin: 5, h: 9, w: 12, cout: 7, kh: 1, kw: 7, pads: (0, 3, 0, 3)), seed: 7)
+    checkDense(Case(cin: 5, h: 12, w: 9, cout: 7, kh: 7, kw: 1, pads: (3, 0, 3, 0)), seed: 8)
+    checkDense(
+      Case(cin: 3, h: 11, w: 11, cout: 10, kh: 3, kw: 3, dilation: (2, 2), pads: (2, 2, 2, 2)), seed: 9)
+    // TF "SAME" padding: nothing on top/left, one row and column at the bottom/right.
+    checkDense(Case(cin: 4, h: 9, w: 9, cout: 8, kh: 3, kw: 3, stride: (2, 2), pads: (0, 0, 1, 1)), seed: 10)
+    // 1x1 with stride 2 (ResNet downsampling) and a wide row (panels across rows and within).
+    checkDense(Case(cin: 9, h: 12, w: 12, cout: 24, kh: 1, kw: 1, stride: (2, 2)), seed: 11)
+    checkDense(Case(cin: 3, h: 3, w: 130, cout: 9, kh: 3, kw: 3, pads: (1, 1, 1, 1)), seed: 12)
+  }
+
+  func testEpilogueAndPrologue() {
+    let c = Case(cin: 20, h: 8, w: 9, cout: 12, kh: 3, kw: 3, pads: (1, 1, 1, 1))
+    let activations: [PackedConvolution.Activation] = [
+      .identity, .clamp(lower: 0, upper: .infinity), .clamp(lower: 0, upper: 6), .sigmoid, .silu,
+      .hardSigmoid(alpha: 1 / 6, beta: 0.5), .hardSwish,
+    ]
+    for (index, activation) in activations.enumerated() {
+      checkDense(c, activation: activation, residual: index % 2 == 0, seed: 20 + UInt64(index))
+    }
+    checkDense(
+      Case(cin: 40, h: 6, w: 6, cout: 16, kh: 1, kw: 1), activation: .clamp(lower: 0, upper: .infinity),
+      prologue: true, seed: 30)
+    // The prologue must not touch the padding (it pads the transformed input).
+    checkDense(c, prologue: true, seed: 31)
+  }
+
+  func testDepthwise() {
+    let cases: [(Int, Int, Int, Int, Int, (Int, Int, Int, Int))] = [
+      // channels, h, w, k, stride, pads
+      (5, 9, 11, 3, 1, (1, 1, 1, 1)), (4, 19, 40, 3, 2, (1, 1, 1, 1)), (3, 12, 12, 5, 1, (2, 2, 2, 2)),
+      (6, 13, 13, 5, 2, (2, 2, 2, 2)), (2, 10, 10, 3, 2, (0, 0, 1, 1)), (3, 7, 33, 3, 1, (0, 0, 0, 0)),
+    ]
+    for (index, (channels, h, w, k, stride, pads)) in cases.enumerated() {
+      let c = Case(
+        cin: channels, h: h, w: w, cout: channels, kh: k, kw: k, stride: (stride, stride), pads: pads)
+      let g = c.geometry
+      var numbers = Numbers(state: 40 + UInt64(index))
+      let x = numbers.array(channels * h * w)
+      let weights = numbers.array(channels * k * k)
+      let bias = numbers.array(channels)
+      let plane = g.outHeight * g.outWidth
+      let residual = numbers.array(channels * plane)
+      let activation: PackedConvolution.Activation = index % 2 == 0 ? .silu : .clamp(lower: 0, upper: 6)
+      let expected = naive(
+        g, x: x, weights: weights, bias: bias, residual: residual, activation: activation, prologue: nil,
+        group: channels)
+      let kernel = DepthwiseConvolution(
+        channels: channels, height: h, width: w, kernelHeight: k, kernelWidth: k, strideY: stride,
+        strideX: stride,
+        padTop: pads.0, padLeft: pads.1, outHeight: g.outHeight, outWidth: g.outWidth, weights: weights,
+        bias: bias, activation: activation)
+      var y = [Float](repeating: .nan, count: channels * plane)
+      var scratch = [Float](repeating: 0, count: kernel.scratchCount)
+      x.withUnsafeBufferPointer { xp in
+        residual.withUnsafeBufferPointer { rp in
+          y.withUnsafeMutableBufferPointer { yp in
+            scratch.withUnsafeMutableBufferPointer { sp in
+              for range in [0..<1, 1..<channels] {
+                kernel.run(
+                  input: xp.baseAddress!, output: yp.baseAddress!, residual: rp.baseAddress, channels: range,
+                  scratch: sp.baseAddress!)
+              }
+            }
+          }
+        }
+      }
+      for (i, value) in y.enumerated() {
+        XCTAssertEqual(
+          Double(value), expected[i], accuracy: 1e-5 * Double(k * k + 2), "depthwise case \(index) at \(i)")
+      }
+    }
+  }
+}
