@@ -4,9 +4,12 @@ Run from the repository root (release build first: swift build -c release --prod
     env -u OPENBLAS_CORETYPE python3 notebooks-export/bench_inference.py [--batch 8] [--threads 1,2] [MODEL ...]
 Exports torchvision resnet18 / resnet50 / mobilenet_v2 / densenet121 / efficientnet_b0 with random
 weights (BatchNorm statistics calibrated on N(0,1) batches) to $CHEXBENCH_DIR (default /tmp/chexbench,
-not committed), a Bx3x320x320 N(0,1) input (seed 0), then times onnxruntime 1.32 (default
-optimisations, 1 and 2 intra-op threads; median of 10 after one warm-up) and the inference-bench
-binary with the same thread counts (median of 10). Prints the load average first and last: rerun when
+not committed), a Bx3x320x320 N(0,1) input (seed 0), then, per thread count (1 and 2), times
+onnxruntime 1.32 (default optimisations; median of 10 after one warm-up) and the inference-bench
+binary twice, with chexstats' own AVX-512 kernels and with the OpenBLAS path (median of 10 each),
+checks each output against onnxruntime's and prints a Markdown table with the ratios (onnxruntime
+time / chexstats time = chexstats throughput relative to onnxruntime) and GFLOP/s (Conv + Gemm, from
+onnx shape inference). Prints the load average first and last: rerun when
 it is above ~1.5 (the machine has 2 cores).
 Versions: torch 2.13.0+cpu, torchvision 0.28.0, onnx 1.23.2, onnxruntime 1.32.0.
 """
@@ -18,6 +21,7 @@ import sys
 import time
 
 import numpy as np
+import onnx
 import onnxruntime as ort
 import torch
 
@@ -45,6 +49,27 @@ input_path = f"{OUT}/input_b{batch}.npy"
 np.save(input_path, x)
 names = arguments or ["resnet18", "resnet50", "mobilenet_v2", "densenet121", "efficientnet_b0"]
 print(f"batch={batch} load average {os.getloadavg()[0]:.2f}")
+rows = []
+
+
+def conv_gemm_gflop(path, batch):
+    """GFLOP of Conv and Gemm at this batch (2 per multiply-add), from onnx's shape inference."""
+    model = onnx.shape_inference.infer_shapes(onnx.load(path))
+    shapes = {v.name: [d.dim_value or batch for d in v.type.tensor_type.shape.dim]
+              for v in list(model.graph.value_info) + list(model.graph.output) + list(model.graph.input)}
+    weights = {t.name: list(t.dims) for t in model.graph.initializer}
+    total = 0
+    for node in model.graph.node:
+        if node.op_type == "Conv":
+            out = shapes[node.output[0]]
+            w = weights[node.input[1]]
+            total += 2 * batch * out[1] * out[2] * out[3] * w[1] * w[2] * w[3]
+        elif node.op_type == "Gemm":
+            w = weights[node.input[1]]
+            total += 2 * batch * w[0] * w[1]
+    return total / 1e9
+
+
 for name in names:
     path = f"{OUT}/{name}.onnx"
     if not os.path.exists(path):
@@ -60,23 +85,36 @@ for name in names:
         model.eval()
         torch.onnx.export(model, (torch.from_numpy(x[:1]),), path, dynamo=False, opset_version=17,
                           input_names=["x"], output_names=["logits"], dynamic_axes={"x": {0: "batch"}})
+    gflop = conv_gemm_gflop(path, batch)
     for threads in thread_counts:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
-        y = session.run(None, {"x": x})[0]
-        np.save(f"{OUT}/{name}_ort.npy", y)
+        reference = session.run(None, {"x": x})[0]
         times = []
         for _ in range(10):
             start = time.perf_counter()
             session.run(None, {"x": x})
             times.append((time.perf_counter() - start) * 1000)
-        print(f"onnxruntime {name} batch={batch} threads={threads} median={statistics.median(times):.2f}ms min={min(times):.2f}ms")
-    for threads in thread_counts:
-        result = subprocess.run([".build/release/inference-bench", path, input_path, str(threads), "10", f"{OUT}/{name}_chex.npy"],
-                                capture_output=True, text=True)
-        print(result.stdout.strip() or result.stderr.strip())
-        ours = np.load(f"{OUT}/{name}_chex.npy")
-        reference = np.load(f"{OUT}/{name}_ort.npy")
-        print(f"  max |chexstats - onnxruntime| = {np.abs(ours - reference).max():.2e} (max |logit| {np.abs(reference).max():.3f})")
+        ort_ms = statistics.median(times)
+        print(f"onnxruntime {name} batch={batch} threads={threads} median={ort_ms:.2f}ms min={min(times):.2f}ms")
+        row = {"model": name, "threads": threads, "ort": ort_ms}
+        for kernels in ("automatic", "openblas"):
+            result = subprocess.run([".build/release/inference-bench", path, input_path, str(threads), "10",
+                                     f"{OUT}/{name}_chex.npy", kernels], capture_output=True, text=True)
+            line = result.stdout.strip() or result.stderr.strip()
+            print(line)
+            ours = np.load(f"{OUT}/{name}_chex.npy")
+            difference = np.abs(ours - reference).max()
+            print(f"  max |chexstats - onnxruntime| = {difference:.2e} (max |logit| {np.abs(reference).max():.3f})")
+            row[kernels] = float(line.split("median=")[1].split("ms")[0])
+            row[kernels + "_diff"] = difference
+        rows.append(row | {"gflop": gflop})
 print(f"load average {os.getloadavg()[0]:.2f}")
+print()
+print(f"| model (batch {batch}) | threads | onnxruntime ms | chexstats ms (AVX-512 kernels) | ratio | chexstats ms (OpenBLAS path) | ratio | GFLOP/s ORT / chexstats | max abs diff |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+for r in rows:
+    print(f"| {r['model']} | {r['threads']} | {r['ort']:.1f} | {r['automatic']:.1f} | {r['ort'] / r['automatic']:.2f}x | "
+          f"{r['openblas']:.1f} | {r['ort'] / r['openblas']:.2f}x | {r['gflop'] / r['ort'] * 1000:.0f} / "
+          f"{r['gflop'] / r['automatic'] * 1000:.0f} | {r['automatic_diff']:.1e} |")

@@ -1,15 +1,22 @@
 import CChexKernels
 
 /// A dense 2-D convolution (group 1, NCHW activations, OIHW weights) with its weights packed
-/// once for chexstats' own AVX-512 kernel (Sources/CChexKernels).
-///
-/// The product `Y[C_out x pixels] = W[C_out x K] * P[K x pixels]` (K = C_in kh kw) is computed
-/// in register tiles of 8 output channels x 48 output pixels; the patch matrix P is never
-/// stored whole: 48 columns x 128 rows of it at a time are packed from the input into a panel
-/// that stays in the L1 cache (implicit im2col, zero padding). Bias, a residual input and the
-/// activation are applied in registers before the single store, and an optional per-input-
-/// channel scale, shift and ReLU (a BatchNormalization + ReLU in front of the convolution, as
-/// in DenseNet) is applied while packing, so neither needs a pass of its own.
+/// once for one of chexstats' own AVX-512 kernels (Sources/CChexKernels). Both compute
+/// `Y[C_out x pixels] = W[C_out x K] * P[K x pixels]` (K = C_in kh kw) without storing the
+/// patch matrix P, and apply bias, a residual input and the activation in registers before the
+/// single store:
+/// - `directBroadcast`: register tiles of 12 output pixels x 32 output channels (lanes along
+///   the channels); each K row broadcasts the 12 input values straight from the activations
+///   (1x1 stride 1) or from one zero-padded copy of the input per image, and the tile is
+///   transposed in registers to store NCHW rows. Nothing is packed per call: 215-250 GFLOP/s
+///   on 3x3 and 7x7 convolutions here.
+/// - `packedPanels`: register tiles of 8 output channels x 48 output pixels (lanes along the
+///   pixels); 48 columns x 128 rows of P at a time are packed into a panel that stays in L1
+///   (implicit im2col). It can apply a per-input-channel scale, shift and ReLU while packing (a
+///   BatchNormalization + ReLU in front of the convolution, as in DenseNet), and wins on 1x1
+///   convolutions with few input channels and on outputs with fewer than 32 channels.
+/// `preferredMethod` picks one from the geometry (measured with notebooks-export's kernel
+/// benchmark, see the README).
 ///
 /// Each output value is the fused-multiply-add sum over K in ascending order whichever pixel
 /// and channel ranges a call covers, so cutting the work across threads never changes a result.
@@ -88,23 +95,42 @@ public struct PackedConvolution: Sendable {
     }
   }
 
+  /// The two kernels (see the type's description).
+  public enum Method: String, Sendable, CaseIterable {
+    case packedPanels = "packed"
+    case directBroadcast = "direct"
+  }
+
+  /// `packedPanels` with a prologue, fewer than 32 output channels, or a 1x1 stride-1
+  /// convolution over at most 128 input channels (where the transposed store costs more than
+  /// packing); `directBroadcast` otherwise.
+  public static func preferredMethod(geometry g: Geometry, hasPrologue: Bool) -> Method {
+    var shape = g.c
+    if hasPrologue || g.outChannels < 32 { return .packedPanels }
+    if chex_direct_is_flat(&shape) != 0 && g.inChannels <= 128 { return .packedPanels }
+    return .directBroadcast
+  }
+
   /// Whether this CPU runs the kernel (x86-64 with AVX-512F and FMA). Elsewhere callers use
   /// `BLAS.sgemm` on im2col tiles instead.
   public static let isAvailable: Bool = chex_conv_available() != 0
 
   /// Output channels per register tile: channel ranges given to `run` start at a multiple.
-  public static let channelBlock = Int(CHEX_CONV_CHANNEL_BLOCK)
+  public var channelBlock: Int { method == .packedPanels ? Int(CHEX_CONV_CHANNEL_BLOCK) : 32 }
 
   public let geometry: Geometry
+  public let method: Method
   public let bias: [Float]
   public let activation: Activation
   public let prologue: Prologue?
   private let packed: [Float]
 
-  /// Packs `weights` (OIHW, `outChannels x inChannels x kh x kw`).
+  /// Packs `weights` (OIHW, `outChannels x inChannels x kh x kw`) for `method` (by default
+  /// `preferredMethod`; a prologue needs `packedPanels`).
   /// - Complexity: O(weights).
   public init(
-    geometry: Geometry, weights: [Float], bias: [Float], activation: Activation, prologue: Prologue? = nil
+    geometry: Geometry, weights: [Float], bias: [Float], activation: Activation, prologue: Prologue? = nil,
+    method: Method? = nil
   ) {
     let g = geometry
     precondition(
@@ -122,31 +148,62 @@ public struct PackedConvolution: Sendable {
     self.bias = bias
     self.activation = activation
     self.prologue = prologue
+    let method = method ?? Self.preferredMethod(geometry: geometry, hasPrologue: prologue != nil)
+    precondition(
+      prologue == nil || method == .packedPanels, "PackedConvolution: a prologue needs packedPanels")
+    self.method = method
     var shape = geometry.c
-    var packed = [Float](repeating: 0, count: chex_conv_packed_count(&shape))
+    let count = method == .packedPanels ? chex_conv_packed_count(&shape) : chex_direct_packed_count(&shape)
+    var packed = [Float](repeating: 0, count: count)
     weights.withUnsafeBufferPointer { w in
       packed.withUnsafeMutableBufferPointer { p in
-        chex_conv_pack_weights(&shape, w.baseAddress, p.baseAddress)
+        if method == .packedPanels {
+          chex_conv_pack_weights(&shape, w.baseAddress, p.baseAddress)
+        } else {
+          chex_direct_pack_weights(&shape, w.baseAddress, p.baseAddress)
+        }
       }
     }
     self.packed = packed
   }
 
-  /// Floats of scratch one `run` call needs.
+  /// Floats of scratch each `run` call needs for itself (its own, per thread).
   public var scratchCount: Int {
     var shape = geometry.c
-    return chex_conv_scratch_count(&shape)
+    return method == .packedPanels ? chex_conv_scratch_count(&shape) : 0
+  }
+
+  /// Floats of the per-image input copy that `prepareInput` writes and every `run` call of that
+  /// image reads (the zero-padded input of `directBroadcast`; 0 when the input is read as is).
+  public var sharedInputCount: Int {
+    var shape = geometry.c
+    return method == .directBroadcast ? chex_direct_padded_count(&shape) : 0
+  }
+
+  /// Writes input `channels` of the shared input copy (when `sharedInputCount` > 0; channel
+  /// ranges may be done on different threads). Must finish before the image's `run` calls.
+  public func prepareInput(
+    input: UnsafePointer<Float>, shared: UnsafeMutablePointer<Float>, channels: Range<Int>
+  ) {
+    precondition(
+      channels.lowerBound >= 0 && channels.upperBound <= geometry.inChannels,
+      "PackedConvolution.prepareInput: channels \(channels) outside 0..<\(geometry.inChannels)")
+    guard sharedInputCount > 0, !channels.isEmpty else { return }
+    var shape = geometry.c
+    chex_direct_pad_input(&shape, input, shared, channels.lowerBound, channels.upperBound)
   }
 
   /// Computes `pixels` (row-major positions in the output plane) of output channels
   /// `channels` (lower bound a multiple of `channelBlock`) for one image. `input` holds
-  /// `inChannels` planes, `output` and `residual` hold `outChannels` planes.
+  /// `inChannels` planes, `output` and `residual` hold `outChannels` planes; `shared` is the
+  /// copy `prepareInput` wrote (ignored when `sharedInputCount` is 0).
   ///
   /// The pointers come from the inference engine's activation arena, which is why they are
   /// unsafe; the ranges are checked here, the extents are the caller's contract.
   public func run(
-    input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?,
-    pixels: Range<Int>, channels: Range<Int>, scratch: UnsafeMutablePointer<Float>
+    input: UnsafePointer<Float>, shared: UnsafePointer<Float>? = nil, output: UnsafeMutablePointer<Float>,
+    residual: UnsafePointer<Float>?, pixels: Range<Int>, channels: Range<Int>,
+    scratch: UnsafeMutablePointer<Float>
   ) {
     let g = geometry
     precondition(
@@ -154,9 +211,11 @@ public struct PackedConvolution: Sendable {
       "PackedConvolution.run: pixels \(pixels) outside the \(g.outHeight)x\(g.outWidth) output")
     precondition(
       channels.lowerBound >= 0 && channels.upperBound <= g.outChannels
-        && channels.lowerBound % Self.channelBlock == 0,
+        && channels.lowerBound % channelBlock == 0,
       "PackedConvolution.run: channels \(channels) must lie in 0..<\(g.outChannels) and start at a "
-        + "multiple of \(Self.channelBlock)")
+        + "multiple of \(channelBlock)")
+    precondition(
+      sharedInputCount == 0 || shared != nil, "PackedConvolution.run: the shared input copy is missing")
     guard !pixels.isEmpty, !channels.isEmpty else { return }
     var shape = g.c
     var epilogue = activation.epilogue
@@ -169,9 +228,15 @@ public struct PackedConvolution: Sendable {
             epilogue.bias = b.baseAddress
             epilogue.pre_scale = prologue == nil ? nil : scale.baseAddress
             epilogue.pre_shift = prologue == nil ? nil : shift.baseAddress
-            chex_conv_run(
-              &shape, w.baseAddress, input, output, &epilogue, pixels.lowerBound, pixels.upperBound,
-              channels.lowerBound, channels.upperBound, scratch)
+            if method == .packedPanels {
+              chex_conv_run(
+                &shape, w.baseAddress, input, output, &epilogue, pixels.lowerBound, pixels.upperBound,
+                channels.lowerBound, channels.upperBound, scratch)
+            } else {
+              chex_direct_run(
+                &shape, w.baseAddress, sharedInputCount > 0 ? shared : input, output, &epilogue,
+                pixels.lowerBound, pixels.upperBound, channels.lowerBound, channels.upperBound)
+            }
           }
         }
       }

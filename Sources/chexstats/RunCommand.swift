@@ -3,7 +3,7 @@ import ChexInference
 import ChexONNX
 import Foundation
 
-/// `chexstats run MODEL.onnx --input X.npy --output Y.npy [--threads N]`: runs an ONNX classifier
+/// `chexstats run MODEL.onnx --input X.npy --output Y.npy [--threads N] [--kernels K]`: runs an ONNX classifier
 /// on a float32 NCHW batch stored as `.npy` and writes the first graph output as `.npy`.
 struct RunModel: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -22,6 +22,12 @@ struct RunModel: ParsableCommand {
 
   @Option(help: "Worker threads across the images of the batch.")
   var threads: Int = 1
+
+  @Option(
+    help: ArgumentHelp(
+      "Convolution kernels: automatic (chexstats' own AVX-512 kernels where the CPU has them) or openblas.",
+      valueName: "automatic|openblas"))
+  var kernels: ConvolutionKernels = .automatic
 
   func validate() throws {
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads).") }
@@ -45,7 +51,7 @@ struct RunModel: ParsableCommand {
     let loaded = try failing(context: nil) { try ONNXLoader.load(path: model) }
     let batch = try failing(context: nil) { try NumPy.read(path: input) }
     let session = try failing(context: "ONNX model '\(model)' cannot be run") {
-      try InferenceSession(model: loaded, threads: threads)
+      try InferenceSession(model: loaded, threads: threads, kernels: kernels)
     }
     let outputs = try failing(context: "ONNX model '\(model)' on input '\(input)'") { try session.run(batch) }
     guard let result = outputs.first else {
@@ -63,3 +69,5 @@ struct RunModel: ParsableCommand {
     }
   }
 }
+
+extension ConvolutionKernels: ExpressibleByArgument {}

@@ -1,9 +1,9 @@
-// Times ChexInference on one model: `inference-bench MODEL.onnx INPUT.npy [threads] [runs] [OUTPUT.npy]`.
+// Times ChexInference on one model:
+// `inference-bench MODEL.onnx INPUT.npy [threads] [runs] [OUTPUT.npy] [automatic|openblas]`.
 // Prints the median and minimum milliseconds per batch and images per second. Run with
 // `swift run -c release inference-bench ...`; notebooks-export/bench_inference.py runs the
 // onnxruntime anchor in the same session.
 import ChexInference
-import ChexLinalg
 import ChexONNX
 import Foundation
 
@@ -14,15 +14,18 @@ guard arguments.count >= 3 else {
 }
 let threads = arguments.count > 3 ? Int(arguments[3]) ?? 1 : 1
 let runs = arguments.count > 4 ? Int(arguments[4]) ?? 10 : 10
+let kernels = arguments.count > 6 ? ConvolutionKernels(rawValue: arguments[6]) ?? .automatic : .automatic
 do {
   let model = try ONNXLoader.load(path: arguments[1])
   let input = try NumPy.read(path: arguments[2])
-  let session = try InferenceSession(model: model, threads: threads)
+  let session = try InferenceSession(model: model, threads: threads, kernels: kernels)
   let compileStart = Date()
   try session.prepare(inputShape: input.shape)
   let compile = Date().timeIntervalSince(compileStart)
   let first = try session.run(input)
-  if arguments.count > 5, let output = first.first { try NumPy.write(output, path: arguments[5]) }
+  if arguments.count > 5, !arguments[5].isEmpty, let output = first.first {
+    try NumPy.write(output, path: arguments[5])
+  }
   var times: [Double] = []
   for _ in 0..<runs {
     let start = Date()
@@ -34,8 +37,9 @@ do {
   let images = Double(input.shape.first ?? 1)
   print(
     String(
-      format: "chexstats %@ threads=%d blas=%@ compile=%.0fms median=%.2fms min=%.2fms images/s=%.1f",
-      (arguments[1] as NSString).lastPathComponent, threads, BLAS.coreName, compile * 1000, median,
+      format: "chexstats %@ threads=%d kernels=%@ compile=%.0fms median=%.2fms min=%.2fms images/s=%.1f",
+      (arguments[1] as NSString).lastPathComponent, threads, kernels.engineDescription, compile * 1000,
+      median,
       times[0], images / median * 1000))
 } catch {
   print("error: \(error)")

@@ -97,6 +97,18 @@ final class ConvolutionKernelTests: XCTestCase {
     _ c: Case, activation: PackedConvolution.Activation = .identity, residual: Bool = false,
     prologue: Bool = false, seed: UInt64, file: StaticString = #filePath, line: UInt = #line
   ) {
+    for method in PackedConvolution.Method.allCases where !(prologue && method == .directBroadcast) {
+      checkDense(
+        c, method: method, activation: activation, residual: residual, prologue: prologue, seed: seed,
+        file: file,
+        line: line)
+    }
+  }
+
+  func checkDense(
+    _ c: Case, method: PackedConvolution.Method, activation: PackedConvolution.Activation, residual: Bool,
+    prologue: Bool, seed: UInt64, file: StaticString, line: UInt
+  ) {
     let g = c.geometry
     var numbers = Numbers(state: seed)
     let x = numbers.array(g.inChannels * g.height * g.width)
@@ -109,22 +121,31 @@ final class ConvolutionKernelTests: XCTestCase {
       ? PackedConvolution.Prologue(
         scale: numbers.array(g.inChannels), shift: numbers.array(g.inChannels), relu: true) : nil
     let kernel = PackedConvolution(
-      geometry: g, weights: weights, bias: bias, activation: activation, prologue: pre)
+      geometry: g, weights: weights, bias: bias, activation: activation, prologue: pre, method: method)
     let expected = naive(
       g, x: x, weights: weights, bias: bias, residual: r, activation: activation, prologue: pre)
     let depth = g.inChannels * g.kernelHeight * g.kernelWidth
 
     func compute(pieces: [(Range<Int>, Range<Int>)]) -> [Float] {
       var y = [Float](repeating: .nan, count: g.outChannels * plane)
-      var scratch = [Float](repeating: 0, count: kernel.scratchCount)
+      var scratch = [Float](repeating: 0, count: kernel.scratchCount + 1)
+      var shared = [Float](repeating: .nan, count: kernel.sharedInputCount + 1)
       x.withUnsafeBufferPointer { xp in
         y.withUnsafeMutableBufferPointer { yp in
           scratch.withUnsafeMutableBufferPointer { sp in
             (r ?? []).withUnsafeBufferPointer { rp in
-              for (pixels, channels) in pieces {
-                kernel.run(
-                  input: xp.baseAddress!, output: yp.baseAddress!, residual: r == nil ? nil : rp.baseAddress,
-                  pixels: pixels, channels: channels, scratch: sp.baseAddress!)
+              shared.withUnsafeMutableBufferPointer { shp in
+                // The shared copy in two channel ranges, as threads would write it.
+                let half = g.inChannels / 2
+                for range in [0..<half, half..<g.inChannels] {
+                  kernel.prepareInput(input: xp.baseAddress!, shared: shp.baseAddress!, channels: range)
+                }
+                for (pixels, channels) in pieces {
+                  kernel.run(
+                    input: xp.baseAddress!, shared: shp.baseAddress!, output: yp.baseAddress!,
+                    residual: r == nil ? nil : rp.baseAddress, pixels: pixels, channels: channels,
+                    scratch: sp.baseAddress!)
+                }
               }
             }
           }
@@ -146,7 +167,7 @@ final class ConvolutionKernelTests: XCTestCase {
 
     // Pieces: every pixel split and channel split gives bit-identical values.
     let midPixel = plane / 3
-    let midChannel = (g.outChannels / 2) / PackedConvolution.channelBlock * PackedConvolution.channelBlock
+    let midChannel = (g.outChannels / 2) / kernel.channelBlock * kernel.channelBlock
     let split = compute(pieces: [
       (0..<midPixel, 0..<g.outChannels), (midPixel..<plane, 0..<midChannel),
       (midPixel..<plane, midChannel..<g.outChannels),
@@ -161,6 +182,8 @@ final class ConvolutionKernelTests: XCTestCase {
     checkDense(Case(cin: 16, h: 10, w: 10, cout: 8, kh: 1, kw: 1), seed: 2)
     // 300 input channels: three K blocks of the packed product.
     checkDense(Case(cin: 300, h: 5, w: 11, cout: 20, kh: 1, kw: 1), seed: 3)
+    // Several 32-channel blocks with a tail, split across calls.
+    checkDense(Case(cin: 140, h: 6, w: 7, cout: 70, kh: 1, kw: 1), seed: 13)
   }
 
   func testSpatialKernels() {
@@ -177,6 +200,8 @@ final class ConvolutionKernelTests: XCTestCase {
     // 1x1 with stride 2 (ResNet downsampling) and a wide row (panels across rows and within).
     checkDense(Case(cin: 9, h: 12, w: 12, cout: 24, kh: 1, kw: 1, stride: (2, 2)), seed: 11)
     checkDense(Case(cin: 3, h: 3, w: 130, cout: 9, kh: 3, kw: 3, pads: (1, 1, 1, 1)), seed: 12)
+    checkDense(
+      Case(cin: 7, h: 9, w: 14, cout: 70, kh: 3, kw: 3, stride: (2, 2), pads: (1, 1, 1, 1)), seed: 14)
   }
 
   func testEpilogueAndPrologue() {

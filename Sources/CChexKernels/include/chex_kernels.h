@@ -75,6 +75,35 @@ void chex_conv_run(const chex_conv_shape *shape, const float *packed, const floa
                    const chex_conv_epilogue *epilogue, long pixel_begin, long pixel_end,
                    long channel_begin, long channel_end, float *scratch);
 
+// The direct variant (conv_direct_avx512.c): the register tile is 12 output pixels x 32
+// output channels, lanes along the channels; each K row broadcasts the input values the 12
+// pixels see straight from the activations (1x1 stride 1, "flat": pixels run across rows) or
+// from a zero-padded copy of the input, so nothing is packed per call. Better than the packed
+// kernel when the output has many channels and the input few rows of K per pixel to pack.
+
+/// 1 when the convolution reads its input directly (1x1, stride 1, no padding).
+int chex_direct_is_flat(const chex_conv_shape *shape);
+
+/// Floats of packed weights for the direct kernel (32 output channels interleaved per K row).
+long chex_direct_packed_count(const chex_conv_shape *shape);
+
+/// Packs OIHW weights for chex_direct_run.
+void chex_direct_pack_weights(const chex_conv_shape *shape, const float *oihw, float *packed);
+
+/// Floats of the zero-padded input copy (0 when the convolution is flat).
+long chex_direct_padded_count(const chex_conv_shape *shape);
+
+/// Writes channels [channel_begin, channel_end) of the zero-padded copy of x.
+void chex_direct_pad_input(const chex_conv_shape *shape, const float *x, float *padded, long channel_begin,
+                           long channel_end);
+
+/// Output pixels [pixel_begin, pixel_end) of output channels [channel_begin, channel_end)
+/// (lower bound a multiple of 32) for one image; `source` is x when flat, else the padded
+/// copy. Uses the epilogue's bias, residual and activation (no prologue).
+void chex_direct_run(const chex_conv_shape *shape, const float *packed, const float *source, float *y,
+                     const chex_conv_epilogue *epilogue, long pixel_begin, long pixel_end,
+                     long channel_begin, long channel_end);
+
 /// The fixed geometry of one depthwise convolution (group = in = out channels) of one image.
 typedef struct chex_depthwise_shape {
   long channels, height, width;

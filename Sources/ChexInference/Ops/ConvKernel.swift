@@ -66,7 +66,7 @@ struct ConvKernel: Kernel {
   }
 
   var scratchCount: Int {
-    if let native { return native.scratchCount }
+    if let native { return native.scratchCount + native.sharedInputCount }
     if let nativeDepthwise { return nativeDepthwise.scratchCount }
     if geometry.isDepthwise { return depthwiseScratchCount }
     return geometry.isPointwise ? 0 : geometry.patchRows * tile
@@ -150,12 +150,23 @@ struct ConvKernel: Kernel {
     let g = geometry
     let pixels = g.outHeight * g.outWidth
     let panel = 48
-    let block = PackedConvolution.channelBlock
+    let block = native.channelBlock
+    // The shared input copy sits after the calling thread's own scratch (other threads' scratch
+    // areas start a whole `scratchCount` further on).
+    let shared = io.scratch + native.scratchCount
     let threads =
       g.outChannels * pixels * g.patchRows < Parallelism.minimumMultiplyAdds ? 1 : io.workers.count
+    if native.sharedInputCount > 0 {
+      let parts = threads == 1 ? 1 : min(g.inChannels, 2 * threads)
+      io.workers.forEach(chunks: parts) { chunk, _ in
+        native.prepareInput(
+          input: x, shared: shared, channels: chunkRange(chunk, of: parts, count: g.inChannels))
+      }
+    }
     if threads == 1 {
       native.run(
-        input: x, output: y, residual: residual, pixels: 0..<pixels, channels: 0..<g.outChannels,
+        input: x, shared: shared, output: y, residual: residual, pixels: 0..<pixels,
+        channels: 0..<g.outChannels,
         scratch: io.scratch)
       return
     }
@@ -164,7 +175,7 @@ struct ConvKernel: Kernel {
     let parts = alongPixels ? min(panels, 2 * threads) : min(threads, (g.outChannels + block - 1) / block)
     io.workers.forEach(chunks: parts) { chunk, scratch in
       native.run(
-        input: x, output: y, residual: residual,
+        input: x, shared: shared, output: y, residual: residual,
         pixels: alongPixels ? chunkRange(chunk, of: parts, count: pixels, alignment: panel) : 0..<pixels,
         channels: alongPixels
           ? 0..<g.outChannels : chunkRange(chunk, of: parts, count: g.outChannels, alignment: block),

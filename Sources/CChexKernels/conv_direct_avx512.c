@@ -1,0 +1,222 @@
+// Dense convolution by broadcasting activations against packed weights (see chex_kernels.h).
+//
+// Register tile: up to 12 output pixels x 32 output channels (24 zmm accumulators, lanes =
+// output channels). For each K row (input channel, ky, kx) the tile loads two weight vectors
+// and broadcasts the 12 input values its pixels see, straight from the activations (1x1 stride
+// 1) or from a zero-padded copy of them: no patch matrix is packed. The finished tile is
+// transposed in registers (16 x 16 blocks) so that each output channel's pixels are stored as
+// one contiguous NCHW run, after bias, residual and activation.
+#include "chex_kernels.h"
+
+#include <immintrin.h>
+#include <string.h>
+
+#include "activation_avx512.h"
+
+#define OC 32  // output channels per tile (two vectors)
+#define PX 12  // output pixels per tile
+#define OC_CHUNK 256  // output channels whose weights are reused across the pixel tiles of a row
+
+static long depth_of(const chex_conv_shape *s) {
+  return s->in_channels * s->kernel_h * s->kernel_w;
+}
+
+int chex_direct_is_flat(const chex_conv_shape *s) {
+  return s->kernel_h == 1 && s->kernel_w == 1 && s->stride_y == 1 && s->stride_x == 1 && s->pad_top == 0 &&
+         s->pad_left == 0 && s->out_height == s->height && s->out_width == s->width;
+}
+
+static long padded_height(const chex_conv_shape *s) {
+  return (s->out_height - 1) * s->stride_y + (s->kernel_h - 1) * s->dilation_y + 1;
+}
+
+static long padded_width(const chex_conv_shape *s) {
+  return (s->out_width - 1) * s->stride_x + (s->kernel_w - 1) * s->dilation_x + 1;
+}
+
+long chex_direct_packed_count(const chex_conv_shape *s) {
+  return (s->out_channels + OC - 1) / OC * depth_of(s) * OC;
+}
+
+void chex_direct_pack_weights(const chex_conv_shape *s, const float *w, float *packed) {
+  long depth = depth_of(s), blocks = (s->out_channels + OC - 1) / OC;
+  for (long b = 0; b < blocks; b++) {
+    for (long k = 0; k < depth; k++) {
+      for (long r = 0; r < OC; r++) {
+        long o = b * OC + r;
+        packed[(b * depth + k) * OC + r] = o < s->out_channels ? w[o * depth + k] : 0.0f;
+      }
+    }
+  }
+}
+
+long chex_direct_padded_count(const chex_conv_shape *s) {
+  return chex_direct_is_flat(s) ? 0 : s->in_channels * padded_height(s) * padded_width(s);
+}
+
+void chex_direct_pad_input(const chex_conv_shape *s, const float *x, float *padded, long c_begin, long c_end) {
+  const long hp = padded_height(s), wp = padded_width(s);
+  for (long c = c_begin; c < c_end; c++) {
+    const float *plane = x + c * s->height * s->width;
+    float *out = padded + c * hp * wp;
+    for (long r = 0; r < hp; r++) {
+      float *row = out + r * wp;
+      long iy = r - s->pad_top;
+      if (iy < 0 || iy >= s->height) {
+        memset(row, 0, wp * sizeof(float));
+        continue;
+      }
+      long left = s->pad_left < wp ? s->pad_left : wp;
+      long count = s->width < wp - left ? s->width : wp - left;
+      memset(row, 0, left * sizeof(float));
+      if (count > 0) memcpy(row + left, plane + iy * s->width, count * sizeof(float));
+      if (left + count < wp) memset(row + left + count, 0, (wp - left - count) * sizeof(float));
+    }
+  }
+}
+
+#if defined(__x86_64__)
+
+// Rows 0..15 of a 16 x 16 block in, columns out (r[j] = old column j).
+static inline __attribute__((always_inline)) CHEX_ISA void transpose16(__m512 r[16]) {
+  __m512 t[16];
+  for (int i = 0; i < 8; i++) {
+    t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+    t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+  }
+  for (int i = 0; i < 4; i++) {
+    __m512d a = _mm512_castps_pd(t[4 * i]), b = _mm512_castps_pd(t[4 * i + 1]);
+    __m512d c = _mm512_castps_pd(t[4 * i + 2]), d = _mm512_castps_pd(t[4 * i + 3]);
+    r[4 * i] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
+    r[4 * i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
+    r[4 * i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
+    r[4 * i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
+  }
+  // r[4i + j] now holds column j of rows 4i..4i+3 in each 128-bit block (blocks: columns j,
+  // j + 4, j + 8, j + 12).
+  __m512 u[16];
+  for (int j = 0; j < 4; j++) {
+    __m512 a0 = _mm512_shuffle_f32x4(r[j], r[4 + j], 0x88);
+    __m512 a1 = _mm512_shuffle_f32x4(r[j], r[4 + j], 0xdd);
+    __m512 b0 = _mm512_shuffle_f32x4(r[8 + j], r[12 + j], 0x88);
+    __m512 b1 = _mm512_shuffle_f32x4(r[8 + j], r[12 + j], 0xdd);
+    u[j] = _mm512_shuffle_f32x4(a0, b0, 0x88);
+    u[j + 8] = _mm512_shuffle_f32x4(a0, b0, 0xdd);
+    u[j + 4] = _mm512_shuffle_f32x4(a1, b1, 0x88);
+    u[j + 12] = _mm512_shuffle_f32x4(a1, b1, 0xdd);
+  }
+  for (int j = 0; j < 16; j++) r[j] = u[j];
+}
+
+// Finishes a tile: acc[r][v] holds output channel c0 + 16 v + lane at pixel p0 + r.
+static inline __attribute__((always_inline)) CHEX_ISA void finish(__m512 acc[PX][2], long npx, long nrows, float *y, long c0, long p0,
+                                   long plane, const chex_conv_epilogue *e) {
+  __mmask16 mask = chex_lanes(npx);
+  // Copied out with constant indices first, so the accumulators stay in registers in the loop.
+  __m512 block[2][16];
+  for (int r = 0; r < 16; r++) {
+    block[0][r] = r < PX ? acc[r][0] : _mm512_setzero_ps();
+    block[1][r] = r < PX ? acc[r][1] : _mm512_setzero_ps();
+  }
+  transpose16(block[0]);
+  transpose16(block[1]);
+  for (long j = 0; j < nrows; j++) {
+    long o = c0 + j;
+    __m512 out = block[j / 16][j % 16];
+    if (e->bias) out = _mm512_add_ps(out, _mm512_set1_ps(e->bias[o]));
+    if (e->residual) out = _mm512_add_ps(out, _mm512_maskz_loadu_ps(mask, e->residual + o * plane + p0));
+    _mm512_mask_storeu_ps(y + o * plane + p0, mask, chex_activate(out, e));
+  }
+}
+
+// One tile of NPX pixels: `source` points at the input value pixel 0 sees for K row 0 of each
+// (input channel, ky, kx); pixel r reads source + r * step. The accumulators are named
+// variables (an array of them stays in memory across the loop nest with clang).
+#define ZERO_ROW(r) __m512 a##r##_0 = _mm512_setzero_ps(), a##r##_1 = _mm512_setzero_ps();
+#define FMA_ROW(r, NPX)                                                                                 \
+  if (r < NPX) {                                                                                        \
+    __m512 b = _mm512_set1_ps(x[r * step]);                                                             \
+    a##r##_0 = _mm512_fmadd_ps(b, w0, a##r##_0);                                                        \
+    a##r##_1 = _mm512_fmadd_ps(b, w1, a##r##_1);                                                        \
+  }
+#define FOR_ROWS(M, ...)                                                                                \
+  M(0 __VA_ARGS__) M(1 __VA_ARGS__) M(2 __VA_ARGS__) M(3 __VA_ARGS__) M(4 __VA_ARGS__)                  \
+  M(5 __VA_ARGS__) M(6 __VA_ARGS__) M(7 __VA_ARGS__) M(8 __VA_ARGS__) M(9 __VA_ARGS__)                  \
+  M(10 __VA_ARGS__) M(11 __VA_ARGS__)
+
+#define DEFINE_DIRECT(NPX)                                                                              \
+  static CHEX_ISA void direct_##NPX(const chex_conv_shape *s, const float *w, const float *source,       \
+                                    long channel_stride, long row_stride, long step, float *y, long c0,  \
+                                    long p0, long nrows, long plane, const chex_conv_epilogue *e) {      \
+    FOR_ROWS(ZERO_ROW)                                                                                  \
+    for (long ci = 0; ci < s->in_channels; ci++) {                                                     \
+      for (long ky = 0; ky < s->kernel_h; ky++) {                                                      \
+        const float *line = source + ci * channel_stride + ky * s->dilation_y * row_stride;            \
+        for (long kx = 0; kx < s->kernel_w; kx++) {                                                    \
+          const float *x = line + kx * s->dilation_x;                                                  \
+          __m512 w0 = _mm512_loadu_ps(w), w1 = _mm512_loadu_ps(w + 16);                                \
+          w += OC;                                                                                     \
+          FOR_ROWS(FMA_ROW, , NPX)                                                                     \
+        }                                                                                              \
+      }                                                                                                \
+    }                                                                                                  \
+    __m512 acc[PX][2] = {{a0_0, a0_1}, {a1_0, a1_1}, {a2_0, a2_1}, {a3_0, a3_1},                        \
+                         {a4_0, a4_1}, {a5_0, a5_1}, {a6_0, a6_1}, {a7_0, a7_1},                        \
+                         {a8_0, a8_1}, {a9_0, a9_1}, {a10_0, a10_1}, {a11_0, a11_1}};                   \
+    finish(acc, NPX, nrows, y, c0, p0, plane, e);                                                      \
+  }
+
+DEFINE_DIRECT(1)
+DEFINE_DIRECT(2)
+DEFINE_DIRECT(3)
+DEFINE_DIRECT(4)
+DEFINE_DIRECT(5)
+DEFINE_DIRECT(6)
+DEFINE_DIRECT(7)
+DEFINE_DIRECT(8)
+DEFINE_DIRECT(9)
+DEFINE_DIRECT(10)
+DEFINE_DIRECT(11)
+DEFINE_DIRECT(12)
+
+typedef void (*direct_tile)(const chex_conv_shape *, const float *, const float *, long, long, long, float *,
+                            long, long, long, long, const chex_conv_epilogue *);
+
+static const direct_tile tiles[PX + 1] = {NULL,       direct_1, direct_2, direct_3, direct_4,
+                                          direct_5,   direct_6, direct_7, direct_8, direct_9,
+                                          direct_10,  direct_11, direct_12};
+
+static CHEX_ISA void run_direct(const chex_conv_shape *s, const float *packed, const float *source, float *y,
+                                const chex_conv_epilogue *e, long p_begin, long p_end, long c_begin,
+                                long c_end) {
+  const long depth = depth_of(s), plane = s->out_height * s->out_width;
+  const int flat = chex_direct_is_flat(s);
+  const long hp = flat ? s->height : padded_height(s), wp = flat ? s->width : padded_width(s);
+  for (long chunk = c_begin; chunk < c_end; chunk += OC_CHUNK) {
+    long chunk_end = chunk + OC_CHUNK < c_end ? chunk + OC_CHUNK : c_end;
+    for (long p = p_begin; p < p_end;) {
+      long oy = p / s->out_width, ox = p % s->out_width;
+      long npx = p_end - p < PX ? p_end - p : PX;
+      if (!flat && npx > s->out_width - ox) npx = s->out_width - ox;
+      const float *origin = flat ? source + p : source + oy * s->stride_y * wp + ox * s->stride_x;
+      for (long c0 = chunk; c0 < chunk_end; c0 += OC) {
+        long nrows = chunk_end - c0 < OC ? chunk_end - c0 : OC;
+        tiles[npx](s, packed + (c0 / OC) * depth * OC, origin, hp * wp, wp, flat ? 1 : s->stride_x, y, c0, p,
+                   nrows, plane, e);
+      }
+      p += npx;
+    }
+  }
+}
+
+#endif
+
+void chex_direct_run(const chex_conv_shape *s, const float *packed, const float *source, float *y,
+                     const chex_conv_epilogue *e, long p_begin, long p_end, long c_begin, long c_end) {
+#if defined(__x86_64__)
+  run_direct(s, packed, source, y, e, p_begin, p_end, c_begin, c_end);
+#else
+  (void)s; (void)packed; (void)source; (void)y; (void)e; (void)p_begin; (void)p_end; (void)c_begin;
+  (void)c_end;
+#endif
+}
