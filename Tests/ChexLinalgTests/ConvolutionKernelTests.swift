@@ -225,6 +225,9 @@ final class ConvolutionKernelTests: XCTestCase {
       // channels, h, w, k, stride, pads
       (5, 9, 11, 3, 1, (1, 1, 1, 1)), (4, 19, 40, 3, 2, (1, 1, 1, 1)), (3, 12, 12, 5, 1, (2, 2, 2, 2)),
       (6, 13, 13, 5, 2, (2, 2, 2, 2)), (2, 10, 10, 3, 2, (0, 0, 1, 1)), (3, 7, 33, 3, 1, (0, 0, 0, 0)),
+      // Rows wide enough for chunks whose taps all lie inside the row (the unmasked path).
+      (2, 6, 80, 3, 2, (1, 1, 1, 1)), (2, 7, 90, 5, 2, (2, 2, 2, 2)), (2, 8, 50, 5, 1, (2, 2, 2, 2)),
+      (2, 5, 70, 7, 1, (3, 3, 3, 3)),
     ]
     for (index, (channels, h, w, k, stride, pads)) in cases.enumerated() {
       let c = Case(

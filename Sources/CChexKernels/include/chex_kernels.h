@@ -112,13 +112,16 @@ typedef struct chex_depthwise_shape {
   long out_height, out_width;
 } chex_depthwise_shape;
 
-/// Floats of scratch one call of chex_depthwise_run needs (one zero-padded input plane).
+/// The widest depthwise kernel chex_depthwise_run takes.
+#define CHEX_DEPTHWISE_MAX_KERNEL 16
+
+/// Floats of scratch one call of chex_depthwise_run needs (none: kept for a future layout).
 long chex_depthwise_scratch_count(const chex_depthwise_shape *shape);
 
 /// Channels [channel_begin, channel_end) of a depthwise convolution of one image, strides 1
-/// or 2 (weights: channels x kh x kw). Each plane is copied once into a zero-padded scratch
-/// plane; then 16 output pixels of a row at a time take kh kw fused multiply-adds of shifted
-/// rows (stride 2: two loads and a lane permute), bias, residual and the activation in
+/// or 2 (weights: channels x kh x kw). 16 output pixels of a row at a time take kh kw fused
+/// multiply-adds of shifted input rows, read with masked loads that leave the padding at zero
+/// (stride 2: two loads and a lane permute), then bias, residual and the activation in
 /// registers. Uses epilogue->bias, ->residual and the activation; the prologue is ignored.
 void chex_depthwise_run(const chex_depthwise_shape *shape, const float *weights, const float *x,
                         float *y, const chex_conv_epilogue *epilogue, long channel_begin,
