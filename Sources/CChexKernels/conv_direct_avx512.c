@@ -26,6 +26,20 @@ int chex_direct_is_flat(const chex_conv_shape *s) {
          s->pad_left == 0 && s->out_height == s->height && s->out_width == s->width;
 }
 
+// Where the kernel reads its input:
+//  - READ_INPUT: x itself (1x1, stride 1, no padding, no prologue);
+//  - READ_COMPACT: a copy holding exactly the input values the output pixels see, one per
+//    output pixel (1x1 without padding: strided ones, or with a prologue);
+//  - READ_PADDED: a zero-padded copy (everything else).
+// Both copies apply the prologue to the values they take from x; padding stays 0.
+enum { READ_INPUT, READ_COMPACT, READ_PADDED };
+
+static int read_mode(const chex_conv_shape *s, int prologue) {
+  if (chex_direct_is_flat(s) && !prologue) return READ_INPUT;
+  if (s->kernel_h == 1 && s->kernel_w == 1 && s->pad_top == 0 && s->pad_left == 0) return READ_COMPACT;
+  return READ_PADDED;
+}
+
 static long padded_height(const chex_conv_shape *s) {
   return (s->out_height - 1) * s->stride_y + (s->kernel_h - 1) * s->dilation_y + 1;
 }
@@ -50,14 +64,53 @@ void chex_direct_pack_weights(const chex_conv_shape *s, const float *w, float *p
   }
 }
 
-long chex_direct_padded_count(const chex_conv_shape *s) {
-  return chex_direct_is_flat(s) ? 0 : s->in_channels * padded_height(s) * padded_width(s);
+long chex_direct_padded_count(const chex_conv_shape *s, int prologue) {
+  switch (read_mode(s, prologue)) {
+  case READ_INPUT: return 0;
+  case READ_COMPACT: return s->in_channels * s->out_height * s->out_width;
+  default: return s->in_channels * padded_height(s) * padded_width(s);
+  }
 }
 
-void chex_direct_pad_input(const chex_conv_shape *s, const float *x, float *padded, long c_begin, long c_end) {
-  const long hp = padded_height(s), wp = padded_width(s);
+#if defined(__x86_64__)
+
+// dst[i] = pre(src[i * stride]) for i < count (the prologue when e has one).
+static CHEX_ISA void copy_row(float *dst, const float *src, long count, long stride, const chex_conv_epilogue *e,
+                              long channel) {
+  if (!e->pre_scale) {
+    if (stride == 1) {
+      memcpy(dst, src, count * sizeof(float));
+    } else {
+      for (long i = 0; i < count; i++) dst[i] = src[i * stride];
+    }
+    return;
+  }
+  const __m512 scale = _mm512_set1_ps(e->pre_scale[channel]), shift = _mm512_set1_ps(e->pre_shift[channel]);
+  const __m512i index = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                           _mm512_set1_epi32((int)stride));
+  for (long i = 0; i < count; i += 16) {
+    __mmask16 mask = chex_lanes(count - i);
+    __m512 v = stride == 1 ? _mm512_maskz_loadu_ps(mask, src + i)
+                           : _mm512_mask_i32gather_ps(_mm512_setzero_ps(), mask, index, src + i * stride, 4);
+    v = _mm512_fmadd_ps(v, scale, shift);
+    if (e->pre_relu) v = _mm512_max_ps(v, _mm512_setzero_ps());
+    _mm512_mask_storeu_ps(dst + i, mask, v);
+  }
+}
+
+static CHEX_ISA void pad_input(const chex_conv_shape *s, const float *x, const chex_conv_epilogue *e,
+                               float *padded, long c_begin, long c_end) {
+  const int mode = read_mode(s, e->pre_scale != NULL);
+  if (mode == READ_INPUT) return;
   for (long c = c_begin; c < c_end; c++) {
     const float *plane = x + c * s->height * s->width;
+    if (mode == READ_COMPACT) {
+      float *out = padded + c * s->out_height * s->out_width;
+      for (long oy = 0; oy < s->out_height; oy++)
+        copy_row(out + oy * s->out_width, plane + oy * s->stride_y * s->width, s->out_width, s->stride_x, e, c);
+      continue;
+    }
+    const long hp = padded_height(s), wp = padded_width(s);
     float *out = padded + c * hp * wp;
     for (long r = 0; r < hp; r++) {
       float *row = out + r * wp;
@@ -69,10 +122,21 @@ void chex_direct_pad_input(const chex_conv_shape *s, const float *x, float *padd
       long left = s->pad_left < wp ? s->pad_left : wp;
       long count = s->width < wp - left ? s->width : wp - left;
       memset(row, 0, left * sizeof(float));
-      if (count > 0) memcpy(row + left, plane + iy * s->width, count * sizeof(float));
+      if (count > 0) copy_row(row + left, plane + iy * s->width, count, 1, e, c);
       if (left + count < wp) memset(row + left + count, 0, (wp - left - count) * sizeof(float));
     }
   }
+}
+
+#endif
+
+void chex_direct_pad_input(const chex_conv_shape *s, const float *x, const chex_conv_epilogue *e, float *padded,
+                           long c_begin, long c_end) {
+#if defined(__x86_64__)
+  pad_input(s, x, e, padded, c_begin, c_end);
+#else
+  (void)s; (void)x; (void)e; (void)padded; (void)c_begin; (void)c_end;
+#endif
 }
 
 #if defined(__x86_64__)
@@ -124,7 +188,13 @@ static inline __attribute__((always_inline)) CHEX_ISA void finish(__m512 acc[PX]
     long o = c0 + j;
     __m512 out = block[j / 16][j % 16];
     if (e->bias) out = _mm512_add_ps(out, _mm512_set1_ps(e->bias[o]));
-    if (e->residual) out = _mm512_add_ps(out, _mm512_maskz_loadu_ps(mask, e->residual + o * plane + p0));
+    // The lines the next tiles of this row will touch: hundreds of plane-strided rows are more
+    // than the hardware prefetcher follows.
+    _mm_prefetch((const char *)(y + o * plane + p0 + 2 * PX), _MM_HINT_T0);
+    if (e->residual) {
+      _mm_prefetch((const char *)(e->residual + o * plane + p0 + 2 * PX), _MM_HINT_T0);
+      out = _mm512_add_ps(out, _mm512_maskz_loadu_ps(mask, e->residual + o * plane + p0));
+    }
     _mm512_mask_storeu_ps(y + o * plane + p0, mask, chex_activate(out, e));
   }
 }
@@ -149,6 +219,15 @@ static inline __attribute__((always_inline)) CHEX_ISA void finish(__m512 acc[PX]
                                     long channel_stride, long row_stride, long step, float *y, long c0,  \
                                     long p0, long nrows, long plane, const chex_conv_epilogue *e) {      \
     FOR_ROWS(ZERO_ROW)                                                                                  \
+    if (s->kernel_h == 1 && s->kernel_w == 1) {                                                        \
+      /* 1x1: one K row per input channel, no inner tap loops. */                                   \
+      const float *x = source;                                                                         \
+      for (long ci = 0; ci < s->in_channels; ci++, x += channel_stride) {                              \
+        __m512 w0 = _mm512_loadu_ps(w), w1 = _mm512_loadu_ps(w + 16);                                  \
+        w += OC;                                                                                       \
+        FOR_ROWS(FMA_ROW, , NPX)                                                                       \
+      }                                                                                                \
+    } else                                                                                             \
     for (long ci = 0; ci < s->in_channels; ci++) {                                                     \
       for (long ky = 0; ky < s->kernel_h; ky++) {                                                      \
         const float *line = source + ci * channel_stride + ky * s->dilation_y * row_stride;            \
@@ -190,8 +269,8 @@ static CHEX_ISA void run_direct(const chex_conv_shape *s, const float *packed, c
                                 const chex_conv_epilogue *e, long p_begin, long p_end, long c_begin,
                                 long c_end) {
   const long depth = depth_of(s), plane = s->out_height * s->out_width;
-  const int flat = chex_direct_is_flat(s);
-  const long hp = flat ? s->height : padded_height(s), wp = flat ? s->width : padded_width(s);
+  const int mode = read_mode(s, e->pre_scale != NULL), flat = mode != READ_PADDED;
+  const long hp = flat ? s->out_height : padded_height(s), wp = flat ? s->out_width : padded_width(s);
   for (long chunk = c_begin; chunk < c_end; chunk += OC_CHUNK) {
     long chunk_end = chunk + OC_CHUNK < c_end ? chunk + OC_CHUNK : c_end;
     for (long p = p_begin; p < p_end;) {

@@ -21,8 +21,8 @@ public enum ConvolutionKernels: String, Sendable, CaseIterable {
 }
 
 extension GraphBuilder {
-  /// After fusion: gives every dense convolution, and every depthwise one with strides 1 or 2,
-  /// its native kernel when `choice` resolves to it, first moving a BatchNormalization (+ ReLU) that feeds nothing but that convolution into
+  /// After fusion: gives every dense convolution, every depthwise one with strides 1 or 2 and
+  /// every pooling its native kernel when `choice` resolves to it, first moving a BatchNormalization (+ ReLU) that feeds nothing but that convolution into
   /// the convolution's packing prologue (DenseNet's BN-ReLU-Conv order, where the BN cannot be
   /// folded into weights because the ReLU sits in between), which removes a full pass over the
   /// growing concatenation before every dense layer.
@@ -50,6 +50,14 @@ extension GraphBuilder {
       steps[uses[0]].inputs[0] = step.inputs[0]
     }
     for index in steps.indices {
+      if var pool = steps[index].kernel as? PoolKernel {
+        let native = pool.native2D
+        if native.isSupported {
+          pool.native = native
+          steps[index].kernel = pool
+        }
+        continue
+      }
       guard var conv = steps[index].kernel as? ConvKernel else { continue }
       let g = conv.geometry
       if conv.usesNativeKernel {

@@ -8,13 +8,13 @@ import CChexKernels
 /// - `directBroadcast`: register tiles of 12 output pixels x 32 output channels (lanes along
 ///   the channels); each K row broadcasts the 12 input values straight from the activations
 ///   (1x1 stride 1) or from one zero-padded copy of the input per image, and the tile is
-///   transposed in registers to store NCHW rows. Nothing is packed per call: 215-250 GFLOP/s
-///   on 3x3 and 7x7 convolutions here.
+///   transposed in registers to store NCHW rows. Nothing is packed per call: 200-255 GFLOP/s
+///   here (about 250 is the core's peak).
 /// - `packedPanels`: register tiles of 8 output channels x 48 output pixels (lanes along the
 ///   pixels); 48 columns x 128 rows of P at a time are packed into a panel that stays in L1
-///   (implicit im2col). It can apply a per-input-channel scale, shift and ReLU while packing (a
-///   BatchNormalization + ReLU in front of the convolution, as in DenseNet), and wins on 1x1
-///   convolutions with few input channels and on outputs with fewer than 32 channels.
+///   (implicit im2col); it wastes less on outputs with few channels.
+/// Both can apply a per-input-channel scale, shift and ReLU to the input (a BatchNormalization +
+/// ReLU in front of the convolution, as in DenseNet): while packing, or while making the copy.
 /// `preferredMethod` picks one from the geometry (measured with notebooks-export's kernel
 /// benchmark, see the README).
 ///
@@ -101,14 +101,13 @@ public struct PackedConvolution: Sendable {
     case directBroadcast = "direct"
   }
 
-  /// `packedPanels` with a prologue, fewer than 32 output channels, or a 1x1 stride-1
-  /// convolution over at most 128 input channels (where the transposed store costs more than
-  /// packing); `directBroadcast` otherwise.
-  public static func preferredMethod(geometry g: Geometry, hasPrologue: Bool) -> Method {
-    var shape = g.c
-    if hasPrologue || g.outChannels < 32 { return .packedPanels }
-    if chex_direct_is_flat(&shape) != 0 && g.inChannels <= 128 { return .packedPanels }
-    return .directBroadcast
+  /// `directBroadcast`, unless rounding the output channels up to its 32-channel tiles would
+  /// waste more than a quarter of the work (fewer than 32 channels, or 40, 48, ...): then
+  /// `packedPanels`, whose tiles hold 8 channels.
+  public static func preferredMethod(geometry g: Geometry) -> Method {
+    let padded = (g.outChannels + 31) / 32 * 32
+    return g.outChannels < 32 || 4 * (padded - g.outChannels) > g.outChannels
+      ? .packedPanels : .directBroadcast
   }
 
   /// Whether this CPU runs the kernel (x86-64 with AVX-512F and FMA). Elsewhere callers use
@@ -126,7 +125,7 @@ public struct PackedConvolution: Sendable {
   private let packed: [Float]
 
   /// Packs `weights` (OIHW, `outChannels x inChannels x kh x kw`) for `method` (by default
-  /// `preferredMethod`; a prologue needs `packedPanels`).
+  /// `preferredMethod`).
   /// - Complexity: O(weights).
   public init(
     geometry: Geometry, weights: [Float], bias: [Float], activation: Activation, prologue: Prologue? = nil,
@@ -148,9 +147,7 @@ public struct PackedConvolution: Sendable {
     self.bias = bias
     self.activation = activation
     self.prologue = prologue
-    let method = method ?? Self.preferredMethod(geometry: geometry, hasPrologue: prologue != nil)
-    precondition(
-      prologue == nil || method == .packedPanels, "PackedConvolution: a prologue needs packedPanels")
+    let method = method ?? Self.preferredMethod(geometry: geometry)
     self.method = method
     var shape = geometry.c
     let count = method == .packedPanels ? chex_conv_packed_count(&shape) : chex_direct_packed_count(&shape)
@@ -174,10 +171,11 @@ public struct PackedConvolution: Sendable {
   }
 
   /// Floats of the per-image input copy that `prepareInput` writes and every `run` call of that
-  /// image reads (the zero-padded input of `directBroadcast`; 0 when the input is read as is).
+  /// image reads (for `directBroadcast`: the zero-padded input, or for 1x1 convolutions the
+  /// values the output pixels see, with the prologue applied; 0 when the input is read as is).
   public var sharedInputCount: Int {
     var shape = geometry.c
-    return method == .directBroadcast ? chex_direct_padded_count(&shape) : 0
+    return method == .directBroadcast ? chex_direct_padded_count(&shape, prologue == nil ? 0 : 1) : 0
   }
 
   /// Writes input `channels` of the shared input copy (when `sharedInputCount` > 0; channel
@@ -190,7 +188,31 @@ public struct PackedConvolution: Sendable {
       "PackedConvolution.prepareInput: channels \(channels) outside 0..<\(geometry.inChannels)")
     guard sharedInputCount > 0, !channels.isEmpty else { return }
     var shape = geometry.c
-    chex_direct_pad_input(&shape, input, shared, channels.lowerBound, channels.upperBound)
+    withEpilogue(residual: nil) { epilogue, _ in
+      chex_direct_pad_input(&shape, input, &epilogue, shared, channels.lowerBound, channels.upperBound)
+    }
+  }
+
+  /// The C epilogue (bias, residual, activation, prologue) and the packed weights, valid for
+  /// the duration of `body`.
+  private func withEpilogue(
+    residual: UnsafePointer<Float>?, _ body: (inout chex_conv_epilogue, UnsafePointer<Float>?) -> Void
+  ) {
+    var epilogue = activation.epilogue
+    epilogue.residual = residual
+    epilogue.pre_relu = prologue?.relu == true ? 1 : 0
+    packed.withUnsafeBufferPointer { w in
+      bias.withUnsafeBufferPointer { b in
+        (prologue?.scale ?? []).withUnsafeBufferPointer { scale in
+          (prologue?.shift ?? []).withUnsafeBufferPointer { shift in
+            epilogue.bias = b.baseAddress
+            epilogue.pre_scale = prologue == nil ? nil : scale.baseAddress
+            epilogue.pre_shift = prologue == nil ? nil : shift.baseAddress
+            body(&epilogue, w.baseAddress)
+          }
+        }
+      }
+    }
   }
 
   /// Computes `pixels` (row-major positions in the output plane) of output channels
@@ -218,27 +240,15 @@ public struct PackedConvolution: Sendable {
       sharedInputCount == 0 || shared != nil, "PackedConvolution.run: the shared input copy is missing")
     guard !pixels.isEmpty, !channels.isEmpty else { return }
     var shape = g.c
-    var epilogue = activation.epilogue
-    epilogue.residual = residual
-    epilogue.pre_relu = prologue?.relu == true ? 1 : 0
-    packed.withUnsafeBufferPointer { w in
-      bias.withUnsafeBufferPointer { b in
-        (prologue?.scale ?? []).withUnsafeBufferPointer { scale in
-          (prologue?.shift ?? []).withUnsafeBufferPointer { shift in
-            epilogue.bias = b.baseAddress
-            epilogue.pre_scale = prologue == nil ? nil : scale.baseAddress
-            epilogue.pre_shift = prologue == nil ? nil : shift.baseAddress
-            if method == .packedPanels {
-              chex_conv_run(
-                &shape, w.baseAddress, input, output, &epilogue, pixels.lowerBound, pixels.upperBound,
-                channels.lowerBound, channels.upperBound, scratch)
-            } else {
-              chex_direct_run(
-                &shape, w.baseAddress, sharedInputCount > 0 ? shared : input, output, &epilogue,
-                pixels.lowerBound, pixels.upperBound, channels.lowerBound, channels.upperBound)
-            }
-          }
-        }
+    withEpilogue(residual: residual) { epilogue, w in
+      if method == .packedPanels {
+        chex_conv_run(
+          &shape, w, input, output, &epilogue, pixels.lowerBound, pixels.upperBound, channels.lowerBound,
+          channels.upperBound, scratch)
+      } else {
+        chex_direct_run(
+          &shape, w, sharedInputCount > 0 ? shared : input, output, &epilogue, pixels.lowerBound,
+          pixels.upperBound, channels.lowerBound, channels.upperBound)
       }
     }
   }

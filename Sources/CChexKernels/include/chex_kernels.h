@@ -90,16 +90,20 @@ long chex_direct_packed_count(const chex_conv_shape *shape);
 /// Packs OIHW weights for chex_direct_run.
 void chex_direct_pack_weights(const chex_conv_shape *shape, const float *oihw, float *packed);
 
-/// Floats of the zero-padded input copy (0 when the convolution is flat).
-long chex_direct_padded_count(const chex_conv_shape *shape);
+/// Floats of the input copy the direct kernel reads (0 when it reads x itself: 1x1, stride 1,
+/// no padding, no prologue). 1x1 convolutions without padding get a compact copy (one value
+/// per output pixel and input channel), all others a zero-padded one.
+long chex_direct_padded_count(const chex_conv_shape *shape, int has_prologue);
 
-/// Writes channels [channel_begin, channel_end) of the zero-padded copy of x.
-void chex_direct_pad_input(const chex_conv_shape *shape, const float *x, float *padded, long channel_begin,
-                           long channel_end);
+/// Writes channels [channel_begin, channel_end) of that copy of x, applying the epilogue's
+/// prologue (scale, shift, ReLU) to the values taken from x; padding stays 0.
+void chex_direct_pad_input(const chex_conv_shape *shape, const float *x, const chex_conv_epilogue *epilogue,
+                           float *padded, long channel_begin, long channel_end);
 
 /// Output pixels [pixel_begin, pixel_end) of output channels [channel_begin, channel_end)
-/// (lower bound a multiple of 32) for one image; `source` is x when flat, else the padded
-/// copy. Uses the epilogue's bias, residual and activation (no prologue).
+/// (lower bound a multiple of 32) for one image; `source` is x when there is no copy, else
+/// the copy. Uses the epilogue's bias, residual and activation (the prologue went into the
+/// copy).
 void chex_direct_run(const chex_conv_shape *shape, const float *packed, const float *source, float *y,
                      const chex_conv_epilogue *epilogue, long pixel_begin, long pixel_end,
                      long channel_begin, long channel_end);
@@ -126,6 +130,29 @@ long chex_depthwise_scratch_count(const chex_depthwise_shape *shape);
 void chex_depthwise_run(const chex_depthwise_shape *shape, const float *weights, const float *x,
                         float *y, const chex_conv_epilogue *epilogue, long channel_begin,
                         long channel_end, float *scratch);
+
+/// Pooling modes.
+enum chex_pool_mode {
+  CHEX_POOL_MAX = 0,
+  CHEX_POOL_AVERAGE = 1,  ///< divides by the input values in the window (count_include_pad 0)
+  CHEX_POOL_AVERAGE_INCLUDE_PAD = 2,  ///< by the window clipped to the padded input
+};
+
+/// Max or average pooling of `planes` planes (N x C) over 2-D windows.
+typedef struct chex_pool_shape {
+  long planes, height, width, out_height, out_width;
+  long kernel_h, kernel_w, stride_y, stride_x, dilation_y, dilation_x;
+  long pad_top, pad_left, pad_bottom, pad_right;
+  int mode;  ///< A chex_pool_mode.
+} chex_pool_shape;
+
+/// 1 when chex_pool_run takes this shape (stride_x 1 or 2, kernel_w <= 16).
+int chex_pool_supported(const chex_pool_shape *shape);
+
+/// Planes [plane_begin, plane_end): 16 output pixels of a row at a time, each kernel tap one
+/// (stride 2: two) masked loads, the lanes outside the input -infinity (max) or 0 (average);
+/// the average's divisor per lane from the taps' column counts and the window's rows.
+void chex_pool_run(const chex_pool_shape *shape, const float *x, float *y, long plane_begin, long plane_end);
 
 #ifdef __cplusplus
 }

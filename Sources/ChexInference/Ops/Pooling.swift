@@ -1,3 +1,5 @@
+import ChexLinalg
+
 // Pooling over 2-D windows of NCHW tensors:
 // MaxPool https://onnx.ai/onnx/operators/onnx__MaxPool.html (opsets 8, 10, 11, 12, 22)
 // AveragePool https://onnx.ai/onnx/operators/onnx__AveragePool.html (opsets 7, 10, 11, 19, 22)
@@ -22,15 +24,38 @@ struct PoolKernel: Kernel {
   let height, width, outHeight, outWidth: Int
   let kernelHeight, kernelWidth, strideY, strideX, dilationY, dilationX: Int
   let padTop, padLeft, padBottom, padRight: Int
+  /// chexstats' AVX-512 pooling kernel, set by `GraphBuilder.selectKernels` where it runs.
+  var native: Pooling2D?
 
   /// One output row of partial results and one of in-input column counts.
   var scratchCount: Int { 2 * outWidth }
+
+  /// The same pooling as a `Pooling2D` (the native kernel's description of it).
+  var native2D: Pooling2D {
+    let nativeMode: Pooling2D.Mode
+    switch mode {
+    case .max: nativeMode = .max
+    case .average(let includePad): nativeMode = .average(countIncludePad: includePad)
+    }
+    return Pooling2D(
+      mode: nativeMode, planes: planes, height: height, width: width, outHeight: outHeight,
+      outWidth: outWidth,
+      kernelHeight: kernelHeight, kernelWidth: kernelWidth, strideY: strideY, strideX: strideX,
+      dilationY: dilationY, dilationX: dilationX, padTop: padTop, padLeft: padLeft, padBottom: padBottom,
+      padRight: padRight)
+  }
 
   func run(_ io: KernelIO) {
     let work = planes * outHeight * outWidth * kernelHeight * kernelWidth
     let parts = work < Parallelism.minimumValues ? 1 : min(planes, Parallelism.parts)
     let source = io.inputs[0]
     let target = io.outputs[0]
+    if let native {
+      io.workers.forEach(chunks: parts) { chunk, _ in
+        native.run(input: source, output: target, planes: chunkRange(chunk, of: parts, count: planes))
+      }
+      return
+    }
     io.workers.forEach(chunks: parts) { chunk, scratch in
       for p in chunkRange(chunk, of: parts, count: planes) {
         pool(source + p * height * width, target + p * outHeight * outWidth, scratch: scratch)
