@@ -15,7 +15,12 @@
 
 #define OC 32  // output channels per tile (two vectors)
 #define PX 12  // output pixels per tile
-#define OC_CHUNK 256  // output channels whose weights are reused across the pixel tiles of a row
+// Output channels whose weights stay in L2 (half of a 1 MB L2 for K x channels floats) while
+// the pixel tiles of a range pass over them: between 32 and 512.
+static long channel_chunk(long depth) {
+  long chunk = (131072 / depth) / OC * OC;
+  return chunk < OC ? OC : chunk > 512 ? 512 : chunk;
+}
 
 static long depth_of(const chex_conv_shape *s) {
   return s->in_channels * s->kernel_h * s->kernel_w;
@@ -223,6 +228,9 @@ static inline __attribute__((always_inline)) CHEX_ISA void finish(__m512 acc[PX]
       /* 1x1: one K row per input channel, no inner tap loops. */                                   \
       const float *x = source;                                                                         \
       for (long ci = 0; ci < s->in_channels; ci++, x += channel_stride) {                              \
+        /* The next tile's line of this input channel (one stream per channel: too many for */     \
+        /* the hardware prefetcher). */                                                             \
+        _mm_prefetch((const char *)(x + 2 * PX), _MM_HINT_T0);                                         \
         __m512 w0 = _mm512_loadu_ps(w), w1 = _mm512_loadu_ps(w + 16);                                  \
         w += OC;                                                                                       \
         FOR_ROWS(FMA_ROW, , NPX)                                                                       \
@@ -271,8 +279,9 @@ static CHEX_ISA void run_direct(const chex_conv_shape *s, const float *packed, c
   const long depth = depth_of(s), plane = s->out_height * s->out_width;
   const int mode = read_mode(s, e->pre_scale != NULL), flat = mode != READ_PADDED;
   const long hp = flat ? s->out_height : padded_height(s), wp = flat ? s->out_width : padded_width(s);
-  for (long chunk = c_begin; chunk < c_end; chunk += OC_CHUNK) {
-    long chunk_end = chunk + OC_CHUNK < c_end ? chunk + OC_CHUNK : c_end;
+  const long chunk_size = channel_chunk(depth);
+  for (long chunk = c_begin; chunk < c_end; chunk += chunk_size) {
+    long chunk_end = chunk + chunk_size < c_end ? chunk + chunk_size : c_end;
     for (long p = p_begin; p < p_end;) {
       long oy = p / s->out_width, ox = p % s->out_width;
       long npx = p_end - p < PX ? p_end - p : PX;
