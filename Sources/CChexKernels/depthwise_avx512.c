@@ -60,65 +60,107 @@ static int chunk_interior(const chex_depthwise_shape *s, long ox) {
   return ox + 16 <= s->out_width && first >= 0 && last < s->width;
 }
 
-// The common shapes (3x3 and 5x5, strides 1 and 2) on output rows whose kh input rows are
-// all inside the plane, taps unrolled and weights held in registers: plain loads for chunks
-// whose taps all lie inside the row, masked loads (zero outside) for the chunks at its ends.
-#define DEFINE_FIXED(K, S)                                                                              \
-  static CHEX_ISA void fixed_##K##x##K##_s##S(const chex_depthwise_shape *s, const float *const *rows,  \
-                                              const float *w, __m512 bias, float *out,                  \
-                                              const float *residual, const chex_conv_epilogue *e) {      \
+// 16 values of an input row starting at column `start` (a multiple of 16, possibly negative
+// or past the end): zero outside [0, width).
+static inline CHEX_ISA __m512 row_chunk(const float *row, long start, long width) {
+  if (start < 0 || start >= width) return _mm512_setzero_ps();
+  if (start + 16 <= width) return _mm512_loadu_ps(row + start);
+  return _mm512_maskz_loadu_ps(chex_lanes(width - start), row + start);
+}
+
+// Columns c + d .. c + d + 15 from the chunks before, at and after column c (d in [-15, 15],
+// a compile-time constant).
+#define SHIFTED(prev, cur, next, d)                                                                     \
+  ((d) == 0 ? (cur)                                                                                    \
+   : (d) < 0 ? _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(cur), _mm512_castps_si512(prev), \
+                                                       ((d) < 0 ? 16 + (d) : 0) & 15))                  \
+             : _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(next), _mm512_castps_si512(cur), \
+                                                       ((d) > 0 ? (d) : 0) & 15)))
+
+// The common shapes (3x3 pad 1 and 5x5 pad 2, symmetric, strides 1 and 2), a whole plane:
+// each input row is read in whole 16-value chunks from its start (a sliding window of the
+// chunks before, at and after the output chunk), and the shifted rows the taps need are built
+// in registers with lane shifts (stride 2: the even and odd columns of 32 values, by two lane
+// permutes) instead of loading each tap unaligned; taps unrolled, weights in registers.
+// One tap kx (a literal) of the kernel rows below; d = kx - P is the column offset. Stride 2:
+// d = 2 q + (d & 1) picks the even or odd columns shifted by q chunks' lanes.
+#define TAP_S1(kx) part = _mm512_fmadd_ps(wv[ky * KW + (kx)], SHIFTED(prev, cur, next, (kx) - PAD), part);
+#define HALF_FLOOR(d) (((d) >= 0 ? (d) : (d) - 1) / 2)
+#define TAP_S2(kx)                                                                                      \
+  part = _mm512_fmadd_ps(wv[ky * KW + (kx)],                                                            \
+                         (((kx) - PAD) & 1) ? SHIFTED(po, co, no, HALF_FLOOR((kx) - PAD))                \
+                                            : SHIFTED(pe, ce, ne, HALF_FLOOR((kx) - PAD)),               \
+                         part);
+#define TAPS3(M) M(0) M(1) M(2)
+#define TAPS5(M) M(0) M(1) M(2) M(3) M(4)
+
+#define DEFINE_SLIDE(K, P, S)                                                                           \
+  static CHEX_ISA void slide_##K##_s##S(const chex_depthwise_shape *s, const float *plane, const float *w, \
+                                        __m512 bias, float *out, const float *residual,                  \
+                                        const chex_conv_epilogue *e) {                                   \
+    enum { KW = K, PAD = P };                                                                           \
     const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30); \
+    const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);  \
     __m512 wv[K * K];                                                                                   \
     for (int t = 0; t < K * K; t++) wv[t] = _mm512_set1_ps(w[t]);                                       \
-    for (long ox = 0; ox < s->out_width; ox += 16) {                                                    \
-      long start = ox * S - s->pad_left;                                                                \
-      long count = s->out_width - ox < 16 ? s->out_width - ox : 16;                                     \
-      __m512 acc = bias;                                                                                \
-      if (chunk_interior(s, ox)) {                                                                      \
-        for (int ky = 0; ky < K; ky++) {                                                                \
-          __m512 part = _mm512_setzero_ps();                                                            \
-          for (int kx = 0; kx < K; kx++) {                                                              \
-            const float *p = rows[ky] + start + kx;                                                     \
-            __m512 v = S == 1 ? _mm512_loadu_ps(p)                                                      \
-                              : _mm512_permutex2var_ps(_mm512_loadu_ps(p), even, _mm512_loadu_ps(p + 16)); \
-            part = _mm512_fmadd_ps(wv[ky * K + kx], v, part);                                           \
-          }                                                                                             \
-          acc = _mm512_add_ps(acc, part);                                                               \
-        }                                                                                               \
-      } else {                                                                                          \
-        __mmask32 m[K];                                                                                 \
-        for (int kx = 0; kx < K; kx++)                                                                  \
-          m[kx] = S == 1 ? inside(start + kx, s->width, count) : inside32(start + kx, s->width, 2 * count); \
-        for (int ky = 0; ky < K; ky++) {                                                                \
-          __m512 part = _mm512_setzero_ps();                                                            \
-          for (int kx = 0; kx < K; kx++) {                                                              \
-            const float *p = rows[ky] + start + kx;                                                     \
-            __m512 v = _mm512_maskz_loadu_ps((__mmask16)m[kx], p);                                      \
-            if (S == 2) v = _mm512_permutex2var_ps(v, even, _mm512_maskz_loadu_ps((__mmask16)(m[kx] >> 16), p + 16)); \
-            part = _mm512_fmadd_ps(wv[ky * K + kx], v, part);                                           \
-          }                                                                                             \
-          acc = _mm512_add_ps(acc, part);                                                               \
-        }                                                                                               \
+    const long width = s->width;                                                                        \
+    for (long oy = 0; oy < s->out_height; oy++) {                                                      \
+      const float *rows[K];                                                                             \
+      int inside[K];                                                                                    \
+      for (int ky = 0; ky < K; ky++) {                                                                  \
+        long iy = oy * S + ky - s->pad_top;                                                             \
+        inside[ky] = iy >= 0 && iy < s->height;                                                        \
+        rows[ky] = plane + (inside[ky] ? iy : 0) * width;                                               \
       }                                                                                                 \
-      __mmask16 mask = chex_lanes(count);                                                               \
-      if (residual) acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(mask, residual + ox));              \
-      _mm512_mask_storeu_ps(out + ox, mask, chex_activate(acc, e));                                     \
+      for (long ox = 0; ox < s->out_width; ox += 16) {                                                 \
+        __m512 acc = bias;                                                                              \
+        for (int ky = 0; ky < K; ky++) {                                                                \
+          if (!inside[ky]) continue;                                                                    \
+          __m512 part = _mm512_setzero_ps();                                                            \
+          if (S == 1) {                                                                                 \
+            __m512 prev = row_chunk(rows[ky], ox - 16, width), cur = row_chunk(rows[ky], ox, width);    \
+            __m512 next = row_chunk(rows[ky], ox + 16, width);                                          \
+            TAPS##K(TAP_S1)                                                                             \
+          } else {                                                                                      \
+            /* Output column ox + i reads input column 2 (ox + i) + kx - P. */                         \
+            long c = 2 * ox;                                                                            \
+            __m512 a0 = row_chunk(rows[ky], c - 32, width), a1 = row_chunk(rows[ky], c - 16, width);    \
+            __m512 b0 = row_chunk(rows[ky], c, width), b1 = row_chunk(rows[ky], c + 16, width);         \
+            __m512 c0 = row_chunk(rows[ky], c + 32, width), c1 = row_chunk(rows[ky], c + 48, width);    \
+            __m512 pe = _mm512_permutex2var_ps(a0, even, a1), po = _mm512_permutex2var_ps(a0, odd, a1);  \
+            __m512 ce = _mm512_permutex2var_ps(b0, even, b1), co = _mm512_permutex2var_ps(b0, odd, b1);  \
+            __m512 ne = _mm512_permutex2var_ps(c0, even, c1), no = _mm512_permutex2var_ps(c0, odd, c1);  \
+            TAPS##K(TAP_S2)                                                                             \
+          }                                                                                             \
+          acc = _mm512_add_ps(acc, part);                                                               \
+        }                                                                                               \
+        long count = s->out_width - ox < 16 ? s->out_width - ox : 16;                                   \
+        __mmask16 mask = chex_lanes(count);                                                             \
+        if (residual)                                                                                   \
+          acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(mask, residual + oy * s->out_width + ox));     \
+        _mm512_mask_storeu_ps(out + oy * s->out_width + ox, mask, chex_activate(acc, e));               \
+      }                                                                                                 \
     }                                                                                                   \
   }
 
-DEFINE_FIXED(3, 1)
-DEFINE_FIXED(3, 2)
-DEFINE_FIXED(5, 1)
-DEFINE_FIXED(5, 2)
+DEFINE_SLIDE(3, 1, 1)
+DEFINE_SLIDE(3, 1, 2)
+DEFINE_SLIDE(5, 2, 1)
+DEFINE_SLIDE(5, 2, 2)
 
-typedef void (*fixed_kernel)(const chex_depthwise_shape *, const float *const *, const float *, __m512, float *,
+typedef void (*slide_kernel)(const chex_depthwise_shape *, const float *, const float *, __m512, float *,
                              const float *, const chex_conv_epilogue *);
 
-static fixed_kernel fixed_for(const chex_depthwise_shape *s) {
+// The sliding kernel for this shape, or NULL. It needs the symmetric padding of these shapes
+// (so that the output columns it computes are exactly the ones the input chunks cover).
+static slide_kernel slide_for(const chex_depthwise_shape *s) {
   if (s->kernel_h != s->kernel_w || s->stride_y != s->stride_x) return NULL;
-  if (s->kernel_h == 3) return s->stride_x == 1 ? fixed_3x3_s1 : fixed_3x3_s2;
-  if (s->kernel_h == 5) return s->stride_x == 1 ? fixed_5x5_s1 : fixed_5x5_s2;
-  return NULL;
+  long k = s->kernel_h, pad = (k - 1) / 2;
+  if ((k != 3 && k != 5) || s->pad_top != pad || s->pad_left != pad) return NULL;
+  long full = (s->width + 2 * pad - k) / s->stride_x + 1;
+  if (s->out_width != full) return NULL;
+  if (k == 3) return s->stride_x == 1 ? slide_3_s1 : slide_3_s2;
+  return s->stride_x == 1 ? slide_5_s1 : slide_5_s2;
 }
 
 static CHEX_ISA void depthwise_avx512(const chex_depthwise_shape *s, const float *weights,
@@ -127,24 +169,16 @@ static CHEX_ISA void depthwise_avx512(const chex_depthwise_shape *s, const float
   const long in_plane = s->height * s->width, out_plane = s->out_height * s->out_width;
   const long taps = s->kernel_h * s->kernel_w;
   const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const slide_kernel slide = slide_for(s);
   for (long c = c_begin; c < c_end; c++) {
     const float *plane = x + c * in_plane;
     const float *w = weights + c * taps;
     const __m512 bias = _mm512_set1_ps(e->bias ? e->bias[c] : 0.0f);
     float *out = y + c * out_plane;
     const float *residual = e->residual ? e->residual + c * out_plane : NULL;
-    // Rows whose taps are all inside the plane go through the unrolled kernel; the rest (the
-    // padded rows at the top and bottom, other shapes) through the general loop below.
-    fixed_kernel fast = fixed_for(s);
-    long fast_rows_begin = (s->pad_top + s->stride_y - 1) / s->stride_y;
-    long fast_rows_end = (s->height - s->kernel_h + s->pad_top) / s->stride_y + 1;
-    if (fast_rows_end > s->out_height) fast_rows_end = s->out_height;
-    if (fast) {
-      for (long oy = fast_rows_begin; oy < fast_rows_end; oy++) {
-        const float *rows[CHEX_DEPTHWISE_MAX_KERNEL];
-        for (long ky = 0; ky < s->kernel_h; ky++) rows[ky] = plane + (oy * s->stride_y + ky - s->pad_top) * s->width;
-        fast(s, rows, w, bias, out + oy * s->out_width, residual ? residual + oy * s->out_width : NULL, e);
-      }
+    if (slide) {
+      slide(s, plane, w, bias, out, residual, e);
+      continue;
     }
     for (long ox = 0; ox < s->out_width; ox += 16) {
       // The column masks depend only on the chunk and kx: computed once per chunk.
@@ -161,7 +195,6 @@ static CHEX_ISA void depthwise_avx512(const chex_depthwise_shape *s, const float
       // cost less than masked ones here; chunks at the row's ends take the masked path.
       int interior = chunk_interior(s, ox);
       for (long oy = 0; oy < s->out_height; oy++) {
-        if (fast && oy >= fast_rows_begin && oy < fast_rows_end) continue;
         __m512 acc = _mm512_setzero_ps();
         for (long ky = 0; ky < s->kernel_h; ky++) {
           long iy = oy * s->stride_y + ky - s->pad_top;

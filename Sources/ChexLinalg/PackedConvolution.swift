@@ -101,13 +101,16 @@ public struct PackedConvolution: Sendable {
     case directBroadcast = "direct"
   }
 
-  /// `directBroadcast`, unless rounding the output channels up to its 32-channel tiles would
-  /// waste more than a quarter of the work (fewer than 32 channels, or 40, 48, ...): then
-  /// `packedPanels`, whose tiles hold 8 channels.
+  /// `directBroadcast`, except where `packedPanels` measured faster: when rounding the output
+  /// channels up to the direct kernel's 32-channel tiles would waste more than a quarter of the
+  /// work (fewer than 32 channels, or 40, 48, ...), and for 1x1 convolutions over fewer than 64
+  /// input channels (the expansions of MobileNet and EfficientNet blocks), where the direct
+  /// kernel's transposed store costs as much as the few multiply-adds per output.
   public static func preferredMethod(geometry g: Geometry) -> Method {
     let padded = (g.outChannels + 31) / 32 * 32
-    return g.outChannels < 32 || 4 * (padded - g.outChannels) > g.outChannels
-      ? .packedPanels : .directBroadcast
+    if g.outChannels < 32 || 4 * (padded - g.outChannels) > g.outChannels { return .packedPanels }
+    if g.kernelHeight * g.kernelWidth == 1 && g.inChannels < 64 { return .packedPanels }
+    return .directBroadcast
   }
 
   /// Whether this CPU runs the kernel (x86-64 with AVX-512F and FMA). Elsewhere callers use
