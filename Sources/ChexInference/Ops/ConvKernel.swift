@@ -141,15 +141,13 @@ struct ConvKernel: Kernel {
   /// One image through the native kernel. Its results do not depend on how the work is cut
   /// (every output is the same ordered sum whichever call computes it), so the cut follows the
   /// thread count: one call on one thread (each input panel packed once); with more threads,
-  /// twice as many chunks of whole 48-pixel panels as threads (a chunk taken late evens out
-  /// the load), or chunks of output channels when the plane is too small for that.
+  /// one equal chunk of pixels per thread, or of output channels when the plane is small.
   private func runNative(
     _ native: PackedConvolution, x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>,
     residual: UnsafeMutablePointer<Float>?, io: KernelIO
   ) {
     let g = geometry
     let pixels = g.outHeight * g.outWidth
-    let panel = 48
     let block = native.channelBlock
     // The shared input copy sits after the calling thread's own scratch (other threads' scratch
     // areas start a whole `scratchCount` further on).
@@ -170,13 +168,16 @@ struct ConvKernel: Kernel {
         scratch: io.scratch)
       return
     }
-    let panels = (pixels + panel - 1) / panel
-    let alongPixels = panels >= 2 * threads
-    let parts = alongPixels ? min(panels, 2 * threads) : min(threads, (g.outChannels + block - 1) / block)
+    // One chunk per thread, cut at register-tile boundaries (12 pixels for the direct kernel,
+    // 16 for the packed one) so the threads get equal work; along the channels for small
+    // planes (fewer than four tiles per thread).
+    let tile = native.method == .directBroadcast ? 12 : 16
+    let alongPixels = pixels >= 4 * tile * threads
+    let parts = alongPixels ? threads : min(threads, (g.outChannels + block - 1) / block)
     io.workers.forEach(chunks: parts) { chunk, scratch in
       native.run(
         input: x, shared: shared, output: y, residual: residual,
-        pixels: alongPixels ? chunkRange(chunk, of: parts, count: pixels, alignment: panel) : 0..<pixels,
+        pixels: alongPixels ? chunkRange(chunk, of: parts, count: pixels, alignment: tile) : 0..<pixels,
         channels: alongPixels
           ? 0..<g.outChannels : chunkRange(chunk, of: parts, count: g.outChannels, alignment: block),
         scratch: scratch)
