@@ -1,12 +1,13 @@
 """Speed of chexstats' inference engine against onnxruntime, same machine, same run.
 
 Run from the repository root (release build first: swift build -c release --product inference-bench):
-    env -u OPENBLAS_CORETYPE python3 notebooks-export/bench_inference.py [--batch 8] [--threads 1,2] [MODEL ...]
+    env -u OPENBLAS_CORETYPE python3 notebooks-export/bench_inference.py [--batch 8] [--threads 1,2] [--rounds 3] [MODEL ...]
 Exports torchvision resnet18 / resnet50 / mobilenet_v2 / densenet121 / efficientnet_b0 with random
 weights (BatchNorm statistics calibrated on N(0,1) batches) to $CHEXBENCH_DIR (default /tmp/chexbench,
 not committed), a Bx3x320x320 N(0,1) input (seed 0), then, per thread count (1 and 2), times
 onnxruntime 1.32 (default optimisations; median of 10 after one warm-up) and the inference-bench
 binary twice, with chexstats' own AVX-512 kernels and with the OpenBLAS path (median of 10 each),
+in 3 interleaved rounds whose medians are reported (the machine's speed drifts between runs),
 checks each output against onnxruntime's and prints a Markdown table with the ratios (onnxruntime
 time / chexstats time = chexstats throughput relative to onnxruntime) and GFLOP/s (Conv + Gemm, from
 onnx shape inference). Prints the load average first and last: rerun when
@@ -38,6 +39,11 @@ thread_counts = (1, 2)
 if "--batch" in arguments:
     index = arguments.index("--batch")
     batch = int(arguments[index + 1])
+    del arguments[index:index + 2]
+rounds = 3
+if "--rounds" in arguments:
+    index = arguments.index("--rounds")
+    rounds = int(arguments[index + 1])
     del arguments[index:index + 2]
 if "--threads" in arguments:
     index = arguments.index("--threads")
@@ -91,24 +97,29 @@ for name in names:
         options.intra_op_num_threads = threads
         session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
         reference = session.run(None, {"x": x})[0]
-        times = []
-        for _ in range(10):
-            start = time.perf_counter()
-            session.run(None, {"x": x})
-            times.append((time.perf_counter() - start) * 1000)
-        ort_ms = statistics.median(times)
-        print(f"onnxruntime {name} batch={batch} threads={threads} median={ort_ms:.2f}ms min={min(times):.2f}ms")
-        row = {"model": name, "threads": threads, "ort": ort_ms}
-        for kernels in ("automatic", "openblas"):
-            result = subprocess.run([".build/release/inference-bench", path, input_path, str(threads), "10",
-                                     f"{OUT}/{name}_chex.npy", kernels], capture_output=True, text=True)
-            line = result.stdout.strip() or result.stderr.strip()
-            print(line)
-            ours = np.load(f"{OUT}/{name}_chex.npy")
-            difference = np.abs(ours - reference).max()
-            print(f"  max |chexstats - onnxruntime| = {difference:.2e} (max |logit| {np.abs(reference).max():.3f})")
-            row[kernels] = float(line.split("median=")[1].split("ms")[0])
-            row[kernels + "_diff"] = difference
+        medians = {"ort": [], "automatic": [], "openblas": []}
+        row = {"model": name, "threads": threads}
+        # Rounds interleave the engines, so a slow spell of the machine hits all of them.
+        for _ in range(rounds):
+            times = []
+            for _ in range(10):
+                start = time.perf_counter()
+                session.run(None, {"x": x})
+                times.append((time.perf_counter() - start) * 1000)
+            medians["ort"].append(statistics.median(times))
+            for kernels in ("automatic", "openblas"):
+                result = subprocess.run([".build/release/inference-bench", path, input_path, str(threads), "10",
+                                         f"{OUT}/{name}_chex.npy", kernels], capture_output=True, text=True)
+                line = result.stdout.strip() or result.stderr.strip()
+                medians[kernels].append(float(line.split("median=")[1].split("ms")[0]))
+                ours = np.load(f"{OUT}/{name}_chex.npy")
+                row[kernels + "_diff"] = max(row.get(kernels + "_diff", 0), float(np.abs(ours - reference).max()))
+        for engine, values in medians.items():
+            row[engine] = statistics.median(values)
+            print(f"{engine:9s} {name} batch={batch} threads={threads} median of {rounds} rounds "
+                  f"{row[engine]:.2f}ms (rounds: {', '.join(f'{v:.1f}' for v in values)})")
+        print(f"  max |chexstats - onnxruntime| = {row['automatic_diff']:.2e} / {row['openblas_diff']:.2e} "
+              f"(max |logit| {np.abs(reference).max():.3f})")
         rows.append(row | {"gflop": gflop})
 print(f"load average {os.getloadavg()[0]:.2f}")
 print()

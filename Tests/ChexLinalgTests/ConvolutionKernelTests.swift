@@ -315,6 +315,9 @@ final class Pooling2DTests: XCTestCase {
     let cases: [(Int, Int, Int, Int, Int, (Int, Int, Int, Int))] = [
       (9, 11, 3, 2, 1, (1, 1, 1, 1)), (8, 40, 3, 1, 1, (1, 1, 1, 1)), (7, 37, 2, 2, 1, (0, 0, 0, 0)),
       (10, 70, 3, 2, 1, (0, 0, 1, 1)), (9, 9, 3, 1, 2, (2, 2, 2, 2)), (6, 23, 5, 1, 1, (2, 2, 2, 2)),
+      // The stems' 3x3 stride-2 max pooling and DenseNet's 2x2 stride-2 average (own kernels).
+      (11, 70, 3, 2, 1, (1, 1, 1, 1)), (12, 67, 3, 2, 1, (0, 0, 0, 0)), (10, 66, 2, 2, 1, (0, 0, 0, 0)),
+      (9, 35, 2, 2, 1, (0, 0, 0, 0)),
     ]
     var numbers = ConvolutionKernelTests.Numbers(state: 99)
     for (index, (h, w, k, stride, dilation, pads)) in cases.enumerated() {
