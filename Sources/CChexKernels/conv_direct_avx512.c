@@ -299,6 +299,214 @@ static CHEX_ISA void run_direct(const chex_conv_shape *s, const float *packed, c
 
 #endif
 
+// ---------------------------------------------------------------------------------------------
+// Winograd F(2x2, 3x3) (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks",
+// CVPR 2016) for 3x3 stride-1 convolutions with one pixel of padding on every side: each 2x2
+// block of outputs ("tile") is A^T [ (G g G^T) . (B^T d B) ] A over the 4x4 input patch d, so
+// the 36 multiply-adds per input channel of a direct tile become 16, spent in 16 independent
+// matrix products U[xi][nu] (C_out x C_in, transformed weights, packed at load time) times
+// V[xi][nu] (C_in x tiles, transformed input) done by the direct kernel's register tiles.
+//   B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1], G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1],
+//   A^T = [1 1 1 0; 0 1 -1 -1].
+// Tiles are processed in blocks small enough for V and the products to stay in L2; the input
+// and output transforms work on 16 tiles of a tile row per vector.
+
+int chex_wino_applies(const chex_conv_shape *s) {
+  return s->kernel_h == 3 && s->kernel_w == 3 && s->stride_y == 1 && s->stride_x == 1 && s->dilation_y == 1 &&
+         s->dilation_x == 1 && s->pad_top == 1 && s->pad_left == 1 && s->out_height == s->height &&
+         s->out_width == s->width && s->in_channels >= 16;
+}
+
+long chex_wino_packed_count(const chex_conv_shape *s) {
+  return 16 * ((s->out_channels + OC - 1) / OC) * s->in_channels * OC;
+}
+
+void chex_wino_pack_weights(const chex_conv_shape *s, const float *w, float *packed) {
+  const long cin = s->in_channels, blocks = (s->out_channels + OC - 1) / OC;
+  for (long o = 0; o < blocks * OC; o++) {
+    for (long c = 0; c < cin; c++) {
+      float u[4][4] = {{0}};
+      if (o < s->out_channels) {
+        const float *g = w + (o * cin + c) * 9;
+        float t[4][3];  // G g
+        for (int j = 0; j < 3; j++) {
+          t[0][j] = g[j];
+          t[1][j] = 0.5f * (g[j] + g[3 + j] + g[6 + j]);
+          t[2][j] = 0.5f * (g[j] - g[3 + j] + g[6 + j]);
+          t[3][j] = g[6 + j];
+        }
+        for (int i = 0; i < 4; i++) {  // (G g) G^T
+          u[i][0] = t[i][0];
+          u[i][1] = 0.5f * (t[i][0] + t[i][1] + t[i][2]);
+          u[i][2] = 0.5f * (t[i][0] - t[i][1] + t[i][2]);
+          u[i][3] = t[i][2];
+        }
+      }
+      for (int xi = 0; xi < 16; xi++) {
+        // Product xi: blocks of 32 output channels, each K = C rows of 32.
+        packed[((xi * blocks + o / OC) * cin + c) * OC + o % OC] = u[xi / 4][xi % 4];
+      }
+    }
+  }
+}
+
+// Most tiles per block: V (16 x C x block floats) within about 512 KB, so that it stays in L2
+// across the 16 products; but at least 36 tiles when the 16 weight matrices exceed 8 MB (they
+// are read once per block); a multiple of the 12-tile register tile. Calls cut their tiles into
+// nearly equal blocks of at most this many, again whole register tiles.
+static long wino_block(const chex_conv_shape *s) {
+  long block = 8192 / s->in_channels;
+  if (16 * s->in_channels * s->out_channels > 2097152 && block < 36) block = 36;
+  block = block / PX * PX;  // whole register tiles
+  return block < PX ? PX : block > 120 ? 120 : block;
+}
+
+long chex_wino_scratch_count(const chex_conv_shape *s) {
+  long block = wino_block(s), out = (s->out_channels + OC - 1) / OC * OC;
+  return 16 * block * (s->in_channels + out) + 64;
+}
+
+#if defined(__x86_64__)
+
+static inline CHEX_ISA __m512 wino_chunk(const float *row, long start, long width) {
+  if (start >= 0 && start + 16 <= width) return _mm512_loadu_ps(row + start);
+  __mmask16 inside = chex_lanes(width - start) & (__mmask16)~chex_lanes(-start);
+  return _mm512_maskz_loadu_ps(inside, row + start);
+}
+
+// V[xi][c][b + i] for the n (<= 16) tiles tx0 + i of tile row ty, input channel c.
+static inline CHEX_ISA void wino_input(const chex_conv_shape *s, const float *plane, long ty, long tx0, long n,
+                                       float *v, long c, long block, long b) {
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  const __m512i next = _mm512_setr_epi32(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
+  const __m512i next_odd = _mm512_setr_epi32(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17);
+  __m512 q[4][4];
+  for (int r = 0; r < 4; r++) {
+    long iy = 2 * ty - 1 + r;
+    if (iy < 0 || iy >= s->height) {
+      for (int j = 0; j < 4; j++) q[r][j] = _mm512_setzero_ps();
+      continue;
+    }
+    const float *row = plane + iy * s->width;
+    long start = 2 * tx0 - 1;  // column 0 of tile tx0
+    __m512 a = wino_chunk(row, start, s->width), b2 = wino_chunk(row, start + 16, s->width);
+    __m512 c2 = wino_chunk(row, start + 32, s->width);
+    __m512 d0 = _mm512_permutex2var_ps(a, even, b2);  // columns 2t - 1
+    __m512 d1 = _mm512_permutex2var_ps(a, odd, b2);  // 2t
+    __m512 d2 = _mm512_permutex2var_ps(d0, next, c2);  // 2t + 1 (lane 15 from c2[0])
+    __m512 d3 = _mm512_permutex2var_ps(d1, next_odd, c2);  // 2t + 2 (lane 15 from c2[1])
+    q[r][0] = _mm512_sub_ps(d0, d2);  // d B
+    q[r][1] = _mm512_add_ps(d1, d2);
+    q[r][2] = _mm512_sub_ps(d2, d1);
+    q[r][3] = _mm512_sub_ps(d1, d3);
+  }
+  __mmask16 mask = chex_lanes(n);
+  for (int j = 0; j < 4; j++) {  // B^T (d B)
+    __m512 t[4] = {_mm512_sub_ps(q[0][j], q[2][j]), _mm512_add_ps(q[1][j], q[2][j]),
+                   _mm512_sub_ps(q[2][j], q[1][j]), _mm512_sub_ps(q[1][j], q[3][j])};
+    for (int i = 0; i < 4; i++)
+      _mm512_mask_storeu_ps(v + ((i * 4 + j) * s->in_channels + c) * block + b, mask, t[i]);
+  }
+}
+
+// Output channel o of the n (<= 16) tiles tx0 + i of tile row ty from the products m.
+static inline CHEX_ISA void wino_output(const chex_conv_shape *s, const float *m, long mstride, long block,
+                                        long b, long o, long ty, long tx0, long n, float *y,
+                                        const chex_conv_epilogue *e) {
+  const __m512i lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+  const __m512i hi = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+  __m512 t[2][4];
+  for (int j = 0; j < 4; j++) {  // A^T m
+    __m512 m0 = _mm512_loadu_ps(m + (0 * 4 + j) * mstride + o * block + b);
+    __m512 m1 = _mm512_loadu_ps(m + (1 * 4 + j) * mstride + o * block + b);
+    __m512 m2 = _mm512_loadu_ps(m + (2 * 4 + j) * mstride + o * block + b);
+    __m512 m3 = _mm512_loadu_ps(m + (3 * 4 + j) * mstride + o * block + b);
+    t[0][j] = _mm512_add_ps(_mm512_add_ps(m0, m1), m2);
+    t[1][j] = _mm512_sub_ps(_mm512_sub_ps(m1, m2), m3);
+  }
+  const __m512 bias = _mm512_set1_ps(e->bias ? e->bias[o] : 0.0f);
+  const long plane = s->out_height * s->out_width;
+  for (int i = 0; i < 2; i++) {  // (A^T m) A
+    long oy = 2 * ty + i;
+    if (oy >= s->out_height) break;
+    __m512 y0 = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(t[i][0], t[i][1]), t[i][2]), bias);
+    __m512 y1 = _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(t[i][1], t[i][2]), t[i][3]), bias);
+    y0 = chex_activate(y0, e);
+    y1 = chex_activate(y1, e);
+    long columns = s->out_width - 2 * tx0;  // output columns from 2 tx0 to the row's end
+    if (columns > 2 * n) columns = 2 * n;
+    float *target = y + o * plane + oy * s->out_width + 2 * tx0;
+    _mm512_mask_storeu_ps(target, chex_lanes(columns), _mm512_permutex2var_ps(y0, lo, y1));
+    _mm512_mask_storeu_ps(target + 16, chex_lanes(columns - 16), _mm512_permutex2var_ps(y0, hi, y1));
+  }
+}
+
+static CHEX_ISA void run_wino(const chex_conv_shape *s, const float *packed, const float *x, float *y,
+                              const chex_conv_epilogue *e, long t_begin, long t_end, float *scratch) {
+  const long cin = s->in_channels, cout = s->out_channels, blocks_oc = (cout + OC - 1) / OC;
+  const long tw = (s->out_width + 1) / 2, block = wino_block(s);
+  const long plane = s->height * s->width;
+  float *v = scratch;  // [16][cin][block]
+  float *m = scratch + 16 * cin * block;  // [16][cout_padded][block]
+  const long mstride = blocks_oc * OC * block;
+  chex_conv_shape gemm = *s;  // the products as 1x1 "convolutions" over the block's tiles
+  gemm.kernel_h = gemm.kernel_w = 1;
+  gemm.pad_top = gemm.pad_left = 0;
+  chex_conv_epilogue none = {0};
+  none.activation = CHEX_ACT_CLAMP;
+  none.p0 = -__builtin_inff();
+  none.p1 = __builtin_inff();
+  const long nblocks = (t_end - t_begin + block - 1) / block;
+  long even_block = nblocks > 0 ? (t_end - t_begin + nblocks - 1) / nblocks : block;
+  even_block = (even_block + PX - 1) / PX * PX;  // still <= block, a multiple of PX
+  for (long t0 = t_begin; t0 < t_end; t0 += even_block) {
+    long count = t_end - t0 < even_block ? t_end - t0 : even_block;
+    // Input transform, 16 tiles of one tile row at a time.
+    for (long c = 0; c < cin; c++) {
+      for (long t = t0; t < t0 + count;) {
+        long ty = t / tw, tx = t % tw, n = tw - tx;
+        if (n > 16) n = 16;
+        if (n > t0 + count - t) n = t0 + count - t;
+        wino_input(s, x + c * plane, ty, tx, n, v, c, block, t - t0);
+        t += n;
+      }
+    }
+    // The 16 products, 12 tiles x 32 output channels per register tile.
+    for (int xi = 0; xi < 16; xi++) {
+      const float *u = packed + xi * blocks_oc * cin * OC;
+      const float *vx = v + xi * cin * block;
+      float *mx = m + xi * mstride;
+      for (long p = 0; p < count; p += PX) {
+        long npx = count - p < PX ? count - p : PX;
+        for (long c0 = 0; c0 < blocks_oc * OC; c0 += OC)
+          tiles[npx](&gemm, u + (c0 / OC) * cin * OC, vx + p, block, block, 1, mx, c0, p, OC, block, &none);
+      }
+    }
+    // Output transform.
+    for (long o = 0; o < cout; o++) {
+      for (long t = t0; t < t0 + count;) {
+        long ty = t / tw, tx = t % tw, n = tw - tx;
+        if (n > 16) n = 16;
+        if (n > t0 + count - t) n = t0 + count - t;
+        wino_output(s, m, mstride, block, t - t0, o, ty, tx, n, y, e);
+        t += n;
+      }
+    }
+  }
+}
+
+#endif
+
+void chex_wino_run(const chex_conv_shape *s, const float *packed, const float *x, float *y,
+                   const chex_conv_epilogue *e, long tile_begin, long tile_end, float *scratch) {
+#if defined(__x86_64__)
+  run_wino(s, packed, x, y, e, tile_begin, tile_end, scratch);
+#else
+  (void)s; (void)packed; (void)x; (void)y; (void)e; (void)tile_begin; (void)tile_end; (void)scratch;
+#endif
+}
+
 void chex_direct_run(const chex_conv_shape *s, const float *packed, const float *source, float *y,
                      const chex_conv_epilogue *e, long p_begin, long p_end, long c_begin, long c_end) {
 #if defined(__x86_64__)

@@ -63,7 +63,7 @@ extension GraphBuilder {
       if conv.usesNativeKernel {
         conv.native = PackedConvolution(
           geometry: g.packed, weights: conv.weights, bias: conv.bias,
-          activation: conv.activation.packed, prologue: prologues[index])
+          activation: conv.activation.packed, prologue: prologues[index], hasResidual: conv.hasResidual)
       } else if g.isDepthwise,
         DepthwiseConvolution.supports(
           strideY: g.strideY, strideX: g.strideX, dilationY: g.dilationY, dilationX: g.dilationX)

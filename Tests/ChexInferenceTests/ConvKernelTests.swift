@@ -152,6 +152,9 @@ final class ConvKernelTests: XCTestCase {
       threads: 2)
     try check(
       Case(cin: 64, cout: 48, h: 24, w: 24, kh: 1, kw: 1), seed: 27, batch: 3, threads: 2)
+    // Winograd (3x3, stride 1, padded by one, at least 256 output pixels), odd size.
+    try check(
+      Case(cin: 32, cout: 64, h: 21, w: 19, kh: 3, kw: 3, pads: [1, 1, 1, 1]), seed: 28, batch: 2, threads: 2)
   }
 
   /// Forces tiles smaller than the output plane (and not aligned with rows) and compares.

@@ -97,7 +97,10 @@ final class ConvolutionKernelTests: XCTestCase {
     _ c: Case, activation: PackedConvolution.Activation = .identity, residual: Bool = false,
     prologue: Bool = false, seed: UInt64, file: StaticString = #filePath, line: UInt = #line
   ) {
-    for method in PackedConvolution.Method.allCases {
+    for method in PackedConvolution.Method.allCases
+    where method != .winograd
+      || PackedConvolution.winogradApplies(geometry: c.geometry, hasResidual: residual, hasPrologue: prologue)
+    {
       checkDense(
         c, method: method, activation: activation, residual: residual, prologue: prologue, seed: seed,
         file: file,
@@ -154,7 +157,7 @@ final class ConvolutionKernelTests: XCTestCase {
       return y
     }
 
-    let whole = compute(pieces: [(0..<plane, 0..<g.outChannels)])
+    let whole = compute(pieces: [(0..<kernel.workCount, 0..<g.outChannels)])
     var worst = 0.0
     for (index, value) in whole.enumerated() {
       // Each output is a sum of `depth` products of values below 1 in magnitude.
@@ -165,13 +168,17 @@ final class ConvolutionKernelTests: XCTestCase {
     XCTAssertLessThanOrEqual(
       worst, 1, "\(c) \(activation): error / tolerance \(worst)", file: file, line: line)
 
-    // Pieces: every pixel split and channel split gives bit-identical values.
-    let midPixel = plane / 3
-    let midChannel = (g.outChannels / 2) / kernel.channelBlock * kernel.channelBlock
-    let split = compute(pieces: [
-      (0..<midPixel, 0..<g.outChannels), (midPixel..<plane, 0..<midChannel),
-      (midPixel..<plane, midChannel..<g.outChannels),
-    ])
+    // Pieces: every pixel split and channel split gives bit-identical values (Winograd: tiles
+    // only, every call computes all channels).
+    let work = kernel.workCount
+    let midPixel = work / 3
+    let midChannel =
+      method == .winograd ? g.outChannels : (g.outChannels / 2) / kernel.channelBlock * kernel.channelBlock
+    let split = compute(
+      pieces: [
+        (0..<midPixel, 0..<g.outChannels), (midPixel..<work, 0..<midChannel),
+        (midPixel..<work, midChannel..<g.outChannels),
+      ].filter { !$0.1.isEmpty })
     XCTAssertEqual(
       split.map(\.bitPattern), whole.map(\.bitPattern), "\(c): pieces differ from one call", file: file,
       line: line)
@@ -202,6 +209,19 @@ final class ConvolutionKernelTests: XCTestCase {
     checkDense(Case(cin: 3, h: 3, w: 130, cout: 9, kh: 3, kw: 3, pads: (1, 1, 1, 1)), seed: 12)
     checkDense(
       Case(cin: 7, h: 9, w: 14, cout: 70, kh: 3, kw: 3, stride: (2, 2), pads: (1, 1, 1, 1)), seed: 14)
+  }
+
+  func testWinograd() {
+    // Odd sizes (partial tiles at the right and bottom), several tile blocks (16 x 40 x 40 has
+    // 400 tiles), an output channel tail; the direct sum is the oracle as for every case.
+    checkDense(Case(cin: 16, h: 9, w: 13, cout: 40, kh: 3, kw: 3, pads: (1, 1, 1, 1)), seed: 50)
+    checkDense(
+      Case(cin: 64, h: 40, w: 40, cout: 33, kh: 3, kw: 3, pads: (1, 1, 1, 1)), activation: .silu, seed: 51)
+    checkDense(Case(cin: 20, h: 7, w: 70, cout: 64, kh: 3, kw: 3, pads: (1, 1, 1, 1)), seed: 52)
+    XCTAssertEqual(
+      PackedConvolution.preferredMethod(
+        geometry: Case(cin: 64, h: 40, w: 40, cout: 64, kh: 3, kw: 3, pads: (1, 1, 1, 1)).geometry),
+      .winograd)
   }
 
   func testEpilogueAndPrologue() {

@@ -108,6 +108,29 @@ void chex_direct_run(const chex_conv_shape *shape, const float *packed, const fl
                      const chex_conv_epilogue *epilogue, long pixel_begin, long pixel_end,
                      long channel_begin, long channel_end);
 
+// Winograd F(2x2, 3x3) (conv_direct_avx512.c): 3x3 stride-1 convolutions padded by one on
+// every side, in 2x2 output tiles; 16 products of transformed weights and transformed input
+// tiles by the direct kernel's register tiles, 2.25x fewer multiply-adds. Bias and activation
+// are applied in the output transform; no residual, no prologue.
+
+/// 1 when the shape is one chex_wino_run takes.
+int chex_wino_applies(const chex_conv_shape *shape);
+
+/// Floats of transformed, packed weights (16 matrices of C_out x C_in, 32 output channels
+/// interleaved per row of C_in).
+long chex_wino_packed_count(const chex_conv_shape *shape);
+
+/// Transforms (G g G^T) and packs OIHW weights for chex_wino_run.
+void chex_wino_pack_weights(const chex_conv_shape *shape, const float *oihw, float *packed);
+
+/// Floats of scratch one call of chex_wino_run needs.
+long chex_wino_scratch_count(const chex_conv_shape *shape);
+
+/// Output tiles [tile_begin, tile_end) (2x2 blocks of output pixels, row-major over
+/// ceil(out_height / 2) x ceil(out_width / 2)) of every output channel for one image.
+void chex_wino_run(const chex_conv_shape *shape, const float *packed, const float *x, float *y,
+                   const chex_conv_epilogue *epilogue, long tile_begin, long tile_end, float *scratch);
+
 /// The fixed geometry of one depthwise convolution (group = in = out channels) of one image.
 typedef struct chex_depthwise_shape {
   long channels, height, width;

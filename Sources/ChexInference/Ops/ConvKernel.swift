@@ -161,23 +161,27 @@ struct ConvKernel: Kernel {
           input: x, shared: shared, channels: chunkRange(chunk, of: parts, count: g.inChannels))
       }
     }
+    let work = native.workCount
     if threads == 1 {
       native.run(
-        input: x, shared: shared, output: y, residual: residual, pixels: 0..<pixels,
+        input: x, shared: shared, output: y, residual: residual, pixels: 0..<work,
         channels: 0..<g.outChannels,
         scratch: io.scratch)
       return
     }
-    // One chunk per thread, cut at register-tile boundaries (12 pixels for the direct kernel,
-    // 16 for the packed one) so the threads get equal work; along the channels for small
-    // planes (fewer than four tiles per thread).
-    let tile = native.method == .directBroadcast ? 12 : 16
-    let alongPixels = pixels >= 4 * tile * threads
-    let parts = alongPixels ? threads : min(threads, (g.outChannels + block - 1) / block)
+    // One chunk per thread, cut at register-tile boundaries (12 pixels or Winograd tiles for
+    // the direct kernel, 16 pixels for the packed one) so the threads get equal work; along the
+    // channels for small planes (fewer than four register tiles per thread).
+    let tile = native.method == .packedPanels ? 16 : 12
+    let alongPixels = native.method == .winograd || work >= 4 * tile * threads
+    let parts =
+      native.method == .winograd
+      ? min(threads, (work + tile - 1) / tile)
+      : alongPixels ? threads : min(threads, (g.outChannels + block - 1) / block)
     io.workers.forEach(chunks: parts) { chunk, scratch in
       native.run(
         input: x, shared: shared, output: y, residual: residual,
-        pixels: alongPixels ? chunkRange(chunk, of: parts, count: pixels, alignment: tile) : 0..<pixels,
+        pixels: alongPixels ? chunkRange(chunk, of: parts, count: work, alignment: tile) : 0..<work,
         channels: alongPixels
           ? 0..<g.outChannels : chunkRange(chunk, of: parts, count: g.outChannels, alignment: block),
         scratch: scratch)
