@@ -1,4 +1,4 @@
-// Times ChexInference on one model:
+// Times ChexInference on one model (CHEXBENCH_TIMES=1 also prints every run, in order):
 // `inference-bench MODEL.onnx INPUT.npy [threads] [runs] [OUTPUT.npy] [automatic|openblas]`.
 // Prints the median and minimum milliseconds per batch and images per second. Run with
 // `swift run -c release inference-bench ...`; notebooks-export/bench_inference.py runs the
