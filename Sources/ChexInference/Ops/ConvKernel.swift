@@ -171,9 +171,12 @@ struct ConvKernel: Kernel {
     }
     // One chunk per thread, cut at register-tile boundaries (12 pixels or Winograd tiles for
     // the direct kernel, 16 pixels for the packed one) so the threads get equal work; along the
-    // channels for small planes (fewer than four register tiles per thread).
+    // channels for small planes (fewer than four register tiles per thread) and when there are
+    // more output channels than pixels (late layers: each thread then reads only its share of
+    // the weights, which outweigh the activations there).
     let tile = native.method == .packedPanels ? 16 : 12
-    let alongPixels = native.method == .winograd || work >= 4 * tile * threads
+    let alongPixels =
+      native.method == .winograd || (work >= 4 * tile * threads && g.outChannels <= pixels)
     let parts =
       native.method == .winograd
       ? min(threads, (work + tile - 1) / tile)
