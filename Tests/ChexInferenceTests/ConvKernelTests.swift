@@ -154,7 +154,8 @@ final class ConvKernelTests: XCTestCase {
       Case(cin: 64, cout: 48, h: 24, w: 24, kh: 1, kw: 1), seed: 27, batch: 3, threads: 2)
     // More output channels than pixels: split by channels.
     try check(
-      Case(cin: 128, cout: 160, h: 10, w: 10, kh: 3, kw: 3, pads: [1, 1, 1, 1]), seed: 29, batch: 1, threads: 2)
+      Case(cin: 128, cout: 160, h: 10, w: 10, kh: 3, kw: 3, pads: [1, 1, 1, 1]), seed: 29, batch: 1,
+      threads: 2)
     // Winograd (3x3, stride 1, padded by one, at least 256 output pixels), odd size.
     try check(
       Case(cin: 32, cout: 64, h: 21, w: 19, kh: 3, kw: 3, pads: [1, 1, 1, 1]), seed: 28, batch: 2, threads: 2)
