@@ -2,9 +2,11 @@
 #ifndef CHEX_ACTIVATION_AVX512_H
 #define CHEX_ACTIVATION_AVX512_H
 
-#include <immintrin.h>
-
 #include "chex_kernels.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #define CHEX_ISA __attribute__((target("avx512f,avx512dq,fma,avx2")))
 

@@ -11,7 +11,9 @@
 // The panel (KC x 48 floats = 24 KB) stays in L1; the weights of one k-block stream from L2.
 #include "chex_kernels.h"
 
+#if defined(__x86_64__)
 #include <immintrin.h>
+#endif
 #include <string.h>
 
 #include "activation_avx512.h"

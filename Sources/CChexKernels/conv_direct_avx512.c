@@ -8,7 +8,9 @@
 // one contiguous NCHW run, after bias, residual and activation.
 #include "chex_kernels.h"
 
+#if defined(__x86_64__)
 #include <immintrin.h>
+#endif
 #include <string.h>
 
 #include "activation_avx512.h"
@@ -17,7 +19,7 @@
 #define PX 12  // output pixels per tile
 // Output channels whose weights stay in L2 (half of a 1 MB L2 for K x channels floats) while
 // the pixel tiles of a range pass over them: between 32 and 512.
-static long channel_chunk(long depth) {
+static __attribute__((unused)) long channel_chunk(long depth) {
   long chunk = (131072 / depth) / OC * OC;
   return chunk < OC ? OC : chunk > 512 ? 512 : chunk;
 }

@@ -1,7 +1,9 @@
 // Max and average pooling over 2-D windows with AVX-512 (see include/chex_kernels.h).
 #include "chex_kernels.h"
 
+#if defined(__x86_64__)
 #include <immintrin.h>
+#endif
 
 #include "activation_avx512.h"
 
