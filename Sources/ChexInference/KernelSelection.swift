@@ -22,9 +22,10 @@ public enum ConvolutionKernels: String, Sendable, CaseIterable {
 
 extension GraphBuilder {
   /// After fusion: gives every dense convolution, every depthwise one with strides 1 or 2 and
-  /// every pooling its native kernel when `choice` resolves to it, first moving a BatchNormalization (+ ReLU) that feeds nothing but that convolution into
-  /// the convolution's packing prologue (DenseNet's BN-ReLU-Conv order, where the BN cannot be
-  /// folded into weights because the ReLU sits in between), which removes a full pass over the
+  /// every pooling its native kernel when `choice` resolves to it. First a BatchNormalization
+  /// (+ ReLU) that feeds nothing but one dense convolution becomes that convolution's prologue,
+  /// applied while it packs or copies its input (DenseNet's BN-ReLU-Conv order, where the BN
+  /// cannot be folded into weights because the ReLU sits in between): one pass fewer over the
   /// growing concatenation before every dense layer.
   func selectKernels(_ choice: ConvolutionKernels, protecting graphOutputs: Set<Int>) {
     guard choice.resolved == .automatic else { return }
