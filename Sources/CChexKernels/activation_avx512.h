@@ -1,4 +1,5 @@
-// Shared by the AVX-512 kernels: the activations of chex_conv_epilogue, a vector at a time.
+// Shared by the AVX-512 kernels: the activations of chex_conv_epilogue a vector at a time, lane
+// masks, the even/odd lane permutes of stride-2 reads, and masked row reads.
 #ifndef CHEX_ACTIVATION_AVX512_H
 #define CHEX_ACTIVATION_AVX512_H
 
@@ -9,6 +10,11 @@
 #endif
 
 #define CHEX_ISA __attribute__((target("avx512f,avx512dq,fma,avx2")))
+
+// K of a dense convolution's product: input channels x kh x kw.
+static inline long chex_conv_depth(const chex_conv_shape *s) {
+  return s->in_channels * s->kernel_h * s->kernel_w;
+}
 
 #if defined(__x86_64__)
 
@@ -62,6 +68,25 @@ static inline CHEX_ISA __m512 chex_activate(__m512 v, const chex_conv_epilogue *
 // The first `count` lanes (none for count <= 0, all for count >= 16).
 static inline __mmask16 chex_lanes(long count) {
   return count >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (count > 0 ? count : 0)) - 1u);
+}
+
+// Lane indices picking the even (0, 2, .., 30) or odd (1, 3, .., 31) values of two vectors
+// with _mm512_permutex2var_ps: the columns a stride-2 window reads.
+static inline CHEX_ISA __m512i chex_even_lanes(void) {
+  return _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+}
+
+static inline CHEX_ISA __m512i chex_odd_lanes(void) {
+  return _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+}
+
+// The 16 values of a row from column `start` (possibly negative or past the end), `fill`
+// outside [0, width): a plain load when all are inside, else a masked one (which does not touch
+// the lanes left out).
+static inline CHEX_ISA __m512 chex_row_chunk(const float *row, long start, long width, __m512 fill) {
+  if (start >= 0 && start + 16 <= width) return _mm512_loadu_ps(row + start);
+  __mmask16 inside = chex_lanes(width - start) & (__mmask16)~chex_lanes(-start);
+  return _mm512_mask_loadu_ps(fill, inside, row + start);
 }
 
 #endif

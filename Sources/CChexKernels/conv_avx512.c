@@ -37,13 +37,9 @@ int chex_conv_available(void) {
 #endif
 }
 
-static long depth_of(const chex_conv_shape *s) {
-  return s->in_channels * s->kernel_h * s->kernel_w;
-}
-
 long chex_conv_packed_count(const chex_conv_shape *s) {
   long blocks = (s->out_channels + MR - 1) / MR;
-  return blocks * depth_of(s) * MR;
+  return blocks * chex_conv_depth(s) * MR;
 }
 
 long chex_conv_scratch_count(const chex_conv_shape *s) {
@@ -52,7 +48,7 @@ long chex_conv_scratch_count(const chex_conv_shape *s) {
 }
 
 void chex_conv_pack_weights(const chex_conv_shape *s, const float *w, float *packed) {
-  long depth = depth_of(s);
+  long depth = chex_conv_depth(s);
   long blocks = (s->out_channels + MR - 1) / MR;
   for (long b = 0; b < blocks; b++) {
     float *block = packed + b * depth * MR;
@@ -211,7 +207,7 @@ static ISA void pack_block(const chex_conv_shape *s, const float *x, const chex_
 static ISA void run_avx512(const chex_conv_shape *s, const float *packed, const float *x, float *y,
                            const chex_conv_epilogue *e, long p_begin, long p_end, long c_begin,
                            long c_end, float *scratch) {
-  const long depth = depth_of(s), out_plane = s->out_height * s->out_width;
+  const long depth = chex_conv_depth(s), out_plane = s->out_height * s->out_width;
   for (long q0 = p_begin; q0 < p_end; q0 += NC) {
     long block = p_end - q0 < NC ? p_end - q0 : NC;
     long panels = (block + NR - 1) / NR;

@@ -24,10 +24,6 @@ static __attribute__((unused)) long channel_chunk(long depth) {
   return chunk < OC ? OC : chunk > 512 ? 512 : chunk;
 }
 
-static long depth_of(const chex_conv_shape *s) {
-  return s->in_channels * s->kernel_h * s->kernel_w;
-}
-
 int chex_direct_is_flat(const chex_conv_shape *s) {
   return s->kernel_h == 1 && s->kernel_w == 1 && s->stride_y == 1 && s->stride_x == 1 && s->pad_top == 0 &&
          s->pad_left == 0 && s->out_height == s->height && s->out_width == s->width;
@@ -56,11 +52,11 @@ static long padded_width(const chex_conv_shape *s) {
 }
 
 long chex_direct_packed_count(const chex_conv_shape *s) {
-  return (s->out_channels + OC - 1) / OC * depth_of(s) * OC;
+  return (s->out_channels + OC - 1) / OC * chex_conv_depth(s) * OC;
 }
 
 void chex_direct_pack_weights(const chex_conv_shape *s, const float *w, float *packed) {
-  long depth = depth_of(s), blocks = (s->out_channels + OC - 1) / OC;
+  long depth = chex_conv_depth(s), blocks = (s->out_channels + OC - 1) / OC;
   for (long b = 0; b < blocks; b++) {
     for (long k = 0; k < depth; k++) {
       for (long r = 0; r < OC; r++) {
@@ -278,7 +274,7 @@ static const direct_tile tiles[PX + 1] = {NULL,       direct_1, direct_2, direct
 static CHEX_ISA void run_direct(const chex_conv_shape *s, const float *packed, const float *source, float *y,
                                 const chex_conv_epilogue *e, long p_begin, long p_end, long c_begin,
                                 long c_end) {
-  const long depth = depth_of(s), plane = s->out_height * s->out_width;
+  const long depth = chex_conv_depth(s), plane = s->out_height * s->out_width;
   const int mode = read_mode(s, e->pre_scale != NULL), flat = mode != READ_PADDED;
   const long hp = flat ? s->out_height : padded_height(s), wp = flat ? s->out_width : padded_width(s);
   const long chunk_size = channel_chunk(depth);
@@ -370,17 +366,11 @@ long chex_wino_scratch_count(const chex_conv_shape *s) {
 
 #if defined(__x86_64__)
 
-static inline CHEX_ISA __m512 wino_chunk(const float *row, long start, long width) {
-  if (start >= 0 && start + 16 <= width) return _mm512_loadu_ps(row + start);
-  __mmask16 inside = chex_lanes(width - start) & (__mmask16)~chex_lanes(-start);
-  return _mm512_maskz_loadu_ps(inside, row + start);
-}
-
 // V[xi][c][b + i] for the n (<= 16) tiles tx0 + i of tile row ty, input channel c.
 static inline CHEX_ISA void wino_input(const chex_conv_shape *s, const float *plane, long ty, long tx0, long n,
                                        float *v, long c, long block, long b) {
-  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-  const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  const __m512i even = chex_even_lanes();
+  const __m512i odd = chex_odd_lanes();
   const __m512i next = _mm512_setr_epi32(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
   const __m512i next_odd = _mm512_setr_epi32(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17);
   __m512 q[4][4];
@@ -392,8 +382,9 @@ static inline CHEX_ISA void wino_input(const chex_conv_shape *s, const float *pl
     }
     const float *row = plane + iy * s->width;
     long start = 2 * tx0 - 1;  // column 0 of tile tx0
-    __m512 a = wino_chunk(row, start, s->width), b2 = wino_chunk(row, start + 16, s->width);
-    __m512 c2 = wino_chunk(row, start + 32, s->width);
+    const __m512 zero = _mm512_setzero_ps();
+    __m512 a = chex_row_chunk(row, start, s->width, zero), b2 = chex_row_chunk(row, start + 16, s->width, zero);
+    __m512 c2 = chex_row_chunk(row, start + 32, s->width, zero);
     __m512 d0 = _mm512_permutex2var_ps(a, even, b2);  // columns 2t - 1
     __m512 d1 = _mm512_permutex2var_ps(a, odd, b2);  // 2t
     __m512 d2 = _mm512_permutex2var_ps(d0, next, c2);  // 2t + 1 (lane 15 from c2[0])

@@ -7,11 +7,6 @@
 
 #include "activation_avx512.h"
 
-long chex_depthwise_scratch_count(const chex_depthwise_shape *s) {
-  (void)s;
-  return 0;
-}
-
 #if defined(__x86_64__)
 
 // Lanes j of a vector starting at input column `start` that fall inside [0, width), among the
@@ -62,14 +57,6 @@ static int chunk_interior(const chex_depthwise_shape *s, long ox) {
   return ox + 16 <= s->out_width && first >= 0 && last < s->width;
 }
 
-// 16 values of an input row starting at column `start` (a multiple of 16, possibly negative
-// or past the end): zero outside [0, width).
-static inline CHEX_ISA __m512 row_chunk(const float *row, long start, long width) {
-  if (start < 0 || start >= width) return _mm512_setzero_ps();
-  if (start + 16 <= width) return _mm512_loadu_ps(row + start);
-  return _mm512_maskz_loadu_ps(chex_lanes(width - start), row + start);
-}
-
 // Columns c + d .. c + d + 15 from the chunks before, at and after column c (d in [-15, 15],
 // a compile-time constant).
 #define SHIFTED(prev, cur, next, d)                                                                     \
@@ -101,8 +88,9 @@ static inline CHEX_ISA __m512 row_chunk(const float *row, long start, long width
                                         __m512 bias, float *out, const float *residual,                  \
                                         const chex_conv_epilogue *e) {                                   \
     enum { KW = K, PAD = P };                                                                           \
-    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30); \
-    const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);  \
+    const __m512i even = chex_even_lanes();                                                             \
+    const __m512i odd = chex_odd_lanes();                                                               \
+    const __m512 zero = _mm512_setzero_ps();                                                            \
     __m512 wv[K * K];                                                                                   \
     for (int t = 0; t < K * K; t++) wv[t] = _mm512_set1_ps(w[t]);                                       \
     const long width = s->width;                                                                        \
@@ -120,15 +108,17 @@ static inline CHEX_ISA __m512 row_chunk(const float *row, long start, long width
           if (!inside[ky]) continue;                                                                    \
           __m512 part = _mm512_setzero_ps();                                                            \
           if (S == 1) {                                                                                 \
-            __m512 prev = row_chunk(rows[ky], ox - 16, width), cur = row_chunk(rows[ky], ox, width);    \
-            __m512 next = row_chunk(rows[ky], ox + 16, width);                                          \
+            __m512 prev = chex_row_chunk(rows[ky], ox - 16, width, zero);                                \
+            __m512 cur = chex_row_chunk(rows[ky], ox, width, zero);                                     \
+            __m512 next = chex_row_chunk(rows[ky], ox + 16, width, zero);                               \
             TAPS##K(TAP_S1)                                                                             \
           } else {                                                                                      \
             /* Output column ox + i reads input column 2 (ox + i) + kx - P. */                         \
             long c = 2 * ox;                                                                            \
-            __m512 a0 = row_chunk(rows[ky], c - 32, width), a1 = row_chunk(rows[ky], c - 16, width);    \
-            __m512 b0 = row_chunk(rows[ky], c, width), b1 = row_chunk(rows[ky], c + 16, width);         \
-            __m512 c0 = row_chunk(rows[ky], c + 32, width), c1 = row_chunk(rows[ky], c + 48, width);    \
+            const float *r = rows[ky];                                                                  \
+            __m512 a0 = chex_row_chunk(r, c - 32, width, zero), a1 = chex_row_chunk(r, c - 16, width, zero); \
+            __m512 b0 = chex_row_chunk(r, c, width, zero), b1 = chex_row_chunk(r, c + 16, width, zero);   \
+            __m512 c0 = chex_row_chunk(r, c + 32, width, zero), c1 = chex_row_chunk(r, c + 48, width, zero); \
             __m512 pe = _mm512_permutex2var_ps(a0, even, a1), po = _mm512_permutex2var_ps(a0, odd, a1);  \
             __m512 ce = _mm512_permutex2var_ps(b0, even, b1), co = _mm512_permutex2var_ps(b0, odd, b1);  \
             __m512 ne = _mm512_permutex2var_ps(c0, even, c1), no = _mm512_permutex2var_ps(c0, odd, c1);  \
@@ -170,7 +160,7 @@ static CHEX_ISA void depthwise_avx512(const chex_depthwise_shape *s, const float
                                       long c_begin, long c_end) {
   const long in_plane = s->height * s->width, out_plane = s->out_height * s->out_width;
   const long taps = s->kernel_h * s->kernel_w;
-  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i even = chex_even_lanes();
   const slide_kernel slide = slide_for(s);
   for (long c = c_begin; c < c_end; c++) {
     const float *plane = x + c * in_plane;
@@ -217,11 +207,10 @@ static CHEX_ISA void depthwise_avx512(const chex_depthwise_shape *s, const float
 #endif
 
 void chex_depthwise_run(const chex_depthwise_shape *s, const float *weights, const float *x, float *y,
-                        const chex_conv_epilogue *e, long c_begin, long c_end, float *scratch) {
+                        const chex_conv_epilogue *e, long c_begin, long c_end) {
 #if defined(__x86_64__)
-  (void)scratch;
   depthwise_avx512(s, weights, x, y, e, c_begin, c_end);
 #else
-  (void)s; (void)weights; (void)x; (void)y; (void)e; (void)c_begin; (void)c_end; (void)scratch;
+  (void)s; (void)weights; (void)x; (void)y; (void)e; (void)c_begin; (void)c_end;
 #endif
 }

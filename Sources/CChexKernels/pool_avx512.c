@@ -43,20 +43,13 @@ static inline CHEX_ISA __m512 taps(const float *row, long start, long stride, __
   return _mm512_permutex2var_ps(a, even, b);
 }
 
-// 16 values of a row from column `start`, `fill` outside [0, width).
-static inline CHEX_ISA __m512 chunk_or(const float *row, long start, long width, __m512 fill) {
-  if (start >= 0 && start + 16 <= width) return _mm512_loadu_ps(row + start);
-  __mmask16 inside = chex_lanes(width - start) & (__mmask16)~chex_lanes(-start);
-  return _mm512_mask_loadu_ps(fill, inside, row + start);
-}
-
 // The stems' 3x3 stride-2 max pooling (pads 0 or 1 on every side, no ceil mode): output
 // column ox + i reads input columns b + 2i, b + 2i + 1 and b + 2i + 2 (b = 2 ox - pad), the
 // even and odd lanes of 32 values plus the even lanes shifted by one; -infinity outside.
 static CHEX_ISA void max3_stride2(const chex_pool_shape *s, const float *x, float *y, long p_begin, long p_end) {
   const __m512 fill = _mm512_set1_ps(-__builtin_inff());
-  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-  const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  const __m512i even = chex_even_lanes();
+  const __m512i odd = chex_odd_lanes();
   const long w = s->width, in_plane = s->height * w, out_plane = s->out_height * s->out_width;
   for (long p = p_begin; p < p_end; p++) {
     for (long oy = 0; oy < s->out_height; oy++) {
@@ -67,8 +60,8 @@ static CHEX_ISA void max3_stride2(const chex_pool_shape *s, const float *x, floa
           long iy = 2 * oy + ky - s->pad_top;
           if (iy < 0 || iy >= s->height) continue;
           const float *row = x + p * in_plane + iy * w;
-          __m512 a = chunk_or(row, b, w, fill), c = chunk_or(row, b + 16, w, fill);
-          __m512 n = chunk_or(row, b + 32, w, fill);
+          __m512 a = chex_row_chunk(row, b, w, fill), c = chex_row_chunk(row, b + 16, w, fill);
+          __m512 n = chex_row_chunk(row, b + 32, w, fill);
           __m512 e = _mm512_permutex2var_ps(a, even, c), o = _mm512_permutex2var_ps(a, odd, c);
           __m512 e2 = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(n), _mm512_castps_si512(e), 1));
           acc = _mm512_max_ps(_mm512_max_ps(e, o), _mm512_max_ps(e2, acc));
@@ -84,16 +77,16 @@ static CHEX_ISA void max3_stride2(const chex_pool_shape *s, const float *x, floa
 static CHEX_ISA void average2_stride2(const chex_pool_shape *s, const float *x, float *y, long p_begin,
                                       long p_end) {
   const __m512 zero = _mm512_setzero_ps(), quarter = _mm512_set1_ps(0.25f);
-  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-  const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  const __m512i even = chex_even_lanes();
+  const __m512i odd = chex_odd_lanes();
   const long w = s->width, in_plane = s->height * w, out_plane = s->out_height * s->out_width;
   for (long p = p_begin; p < p_end; p++) {
     for (long oy = 0; oy < s->out_height; oy++) {
       const float *r0 = x + p * in_plane + 2 * oy * w, *r1 = r0 + w;
       for (long ox = 0; ox < s->out_width; ox += 16) {
         long b = 2 * ox;
-        __m512 a0 = chunk_or(r0, b, w, zero), c0 = chunk_or(r0, b + 16, w, zero);
-        __m512 a1 = chunk_or(r1, b, w, zero), c1 = chunk_or(r1, b + 16, w, zero);
+        __m512 a0 = chex_row_chunk(r0, b, w, zero), c0 = chex_row_chunk(r0, b + 16, w, zero);
+        __m512 a1 = chex_row_chunk(r1, b, w, zero), c1 = chex_row_chunk(r1, b + 16, w, zero);
         __m512 top = _mm512_add_ps(_mm512_permutex2var_ps(a0, even, c0), _mm512_permutex2var_ps(a0, odd, c0));
         __m512 bottom = _mm512_add_ps(_mm512_permutex2var_ps(a1, even, c1), _mm512_permutex2var_ps(a1, odd, c1));
         long count = s->out_width - ox < 16 ? s->out_width - ox : 16;
@@ -120,7 +113,7 @@ static CHEX_ISA void pool(const chex_pool_shape *s, const float *x, float *y, lo
   }
   const int is_max = s->mode == CHEX_POOL_MAX;
   const __m512 fill = is_max ? _mm512_set1_ps(-__builtin_inff()) : _mm512_setzero_ps();
-  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i even = chex_even_lanes();
   const long in_plane = s->height * s->width, out_plane = s->out_height * s->out_width;
   for (long ox = 0; ox < s->out_width; ox += 16) {
     long count = s->out_width - ox < 16 ? s->out_width - ox : 16;

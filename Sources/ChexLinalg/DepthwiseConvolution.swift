@@ -3,10 +3,11 @@ import CChexKernels
 /// A depthwise 2-D convolution (group = input channels = output channels, NCHW, strides 1 or
 /// 2, no dilation) for chexstats' own AVX-512 kernel (Sources/CChexKernels).
 ///
-/// Each channel's plane is copied once into a zero-padded scratch plane; 16 output pixels of a
-/// row at a time then take kh kw fused multiply-adds of shifted rows of it (stride 2: two loads
-/// and a lane permute instead of a gather), and bias, residual and activation (SiLU included)
-/// are applied in registers before the one store. Channels are independent, so the work may be
+/// 16 output pixels of a row at a time take kh kw fused multiply-adds of shifted input rows:
+/// for 3x3 and 5x5 with symmetric padding built from whole 16-value row chunks by lane shifts
+/// (stride 2: even/odd lane permutes), otherwise read with masked loads that leave the padding
+/// at zero; bias, residual and activation (SiLU included) are applied in registers before the
+/// one store. Channels are independent, so the work may be
 /// cut into any channel ranges without changing a result.
 /// - Complexity: O(channels x output pixels x kh kw).
 public struct DepthwiseConvolution: Sendable {
@@ -51,18 +52,12 @@ public struct DepthwiseConvolution: Sendable {
       out_width: outWidth)
   }
 
-  /// Floats of scratch one `run` call needs.
-  public var scratchCount: Int {
-    var shape = self.shape
-    return chex_depthwise_scratch_count(&shape)
-  }
-
   /// Computes output `channels` of one image: `input` holds `channels` planes of
   /// height x width, `output` and `residual` planes of outHeight x outWidth. The pointers come
   /// from the inference engine's arena; the range is checked here, the extents are the caller's.
   public func run(
     input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?,
-    channels range: Range<Int>, scratch: UnsafeMutablePointer<Float>
+    channels range: Range<Int>
   ) {
     precondition(
       range.lowerBound >= 0 && range.upperBound <= channels,
@@ -75,7 +70,7 @@ public struct DepthwiseConvolution: Sendable {
       bias.withUnsafeBufferPointer { b in
         epilogue.bias = b.baseAddress
         chex_depthwise_run(
-          &shape, w.baseAddress, input, output, &epilogue, range.lowerBound, range.upperBound, scratch)
+          &shape, w.baseAddress, input, output, &epilogue, range.lowerBound, range.upperBound)
       }
     }
   }

@@ -272,16 +272,12 @@ final class ConvolutionKernelTests: XCTestCase {
         padTop: pads.0, padLeft: pads.1, outHeight: g.outHeight, outWidth: g.outWidth, weights: weights,
         bias: bias, activation: activation)
       var y = [Float](repeating: .nan, count: channels * plane)
-      var scratch = [Float](repeating: 0, count: kernel.scratchCount)
       x.withUnsafeBufferPointer { xp in
         residual.withUnsafeBufferPointer { rp in
           y.withUnsafeMutableBufferPointer { yp in
-            scratch.withUnsafeMutableBufferPointer { sp in
-              for range in [0..<1, 1..<channels] {
-                kernel.run(
-                  input: xp.baseAddress!, output: yp.baseAddress!, residual: rp.baseAddress, channels: range,
-                  scratch: sp.baseAddress!)
-              }
+            for range in [0..<1, 1..<channels] {
+              kernel.run(
+                input: xp.baseAddress!, output: yp.baseAddress!, residual: rp.baseAddress, channels: range)
             }
           }
         }

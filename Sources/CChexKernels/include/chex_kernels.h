@@ -142,9 +142,6 @@ typedef struct chex_depthwise_shape {
 /// The widest depthwise kernel chex_depthwise_run takes.
 #define CHEX_DEPTHWISE_MAX_KERNEL 16
 
-/// Floats of scratch one call of chex_depthwise_run needs (none: kept for a future layout).
-long chex_depthwise_scratch_count(const chex_depthwise_shape *shape);
-
 /// Channels [channel_begin, channel_end) of a depthwise convolution of one image, strides 1
 /// or 2 (weights: channels x kh x kw). 16 output pixels of a row at a time take kh kw fused
 /// multiply-adds of shifted input rows, read with masked loads that leave the padding at zero
@@ -152,7 +149,7 @@ long chex_depthwise_scratch_count(const chex_depthwise_shape *shape);
 /// registers. Uses epilogue->bias, ->residual and the activation; the prologue is ignored.
 void chex_depthwise_run(const chex_depthwise_shape *shape, const float *weights, const float *x,
                         float *y, const chex_conv_epilogue *epilogue, long channel_begin,
-                        long channel_end, float *scratch);
+                        long channel_end);
 
 /// Pooling modes.
 enum chex_pool_mode {

@@ -67,7 +67,7 @@ struct ConvKernel: Kernel {
 
   var scratchCount: Int {
     if let native { return native.scratchCount + native.sharedInputCount }
-    if let nativeDepthwise { return nativeDepthwise.scratchCount }
+    if nativeDepthwise != nil { return 0 }
     if geometry.isDepthwise { return depthwiseScratchCount }
     return geometry.isPointwise ? 0 : geometry.patchRows * tile
   }
@@ -102,11 +102,10 @@ struct ConvKernel: Kernel {
           } else if let nativeDepthwise {
             let taps = g.outChannels * outPlane * g.kernelHeight * g.kernelWidth
             let parts = taps < Parallelism.minimumValues ? 1 : min(g.outChannels, 2 * io.workers.count)
-            io.workers.forEach(chunks: parts) { chunk, scratch in
+            io.workers.forEach(chunks: parts) { chunk, _ in
               nativeDepthwise.run(
-                input: x, output: y, residual: r,
-                channels: chunkRange(chunk, of: parts, count: g.outChannels),
-                scratch: scratch)
+                input: x, output: y, residual: r, channels: chunkRange(chunk, of: parts, count: g.outChannels)
+              )
             }
           } else if g.isDepthwise {
             let taps = g.outChannels * outPlane * g.kernelHeight * g.kernelWidth
