@@ -6,7 +6,8 @@ Exports torchvision resnet18 / resnet50 / mobilenet_v2 / densenet121 / efficient
 weights (BatchNorm statistics calibrated on N(0,1) batches) to $CHEXBENCH_DIR (default /tmp/chexbench,
 not committed), a Bx3x320x320 N(0,1) input (seed 0), then, per thread count (1 and 2), times
 onnxruntime 1.32 (default optimisations; median of 10 after 0.3 s of warm-up) and the inference-bench
-binary twice, with chexstats' own AVX-512 kernels and with the OpenBLAS path (median of 10 each),
+binary three times, with chexstats' own AVX-512 kernels (`automatic`, the default), with those and
+Winograd F(4x4, 3x3) (`fast`) and with the OpenBLAS path (median of 10 each),
 in 3 interleaved rounds whose medians are reported (the machine's speed drifts between runs),
 checks each output against onnxruntime's and prints a Markdown table with the ratios (onnxruntime
 time / chexstats time = chexstats throughput relative to onnxruntime, taken within each round, median
@@ -94,7 +95,7 @@ for name in names:
                           input_names=["x"], output_names=["logits"], dynamic_axes={"x": {0: "batch"}})
     gflop = conv_gemm_gflop(path, batch)
     for threads in thread_counts:
-        medians = {"ort": [], "automatic": [], "openblas": []}
+        medians = {"ort": [], "automatic": [], "fast": [], "openblas": []}
         row = {"model": name, "threads": threads}
         # Rounds interleave the engines, so a slow spell of the machine hits all of them. The
         # onnxruntime session is closed before chexstats runs: its idle threads spin for a while
@@ -116,7 +117,7 @@ for name in names:
             del session
             gc.collect()
             time.sleep(0.5)
-            for kernels in ("automatic", "openblas"):
+            for kernels in ("automatic", "fast", "openblas"):
                 result = subprocess.run([".build/release/inference-bench", path, input_path, str(threads), "10",
                                          f"{OUT}/{name}_chex.npy", kernels], capture_output=True, text=True)
                 line = result.stdout.strip() or result.stderr.strip()
@@ -127,19 +128,22 @@ for name in names:
             row[engine] = statistics.median(values)
         # The ratio is taken within each round (the engines ran back to back) and then the median
         # over rounds: slow spells of the shared machine hit both sides of a round.
-        for kernels in ("automatic", "openblas"):
+        for kernels in ("automatic", "fast", "openblas"):
             row[kernels + "_ratio"] = statistics.median(o / c for o, c in zip(medians["ort"], medians[kernels]))
         for engine, values in medians.items():
             print(f"{engine:9s} {name} batch={batch} threads={threads} median of {rounds} rounds "
                   f"{row[engine]:.2f}ms (rounds: {', '.join(f'{v:.1f}' for v in values)})")
-        print(f"  max |chexstats - onnxruntime| = {row['automatic_diff']:.2e} / {row['openblas_diff']:.2e} "
+        print(f"  max |chexstats - onnxruntime| = {row['automatic_diff']:.2e} / {row['fast_diff']:.2e} / "
+              f"{row['openblas_diff']:.2e} "
               f"(max |logit| {np.abs(reference).max():.3f})")
         rows.append(row | {"gflop": gflop})
 print(f"load average {os.getloadavg()[0]:.2f}")
 print()
-print(f"| model (batch {batch}) | threads | onnxruntime ms | chexstats ms (AVX-512 kernels) | ratio | chexstats ms (OpenBLAS path) | ratio | GFLOP/s ORT / chexstats | max abs diff |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+print(f"| model (batch {batch}) | threads | onnxruntime ms | chexstats ms (automatic) | ratio | chexstats ms (fast) | ratio | "
+      "chexstats ms (OpenBLAS path) | ratio | GFLOP/s ORT / chexstats | max abs diff automatic / fast |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for r in rows:
     print(f"| {r['model']} | {r['threads']} | {r['ort']:.1f} | {r['automatic']:.1f} | {r['automatic_ratio']:.2f}x | "
-          f"{r['openblas']:.1f} | {r['openblas_ratio']:.2f}x | {r['gflop'] / r['ort'] * 1000:.0f} / "
-          f"{r['gflop'] / r['automatic'] * 1000:.0f} | {r['automatic_diff']:.1e} |")
+          f"{r['fast']:.1f} | {r['fast_ratio']:.2f}x | {r['openblas']:.1f} | {r['openblas_ratio']:.2f}x | "
+          f"{r['gflop'] / r['ort'] * 1000:.0f} / {r['gflop'] / r['automatic'] * 1000:.0f} | "
+          f"{r['automatic_diff']:.1e} / {r['fast_diff']:.1e} |")

@@ -1,5 +1,5 @@
 // Shared by the AVX-512 kernels: the activations of chex_conv_epilogue a vector at a time, lane
-// masks, the even/odd lane permutes of stride-2 reads, and masked row reads.
+// masks, the even/odd lane permutes of stride-2 reads, masked row reads and a 16 x 16 transpose.
 #ifndef CHEX_ACTIVATION_AVX512_H
 #define CHEX_ACTIVATION_AVX512_H
 
@@ -78,6 +78,37 @@ static inline CHEX_ISA __m512i chex_even_lanes(void) {
 
 static inline CHEX_ISA __m512i chex_odd_lanes(void) {
   return _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+}
+
+// Rows 0..15 of a 16 x 16 block in, columns out (r[j] = old column j).
+static inline __attribute__((always_inline)) CHEX_ISA void chex_transpose16(__m512 r[16]) {
+  __m512 t[16];
+  for (int i = 0; i < 8; i++) {
+    t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+    t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+  }
+  for (int i = 0; i < 4; i++) {
+    __m512d a = _mm512_castps_pd(t[4 * i]), b = _mm512_castps_pd(t[4 * i + 1]);
+    __m512d c = _mm512_castps_pd(t[4 * i + 2]), d = _mm512_castps_pd(t[4 * i + 3]);
+    r[4 * i] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
+    r[4 * i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
+    r[4 * i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
+    r[4 * i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
+  }
+  // r[4i + j] now holds column j of rows 4i..4i+3 in each 128-bit block (blocks: columns j,
+  // j + 4, j + 8, j + 12).
+  __m512 u[16];
+  for (int j = 0; j < 4; j++) {
+    __m512 a0 = _mm512_shuffle_f32x4(r[j], r[4 + j], 0x88);
+    __m512 a1 = _mm512_shuffle_f32x4(r[j], r[4 + j], 0xdd);
+    __m512 b0 = _mm512_shuffle_f32x4(r[8 + j], r[12 + j], 0x88);
+    __m512 b1 = _mm512_shuffle_f32x4(r[8 + j], r[12 + j], 0xdd);
+    u[j] = _mm512_shuffle_f32x4(a0, b0, 0x88);
+    u[j + 8] = _mm512_shuffle_f32x4(a0, b0, 0xdd);
+    u[j + 4] = _mm512_shuffle_f32x4(a1, b1, 0x88);
+    u[j + 12] = _mm512_shuffle_f32x4(a1, b1, 0xdd);
+  }
+  for (int j = 0; j < 16; j++) r[j] = u[j];
 }
 
 // The 16 values of a row from column `start` (possibly negative or past the end), `fill`

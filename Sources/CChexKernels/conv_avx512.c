@@ -79,8 +79,8 @@ static inline ISA void store_lanes(float *p, __mmask16 mask, __m512 v) {
 // The register tile: rows x (16 NV) outputs at c (row stride ldc), K rows [0, kc) of the
 // packed weights a (8 per K row) and the panel b (16 NV per K row). `first`: start from 0
 // instead of the stored partial sums; `last`: finish (bias, residual, activation).
-#define DEFINE_TILE(NV)                                                                          \
-  static ISA void tile_##NV(long kc, const float *restrict a, const float *restrict b, float *c,  \
+#define DEFINE_TILE(NV, NAME, LOAD_B)                                                            \
+  static ISA void NAME(long kc, const float *restrict a, const float *restrict b, long ldb, float *c, \
                             long ldc, long rows, long columns, int first, int last,                \
                             const float *bias, const float *residual,                              \
                             const chex_conv_epilogue *e) {                                         \
@@ -108,7 +108,7 @@ static inline ISA void store_lanes(float *p, __mmask16 mask, __m512 v) {
     }                                                                                            \
     for (long k = 0; k < kc; k++) {                                                              \
       __m512 bv[NV];                                                                             \
-      for (int v = 0; v < NV; v++) bv[v] = _mm512_loadu_ps(b + k * (16 * NV) + 16 * v);           \
+      for (int v = 0; v < NV; v++) bv[v] = LOAD_B(b + k * ldb + 16 * v, mask[v]);                  \
       for (int r = 0; r < MR; r++) {                                                             \
         __m512 ar = _mm512_set1_ps(a[k * MR + r]);                                               \
         for (int v = 0; v < NV; v++) acc[r][v] = _mm512_fmadd_ps(ar, bv[v], acc[r][v]);          \
@@ -129,9 +129,16 @@ static inline ISA void store_lanes(float *p, __mmask16 mask, __m512 v) {
     }                                                                                            \
   }
 
-DEFINE_TILE(1)
-DEFINE_TILE(2)
-DEFINE_TILE(3)
+// B rows from the packed panel (padded to whole vectors), or straight from the activations of a
+// 1x1 stride-1 convolution, where the lanes past the panel's columns are not read.
+#define LOAD_PANEL(p, m) _mm512_loadu_ps(p)
+#define LOAD_MASKED(p, m) _mm512_maskz_loadu_ps(m, p)
+DEFINE_TILE(1, tile_1, LOAD_PANEL)
+DEFINE_TILE(2, tile_2, LOAD_PANEL)
+DEFINE_TILE(3, tile_3, LOAD_PANEL)
+DEFINE_TILE(1, tile_1_masked, LOAD_MASKED)
+DEFINE_TILE(2, tile_2_masked, LOAD_MASKED)
+DEFINE_TILE(3, tile_3_masked, LOAD_MASKED)
 
 // A run of panel columns that lie on one output row.
 typedef struct {
@@ -204,10 +211,18 @@ static ISA void pack_block(const chex_conv_shape *s, const float *x, const chex_
   }
 }
 
+// Whether the patch matrix of this call is the input itself (1x1, stride 1, no padding, no
+// prologue): its rows are the input channels' planes, read in place instead of packed.
+static int reads_in_place(const chex_conv_shape *s, const chex_conv_epilogue *e) {
+  return s->kernel_h == 1 && s->kernel_w == 1 && s->stride_y == 1 && s->stride_x == 1 && s->pad_top == 0 &&
+         s->pad_left == 0 && s->out_height == s->height && s->out_width == s->width && !e->pre_scale;
+}
+
 static ISA void run_avx512(const chex_conv_shape *s, const float *packed, const float *x, float *y,
                            const chex_conv_epilogue *e, long p_begin, long p_end, long c_begin,
                            long c_end, float *scratch) {
   const long depth = chex_conv_depth(s), out_plane = s->out_height * s->out_width;
+  const int in_place = reads_in_place(s, e);
   for (long q0 = p_begin; q0 < p_end; q0 += NC) {
     long block = p_end - q0 < NC ? p_end - q0 : NC;
     long panels = (block + NR - 1) / NR;
@@ -227,28 +242,45 @@ static ISA void run_avx512(const chex_conv_shape *s, const float *packed, const 
       }
       // Columns beyond the panel stay 0 (computed, never stored).
       float *b = scratch + j * KC * NR;
-      if (l->columns < l->width) {
+      if (!in_place && l->columns < l->width) {
         for (long k = 0; k < KC; k++) memset(b + k * l->width + l->columns, 0, (l->width - l->columns) * sizeof(float));
       }
     }
     for (long k0 = 0; k0 < depth; k0 += KC) {
       long kc = depth - k0 < KC ? depth - k0 : KC;
-      pack_block(s, x, e, layout, panels, k0, kc, scratch);
+      if (!in_place) pack_block(s, x, e, layout, panels, k0, kc, scratch);
       int first = k0 == 0, last = k0 + kc == depth;
       for (long j = 0; j < panels; j++) {
         const panel_layout *l = &layout[j];
-        const float *b = scratch + j * KC * NR;
         long p0 = q0 + j * NR;
+        const float *b = in_place ? x + k0 * out_plane + p0 : scratch + j * KC * NR;
+        const long ldb = in_place ? out_plane : l->width;
+        if (in_place) {
+          // The next panel's lines of these K rows (one stream per input channel: more than the
+          // hardware prefetcher follows).
+          for (long k = 0; k < kc; k++)
+            for (long v = 0; v < NR; v += 16) _mm_prefetch((const char *)(b + k * ldb + NR + v), _MM_HINT_T0);
+        }
+        const int masked = in_place && l->columns < l->width;
         for (long c0 = c_begin; c0 < c_end; c0 += MR) {
           long rows = c_end - c0 < MR ? c_end - c0 : MR;
           const float *a = packed + (c0 / MR) * depth * MR + k0 * MR;
           float *c = y + c0 * out_plane + p0;
           const float *bias = e->bias ? e->bias + c0 : NULL;
           const float *residual = e->residual ? e->residual + c0 * out_plane + p0 : NULL;
-          switch (l->width / 16) {
-          case 3: tile_3(kc, a, b, c, out_plane, rows, l->columns, first, last, bias, residual, e); break;
-          case 2: tile_2(kc, a, b, c, out_plane, rows, l->columns, first, last, bias, residual, e); break;
-          default: tile_1(kc, a, b, c, out_plane, rows, l->columns, first, last, bias, residual, e); break;
+          switch (l->width / 16 + (masked ? 3 : 0)) {
+          case 3: tile_3(kc, a, b, ldb, c, out_plane, rows, l->columns, first, last, bias, residual, e); break;
+          case 2: tile_2(kc, a, b, ldb, c, out_plane, rows, l->columns, first, last, bias, residual, e); break;
+          case 1: tile_1(kc, a, b, ldb, c, out_plane, rows, l->columns, first, last, bias, residual, e); break;
+          case 6:
+            tile_3_masked(kc, a, b, ldb, c, out_plane, rows, l->columns, first, last, bias, residual, e);
+            break;
+          case 5:
+            tile_2_masked(kc, a, b, ldb, c, out_plane, rows, l->columns, first, last, bias, residual, e);
+            break;
+          default:
+            tile_1_masked(kc, a, b, ldb, c, out_plane, rows, l->columns, first, last, bias, residual, e);
+            break;
           }
         }
       }

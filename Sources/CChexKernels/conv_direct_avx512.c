@@ -144,37 +144,6 @@ void chex_direct_pad_input(const chex_conv_shape *s, const float *x, const chex_
 
 #if defined(__x86_64__)
 
-// Rows 0..15 of a 16 x 16 block in, columns out (r[j] = old column j).
-static inline __attribute__((always_inline)) CHEX_ISA void transpose16(__m512 r[16]) {
-  __m512 t[16];
-  for (int i = 0; i < 8; i++) {
-    t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
-    t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
-  }
-  for (int i = 0; i < 4; i++) {
-    __m512d a = _mm512_castps_pd(t[4 * i]), b = _mm512_castps_pd(t[4 * i + 1]);
-    __m512d c = _mm512_castps_pd(t[4 * i + 2]), d = _mm512_castps_pd(t[4 * i + 3]);
-    r[4 * i] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
-    r[4 * i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
-    r[4 * i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
-    r[4 * i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
-  }
-  // r[4i + j] now holds column j of rows 4i..4i+3 in each 128-bit block (blocks: columns j,
-  // j + 4, j + 8, j + 12).
-  __m512 u[16];
-  for (int j = 0; j < 4; j++) {
-    __m512 a0 = _mm512_shuffle_f32x4(r[j], r[4 + j], 0x88);
-    __m512 a1 = _mm512_shuffle_f32x4(r[j], r[4 + j], 0xdd);
-    __m512 b0 = _mm512_shuffle_f32x4(r[8 + j], r[12 + j], 0x88);
-    __m512 b1 = _mm512_shuffle_f32x4(r[8 + j], r[12 + j], 0xdd);
-    u[j] = _mm512_shuffle_f32x4(a0, b0, 0x88);
-    u[j + 8] = _mm512_shuffle_f32x4(a0, b0, 0xdd);
-    u[j + 4] = _mm512_shuffle_f32x4(a1, b1, 0x88);
-    u[j + 12] = _mm512_shuffle_f32x4(a1, b1, 0xdd);
-  }
-  for (int j = 0; j < 16; j++) r[j] = u[j];
-}
-
 // Finishes a tile: acc[r][v] holds output channel c0 + 16 v + lane at pixel p0 + r.
 static inline __attribute__((always_inline)) CHEX_ISA void finish(__m512 acc[PX][2], long npx, long nrows, float *y, long c0, long p0,
                                    long plane, const chex_conv_epilogue *e) {
@@ -185,8 +154,8 @@ static inline __attribute__((always_inline)) CHEX_ISA void finish(__m512 acc[PX]
     block[0][r] = r < PX ? acc[r][0] : _mm512_setzero_ps();
     block[1][r] = r < PX ? acc[r][1] : _mm512_setzero_ps();
   }
-  transpose16(block[0]);
-  transpose16(block[1]);
+  chex_transpose16(block[0]);
+  chex_transpose16(block[1]);
   for (long j = 0; j < nrows; j++) {
     long o = c0 + j;
     __m512 out = block[j / 16][j % 16];
@@ -298,14 +267,20 @@ static CHEX_ISA void run_direct(const chex_conv_shape *s, const float *packed, c
 #endif
 
 // ---------------------------------------------------------------------------------------------
-// Winograd F(2x2, 3x3) (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks",
-// CVPR 2016) for 3x3 stride-1 convolutions with one pixel of padding on every side: each 2x2
-// block of outputs ("tile") is A^T [ (G g G^T) . (B^T d B) ] A over the 4x4 input patch d, so
-// the 36 multiply-adds per input channel of a direct tile become 16, spent in 16 independent
-// matrix products U[xi][nu] (C_out x C_in, transformed weights, packed at load time) times
-// V[xi][nu] (C_in x tiles, transformed input) done by the direct kernel's register tiles.
-//   B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1], G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1],
-//   A^T = [1 1 1 0; 0 1 -1 -1].
+// Winograd F(m x m, 3x3), m = 2 or 4 (Lavin & Gray, "Fast Algorithms for Convolutional Neural
+// Networks", CVPR 2016) for 3x3 stride-1 convolutions with one pixel of padding on every side:
+// each m x m block of outputs ("tile") is A^T [ (G g G^T) . (B^T d B) ] A over the
+// (m + 2) x (m + 2) input patch d, so the 9 m^2 multiply-adds per input channel of a direct
+// tile become (m + 2)^2, spent in (m + 2)^2 independent matrix products U[xi][nu] (C_out x C_in,
+// transformed weights, packed at load time) times V[xi][nu] (C_in x tiles, transformed input)
+// done by the direct kernel's register tiles: 2.25x fewer for m = 2, 4x for m = 4.
+//   F(2x2, 3x3): points 0, 1, -1, infinity;
+//     B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1], G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1],
+//     A^T = [1 1 1 0; 0 1 -1 -1].
+//   F(4x4, 3x3): points 0, 1, -1, 2, -2, infinity;
+//     B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1],
+//     G = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1],
+//     A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1].
 // Tiles are processed in blocks small enough for V and the products to stay in L2; the input
 // and output transforms work on 16 tiles of a tile row per vector.
 
@@ -315,60 +290,72 @@ int chex_wino_applies(const chex_conv_shape *s) {
          s->out_width == s->width && s->in_channels >= 16;
 }
 
-long chex_wino_packed_count(const chex_conv_shape *s) {
-  return 16 * ((s->out_channels + OC - 1) / OC) * s->in_channels * OC;
+long chex_wino_tile_count(const chex_conv_shape *s, int m) {
+  return ((s->out_height + m - 1) / m) * ((s->out_width + m - 1) / m);
 }
 
-void chex_wino_pack_weights(const chex_conv_shape *s, const float *w, float *packed) {
+long chex_wino_packed_count(const chex_conv_shape *s, int m) {
+  return (long)(m + 2) * (m + 2) * ((s->out_channels + OC - 1) / OC) * s->in_channels * OC;
+}
+
+// u = G g G^T for one 3x3 kernel g, in double precision (u is alpha x alpha, row-major).
+static void wino_weight(int m, const float *g, double *u) {
+  static const double g2[4][3] = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
+  static const double g4[6][3] = {{1.0 / 4, 0, 0},           {-1.0 / 6, -1.0 / 6, -1.0 / 6},
+                                  {-1.0 / 6, 1.0 / 6, -1.0 / 6}, {1.0 / 24, 1.0 / 12, 1.0 / 6},
+                                  {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}};
+  const int alpha = m + 2;
+  const double(*G)[3] = m == 2 ? g2 : g4;
+  double t[6][3];  // G g
+  for (int i = 0; i < alpha; i++)
+    for (int j = 0; j < 3; j++) t[i][j] = G[i][0] * g[j] + G[i][1] * g[3 + j] + G[i][2] * g[6 + j];
+  for (int i = 0; i < alpha; i++)  // (G g) G^T
+    for (int j = 0; j < alpha; j++) u[i * alpha + j] = t[i][0] * G[j][0] + t[i][1] * G[j][1] + t[i][2] * G[j][2];
+}
+
+void chex_wino_pack_weights(const chex_conv_shape *s, int m, const float *w, float *packed) {
   const long cin = s->in_channels, blocks = (s->out_channels + OC - 1) / OC;
+  const int products = (m + 2) * (m + 2);
   for (long o = 0; o < blocks * OC; o++) {
     for (long c = 0; c < cin; c++) {
-      float u[4][4] = {{0}};
-      if (o < s->out_channels) {
-        const float *g = w + (o * cin + c) * 9;
-        float t[4][3];  // G g
-        for (int j = 0; j < 3; j++) {
-          t[0][j] = g[j];
-          t[1][j] = 0.5f * (g[j] + g[3 + j] + g[6 + j]);
-          t[2][j] = 0.5f * (g[j] - g[3 + j] + g[6 + j]);
-          t[3][j] = g[6 + j];
-        }
-        for (int i = 0; i < 4; i++) {  // (G g) G^T
-          u[i][0] = t[i][0];
-          u[i][1] = 0.5f * (t[i][0] + t[i][1] + t[i][2]);
-          u[i][2] = 0.5f * (t[i][0] - t[i][1] + t[i][2]);
-          u[i][3] = t[i][2];
-        }
-      }
-      for (int xi = 0; xi < 16; xi++) {
+      double u[36] = {0};
+      if (o < s->out_channels) wino_weight(m, w + (o * cin + c) * 9, u);
+      for (int xi = 0; xi < products; xi++) {
         // Product xi: blocks of 32 output channels, each K = C rows of 32.
-        packed[((xi * blocks + o / OC) * cin + c) * OC + o % OC] = u[xi / 4][xi % 4];
+        packed[((xi * blocks + o / OC) * cin + c) * OC + o % OC] = (float)u[xi];
       }
     }
   }
 }
 
-// Most tiles per block: V (16 x C x block floats) within about 512 KB, so that it stays in L2
-// across the 16 products; but at least 36 tiles when the 16 weight matrices exceed 8 MB (they
-// are read once per block); a multiple of the 12-tile register tile. Calls cut their tiles into
+// Most tiles per block: V ((m + 2)^2 x C x block floats) within about 512 KB, so that it stays
+// in L2 across the products; but at least 60 tiles when the weight matrices exceed 2 MB (they
+// are read once per block: ResNets' 256-channel layers, 2-3 % faster on 1 and 2 threads); a
+// multiple of the 12-tile register tile. Calls cut their tiles into
 // nearly equal blocks of at most this many, again whole register tiles.
-static long wino_block(const chex_conv_shape *s) {
-  long block = 8192 / s->in_channels;
-  if (16 * s->in_channels * s->out_channels > 2097152 && block < 36) block = 36;
+static long wino_block(const chex_conv_shape *s, int m) {
+  const long products = (long)(m + 2) * (m + 2);
+  long block = 131072 / (products * s->in_channels);
+  if (products * s->in_channels * s->out_channels > 524288 && block < 60) block = 60;
   block = block / PX * PX;  // whole register tiles
   return block < PX ? PX : block > 120 ? 120 : block;
 }
 
-long chex_wino_scratch_count(const chex_conv_shape *s) {
-  long block = wino_block(s), out = (s->out_channels + OC - 1) / OC * OC;
-  return 16 * block * (s->in_channels + out) + 64;
+// Floats between consecutive products' V and M matrices beyond their size: one cache line, so
+// that the (m + 2)^2 streams the transforms read or write at once do not all fall into the same
+// L1 set when a matrix's size is a multiple of 4 KB (measured: up to 1.4x slower).
+#define WINO_SKEW 16
+
+long chex_wino_scratch_count(const chex_conv_shape *s, int m) {
+  long block = wino_block(s, m), out = (s->out_channels + OC - 1) / OC * OC;
+  return (long)(m + 2) * (m + 2) * (block * (s->in_channels + out) + 2 * WINO_SKEW) + 64;
 }
 
 #if defined(__x86_64__)
 
-// V[xi][c][b + i] for the n (<= 16) tiles tx0 + i of tile row ty, input channel c.
-static inline CHEX_ISA void wino_input(const chex_conv_shape *s, const float *plane, long ty, long tx0, long n,
-                                       float *v, long c, long block, long b) {
+// F(2x2): V[xi][c][b + i] for the n (<= 16) tiles tx0 + i of tile row ty, input channel c.
+static inline CHEX_ISA void wino2_input(const chex_conv_shape *s, const float *plane, long ty, long tx0, long n,
+                                        float *v, long vstride, long c, long block, long b) {
   const __m512i even = chex_even_lanes();
   const __m512i odd = chex_odd_lanes();
   const __m512i next = _mm512_setr_epi32(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
@@ -399,14 +386,14 @@ static inline CHEX_ISA void wino_input(const chex_conv_shape *s, const float *pl
     __m512 t[4] = {_mm512_sub_ps(q[0][j], q[2][j]), _mm512_add_ps(q[1][j], q[2][j]),
                    _mm512_sub_ps(q[2][j], q[1][j]), _mm512_sub_ps(q[1][j], q[3][j])};
     for (int i = 0; i < 4; i++)
-      _mm512_mask_storeu_ps(v + ((i * 4 + j) * s->in_channels + c) * block + b, mask, t[i]);
+      _mm512_mask_storeu_ps(v + (i * 4 + j) * vstride + c * block + b, mask, t[i]);
   }
 }
 
-// Output channel o of the n (<= 16) tiles tx0 + i of tile row ty from the products m.
-static inline CHEX_ISA void wino_output(const chex_conv_shape *s, const float *m, long mstride, long block,
-                                        long b, long o, long ty, long tx0, long n, float *y,
-                                        const chex_conv_epilogue *e) {
+// F(2x2): output channel o of the n (<= 16) tiles tx0 + i of tile row ty from the products m.
+static inline CHEX_ISA void wino2_output(const chex_conv_shape *s, const float *m, long mstride, long block,
+                                         long b, long o, long ty, long tx0, long n, float *y,
+                                         const chex_conv_epilogue *e) {
   const __m512i lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
   const __m512i hi = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
   __m512 t[2][4];
@@ -435,14 +422,126 @@ static inline CHEX_ISA void wino_output(const chex_conv_shape *s, const float *m
   }
 }
 
-static CHEX_ISA void run_wino(const chex_conv_shape *s, const float *packed, const float *x, float *y,
-                              const chex_conv_epilogue *e, long t_begin, long t_end, float *scratch) {
+// B^T d for F(4x4) over six vectors d0..d5 (lane = tile), into q[0..5].
+static inline __attribute__((always_inline)) CHEX_ISA void wino4_bt(__m512 d0, __m512 d1, __m512 d2, __m512 d3,
+                                                                    __m512 d4, __m512 d5, __m512 q[6]) {
+  const __m512 four = _mm512_set1_ps(4.0f), five = _mm512_set1_ps(5.0f);
+  __m512 t1 = _mm512_fnmadd_ps(four, d2, d4);  // d4 - 4 d2
+  __m512 t2 = _mm512_fnmadd_ps(four, d1, d3);  // d3 - 4 d1
+  __m512 t3 = _mm512_sub_ps(d4, d2);
+  __m512 t4 = _mm512_add_ps(_mm512_sub_ps(d3, d1), _mm512_sub_ps(d3, d1));  // 2 (d3 - d1)
+  q[0] = _mm512_fmadd_ps(four, d0, _mm512_fnmadd_ps(five, d2, d4));
+  q[1] = _mm512_add_ps(t1, t2);
+  q[2] = _mm512_sub_ps(t1, t2);
+  q[3] = _mm512_add_ps(t3, t4);
+  q[4] = _mm512_sub_ps(t3, t4);
+  q[5] = _mm512_fmadd_ps(four, d1, _mm512_fnmadd_ps(five, d3, d5));
+}
+
+// F(4x4): V[xi][c][b + i] for the n (<= 16) tiles tx0 + i of tile row ty, input channel c.
+static inline CHEX_ISA void wino4_input(const chex_conv_shape *s, const float *plane, long ty, long tx0, long n,
+                                        float *v, long vstride, long c, long block, long b) {
+  // Lanes 0-7: columns 4t + k of a pair of chunks (t < 8); the halves of two such results
+  // make the 16 tiles' column k.
+  const __m512i pick0 = _mm512_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28, 0, 4, 8, 12, 16, 20, 24, 28);
+  const __m512i one = _mm512_set1_epi32(1);
+  const __m512i next = _mm512_setr_epi32(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
+  const __m512i next_odd = _mm512_setr_epi32(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17);
+  const __m512 zero = _mm512_setzero_ps();
+  __m512 q[6][6];
+  for (int r = 0; r < 6; r++) {
+    long iy = 4 * ty - 1 + r;
+    if (iy < 0 || iy >= s->height) {
+      for (int j = 0; j < 6; j++) q[r][j] = zero;
+      continue;
+    }
+    const float *row = plane + iy * s->width;
+    long start = 4 * tx0 - 1;  // column 0 of tile tx0
+    __m512 c0 = chex_row_chunk(row, start, s->width, zero), c1 = chex_row_chunk(row, start + 16, s->width, zero);
+    __m512 c2 = chex_row_chunk(row, start + 32, s->width, zero), c3 = chex_row_chunk(row, start + 48, s->width, zero);
+    __m512 c4 = chex_row_chunk(row, start + 64, s->width, zero);
+    __m512 d[4];
+    __m512i pick = pick0;
+    for (int k = 0; k < 4; k++, pick = _mm512_add_epi32(pick, one)) {  // columns 4t + k - 1
+      __m512 low = _mm512_permutex2var_ps(c0, pick, c1), high = _mm512_permutex2var_ps(c2, pick, c3);
+      d[k] = _mm512_shuffle_f32x4(low, high, 0x44);
+    }
+    __m512 d4 = _mm512_permutex2var_ps(d[0], next, c4);  // 4t + 3 (lane 15 from c4[0])
+    __m512 d5 = _mm512_permutex2var_ps(d[1], next_odd, c4);  // 4t + 4 (lane 15 from c4[1])
+    wino4_bt(d[0], d[1], d[2], d[3], d4, d5, q[r]);  // d B, row r
+  }
+  __mmask16 mask = chex_lanes(n);
+  for (int j = 0; j < 6; j++) {  // B^T (d B)
+    __m512 t[6];
+    wino4_bt(q[0][j], q[1][j], q[2][j], q[3][j], q[4][j], q[5][j], t);
+    for (int i = 0; i < 6; i++)
+      _mm512_mask_storeu_ps(v + (i * 6 + j) * vstride + c * block + b, mask, t[i]);
+  }
+}
+
+// A^T m for F(4x4) over six vectors, into r[0..3].
+static inline __attribute__((always_inline)) CHEX_ISA void wino4_at(__m512 m0, __m512 m1, __m512 m2, __m512 m3,
+                                                                    __m512 m4, __m512 m5, __m512 r[4]) {
+  __m512 s12 = _mm512_add_ps(m1, m2), d12 = _mm512_sub_ps(m1, m2);
+  __m512 s34 = _mm512_add_ps(m3, m4), d34 = _mm512_sub_ps(m3, m4);
+  r[0] = _mm512_add_ps(_mm512_add_ps(m0, s12), s34);
+  r[1] = _mm512_fmadd_ps(_mm512_set1_ps(2.0f), d34, d12);
+  r[2] = _mm512_fmadd_ps(_mm512_set1_ps(4.0f), s34, s12);
+  r[3] = _mm512_add_ps(_mm512_fmadd_ps(_mm512_set1_ps(8.0f), d34, d12), m5);
+}
+
+// F(4x4): output channel o of the n (<= 16) tiles tx0 + i of tile row ty from the products m.
+static inline CHEX_ISA void wino4_output(const chex_conv_shape *s, const float *m, long mstride, long block,
+                                         long b, long o, long ty, long tx0, long n, float *y,
+                                         const chex_conv_epilogue *e) {
+  __m512 t[4][6];
+  for (int j = 0; j < 6; j++) {  // A^T m
+    const float *p = m + j * mstride + o * block + b;
+    __m512 r[4];
+    wino4_at(_mm512_loadu_ps(p), _mm512_loadu_ps(p + 6 * mstride), _mm512_loadu_ps(p + 12 * mstride),
+             _mm512_loadu_ps(p + 18 * mstride), _mm512_loadu_ps(p + 24 * mstride), _mm512_loadu_ps(p + 30 * mstride),
+             r);
+    for (int i = 0; i < 4; i++) t[i][j] = r[i];
+  }
+  const __m512 bias = _mm512_set1_ps(e->bias ? e->bias[o] : 0.0f);
+  const long plane = s->out_height * s->out_width;
+  long columns = s->out_width - 4 * tx0;  // output columns from 4 tx0 to the row's end
+  if (columns > 4 * n) columns = 4 * n;
+  for (int i = 0; i < 4; i++) {  // (A^T m) A
+    long oy = 4 * ty + i;
+    if (oy >= s->out_height) break;
+    __m512 x[4];
+    wino4_at(t[i][0], t[i][1], t[i][2], t[i][3], t[i][4], t[i][5], x);
+    for (int k = 0; k < 4; k++) x[k] = chex_activate(_mm512_add_ps(x[k], bias), e);
+    // Interleave: column 4 t + k is x[k][t]. 128-bit block q of w[k] holds tile 4 q + k.
+    __m512 u0 = _mm512_unpacklo_ps(x[0], x[1]), u1 = _mm512_unpackhi_ps(x[0], x[1]);
+    __m512 u2 = _mm512_unpacklo_ps(x[2], x[3]), u3 = _mm512_unpackhi_ps(x[2], x[3]);
+    __m512 w0 = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(u0), _mm512_castps_pd(u2)));
+    __m512 w1 = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(u0), _mm512_castps_pd(u2)));
+    __m512 w2 = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(u1), _mm512_castps_pd(u3)));
+    __m512 w3 = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(u1), _mm512_castps_pd(u3)));
+    __m512 a0 = _mm512_shuffle_f32x4(w0, w1, 0x44), a1 = _mm512_shuffle_f32x4(w0, w1, 0xEE);
+    __m512 a2 = _mm512_shuffle_f32x4(w2, w3, 0x44), a3 = _mm512_shuffle_f32x4(w2, w3, 0xEE);
+    __m512 out[4] = {_mm512_shuffle_f32x4(a0, a2, 0x88), _mm512_shuffle_f32x4(a0, a2, 0xDD),
+                     _mm512_shuffle_f32x4(a1, a3, 0x88), _mm512_shuffle_f32x4(a1, a3, 0xDD)};
+    float *target = y + o * plane + oy * s->out_width + 4 * tx0;
+    for (int q = 0; q < 4; q++) {
+      if (columns <= 16 * q) break;
+      _mm512_mask_storeu_ps(target + 16 * q, chex_lanes(columns - 16 * q), out[q]);
+    }
+  }
+}
+
+static CHEX_ISA void run_wino(const chex_conv_shape *s, int mt, const float *packed, const float *x, float *y,
+                              const chex_conv_epilogue *e, long t_begin, long t_end, long c_begin, long c_end,
+                              float *scratch) {
   const long cin = s->in_channels, cout = s->out_channels, blocks_oc = (cout + OC - 1) / OC;
-  const long tw = (s->out_width + 1) / 2, block = wino_block(s);
+  const long tw = (s->out_width + mt - 1) / mt, block = wino_block(s, mt);
+  const int products = (mt + 2) * (mt + 2);
   const long plane = s->height * s->width;
-  float *v = scratch;  // [16][cin][block]
-  float *m = scratch + 16 * cin * block;  // [16][cout_padded][block]
-  const long mstride = blocks_oc * OC * block;
+  float *v = scratch;  // [products][cin][block]
+  const long vstride = cin * block + WINO_SKEW, mstride = blocks_oc * OC * block + WINO_SKEW;
+  float *m = scratch + products * vstride;  // [products][cout_padded][block]
   chex_conv_shape gemm = *s;  // the products as 1x1 "convolutions" over the block's tiles
   gemm.kernel_h = gemm.kernel_w = 1;
   gemm.pad_top = gemm.pad_left = 0;
@@ -461,28 +560,36 @@ static CHEX_ISA void run_wino(const chex_conv_shape *s, const float *packed, con
         long ty = t / tw, tx = t % tw, n = tw - tx;
         if (n > 16) n = 16;
         if (n > t0 + count - t) n = t0 + count - t;
-        wino_input(s, x + c * plane, ty, tx, n, v, c, block, t - t0);
+        if (mt == 2) {
+          wino2_input(s, x + c * plane, ty, tx, n, v, vstride, c, block, t - t0);
+        } else {
+          wino4_input(s, x + c * plane, ty, tx, n, v, vstride, c, block, t - t0);
+        }
         t += n;
       }
     }
-    // The 16 products, 12 tiles x 32 output channels per register tile.
-    for (int xi = 0; xi < 16; xi++) {
+    // The products, 12 tiles x 32 output channels per register tile.
+    for (int xi = 0; xi < products; xi++) {
       const float *u = packed + xi * blocks_oc * cin * OC;
-      const float *vx = v + xi * cin * block;
+      const float *vx = v + xi * vstride;
       float *mx = m + xi * mstride;
       for (long p = 0; p < count; p += PX) {
         long npx = count - p < PX ? count - p : PX;
-        for (long c0 = 0; c0 < blocks_oc * OC; c0 += OC)
+        for (long c0 = c_begin; c0 < c_end; c0 += OC)
           tiles[npx](&gemm, u + (c0 / OC) * cin * OC, vx + p, block, block, 1, mx, c0, p, OC, block, &none);
       }
     }
     // Output transform.
-    for (long o = 0; o < cout; o++) {
+    for (long o = c_begin; o < c_end; o++) {
       for (long t = t0; t < t0 + count;) {
         long ty = t / tw, tx = t % tw, n = tw - tx;
         if (n > 16) n = 16;
         if (n > t0 + count - t) n = t0 + count - t;
-        wino_output(s, m, mstride, block, t - t0, o, ty, tx, n, y, e);
+        if (mt == 2) {
+          wino2_output(s, m, mstride, block, t - t0, o, ty, tx, n, y, e);
+        } else {
+          wino4_output(s, m, mstride, block, t - t0, o, ty, tx, n, y, e);
+        }
         t += n;
       }
     }
@@ -491,12 +598,14 @@ static CHEX_ISA void run_wino(const chex_conv_shape *s, const float *packed, con
 
 #endif
 
-void chex_wino_run(const chex_conv_shape *s, const float *packed, const float *x, float *y,
-                   const chex_conv_epilogue *e, long tile_begin, long tile_end, float *scratch) {
+void chex_wino_run(const chex_conv_shape *s, int m, const float *packed, const float *x, float *y,
+                   const chex_conv_epilogue *e, long tile_begin, long tile_end, long channel_begin,
+                   long channel_end, float *scratch) {
 #if defined(__x86_64__)
-  run_wino(s, packed, x, y, e, tile_begin, tile_end, scratch);
+  run_wino(s, m, packed, x, y, e, tile_begin, tile_end, channel_begin, channel_end, scratch);
 #else
-  (void)s; (void)packed; (void)x; (void)y; (void)e; (void)tile_begin; (void)tile_end; (void)scratch;
+  (void)s; (void)m; (void)packed; (void)x; (void)y; (void)e; (void)tile_begin; (void)tile_end;
+  (void)channel_begin; (void)channel_end; (void)scratch;
 #endif
 }
 

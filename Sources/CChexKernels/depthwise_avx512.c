@@ -7,6 +7,19 @@
 
 #include "activation_avx512.h"
 
+#include <string.h>
+
+// The channels-last path's largest zero-padded input plane (two blocks of 16 floats per pixel
+// on the stack: 128 KB).
+#define CHEX_DW_CHANNELS_LAST_AREA 1024
+
+static long padded_rows(const chex_depthwise_shape *s) { return (s->out_height - 1) * s->stride_y + s->kernel_h; }
+static long padded_columns(const chex_depthwise_shape *s) { return (s->out_width - 1) * s->stride_x + s->kernel_w; }
+
+int chex_depthwise_channels_last_applies(const chex_depthwise_shape *s) {
+  return padded_rows(s) * padded_columns(s) <= CHEX_DW_CHANNELS_LAST_AREA;
+}
+
 #if defined(__x86_64__)
 
 // Lanes j of a vector starting at input column `start` that fall inside [0, width), among the
@@ -155,6 +168,92 @@ static slide_kernel slide_for(const chex_depthwise_shape *s) {
   return s->stride_x == 1 ? slide_5_s1 : slide_5_s2;
 }
 
+// Small planes (the padded input at most CHEX_CHEX_DW_CHANNELS_LAST_AREA pixels): 16 channels per vector.
+// A block of 16 channels is transposed into a zero-padded pixels x 16 layout (16 x 16
+// transposes over the flat plane), each output pixel is then kh kw multiply-adds of whole
+// vectors with no lane shifts and no partial rows (a 10- or 20-wide row fills 10/16 or 20/32 of
+// the vectors the row-wise kernels use), and the result is transposed back to NCHW with the
+// epilogue. Any kernel size and stride.
+#define DW_GROUP 8  // output pixels computed together (independent chains of multiply-adds)
+
+
+static CHEX_ISA void depthwise_channels_last(const chex_depthwise_shape *s, const float *weights, const float *x,
+                                             float *y, const chex_conv_epilogue *e, long c_begin, long c_end) {
+  const long hp = padded_rows(s), wp = padded_columns(s);
+  const long in_plane = s->height * s->width, out_plane = s->out_height * s->out_width;
+  const long taps = s->kernel_h * s->kernel_w;
+  // The padded input block (inside values rewritten per block, the padding stays 0) and the
+  // output block, 16 floats per pixel.
+  float padded[CHEX_DW_CHANNELS_LAST_AREA * 16] __attribute__((aligned(64)));
+  float result[CHEX_DW_CHANNELS_LAST_AREA * 16] __attribute__((aligned(64)));
+  memset(padded, 0, hp * wp * 16 * sizeof(float));
+  // Where input pixel p lands in the padded block (rows and columns outside it are dropped).
+  const long row0 = s->pad_top, column0 = s->pad_left;
+  for (long c0 = c_begin; c0 < c_end; c0 += 16) {
+    const long n = c_end - c0 < 16 ? c_end - c0 : 16;
+    // In: 16 pixels x 16 channels at a time.
+    for (long p = 0; p < in_plane; p += 16) {
+      const long count = in_plane - p < 16 ? in_plane - p : 16;
+      const __mmask16 mask = chex_lanes(count);
+      __m512 block[16];
+      for (int j = 0; j < 16; j++)
+        block[j] = j < n ? (count == 16 ? _mm512_loadu_ps(x + (c0 + j) * in_plane + p)
+                                        : _mm512_maskz_loadu_ps(mask, x + (c0 + j) * in_plane + p))
+                         : _mm512_setzero_ps();
+      chex_transpose16(block);
+      long iy = p / s->width, ix = p % s->width;
+      for (long i = 0; i < count; i++) {
+        long r = iy + row0, q = ix + column0;
+        if (r >= 0 && r < hp && q >= 0 && q < wp) _mm512_store_ps(padded + (r * wp + q) * 16, block[i]);
+        if (++ix == s->width) {
+          ix = 0;
+          iy++;
+        }
+      }
+    }
+    // The weights of tap t for the 16 channels.
+    __m512 w[CHEX_DEPTHWISE_MAX_KERNEL * CHEX_DEPTHWISE_MAX_KERNEL];
+    for (long t = 0; t < taps; t++) {
+      float lane[16] __attribute__((aligned(64))) = {0};
+      for (long j = 0; j < n; j++) lane[j] = weights[(c0 + j) * taps + t];
+      w[t] = _mm512_load_ps(lane);
+    }
+    // The products, DW_GROUP output pixels of one row at a time.
+    for (long oy = 0; oy < s->out_height; oy++) {
+      for (long ox = 0; ox < s->out_width; ox += DW_GROUP) {
+        const long g = s->out_width - ox < DW_GROUP ? s->out_width - ox : DW_GROUP;
+        __m512 acc[DW_GROUP];
+        for (int i = 0; i < DW_GROUP; i++) acc[i] = _mm512_setzero_ps();
+        for (long ky = 0; ky < s->kernel_h; ky++) {
+          const float *row = padded + ((oy * s->stride_y + ky) * wp + ox * s->stride_x) * 16;
+          for (long kx = 0; kx < s->kernel_w; kx++) {
+            const __m512 wt = w[ky * s->kernel_w + kx];
+            for (int i = 0; i < DW_GROUP; i++)
+              if (i < g) acc[i] = _mm512_fmadd_ps(_mm512_load_ps(row + (i * s->stride_x + kx) * 16), wt, acc[i]);
+          }
+        }
+        for (int i = 0; i < DW_GROUP; i++)
+          if (i < g) _mm512_store_ps(result + (oy * s->out_width + ox + i) * 16, acc[i]);
+      }
+    }
+    // Out: back to NCHW rows of 16 pixels, with bias, residual and activation.
+    for (long p = 0; p < out_plane; p += 16) {
+      const long count = out_plane - p < 16 ? out_plane - p : 16;
+      const __mmask16 mask = chex_lanes(count);
+      __m512 block[16];
+      for (int i = 0; i < 16; i++) block[i] = i < count ? _mm512_load_ps(result + (p + i) * 16) : _mm512_setzero_ps();
+      chex_transpose16(block);
+      for (long j = 0; j < n; j++) {
+        const long c = c0 + j;
+        __m512 v = block[j];
+        if (e->bias) v = _mm512_add_ps(v, _mm512_set1_ps(e->bias[c]));
+        if (e->residual) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, e->residual + c * out_plane + p));
+        _mm512_mask_storeu_ps(y + c * out_plane + p, mask, chex_activate(v, e));
+      }
+    }
+  }
+}
+
 static CHEX_ISA void depthwise_avx512(const chex_depthwise_shape *s, const float *weights,
                                       const float *x, float *y, const chex_conv_epilogue *e,
                                       long c_begin, long c_end) {
@@ -207,10 +306,14 @@ static CHEX_ISA void depthwise_avx512(const chex_depthwise_shape *s, const float
 #endif
 
 void chex_depthwise_run(const chex_depthwise_shape *s, const float *weights, const float *x, float *y,
-                        const chex_conv_epilogue *e, long c_begin, long c_end) {
+                        const chex_conv_epilogue *e, long c_begin, long c_end, int channels_last) {
 #if defined(__x86_64__)
-  depthwise_avx512(s, weights, x, y, e, c_begin, c_end);
+  if (channels_last && chex_depthwise_channels_last_applies(s)) {
+    depthwise_channels_last(s, weights, x, y, e, c_begin, c_end);
+  } else {
+    depthwise_avx512(s, weights, x, y, e, c_begin, c_end);
+  }
 #else
-  (void)s; (void)weights; (void)x; (void)y; (void)e; (void)c_begin; (void)c_end;
+  (void)s; (void)weights; (void)x; (void)y; (void)e; (void)c_begin; (void)c_end; (void)channels_last;
 #endif
 }

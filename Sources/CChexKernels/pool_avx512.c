@@ -67,7 +67,11 @@ static CHEX_ISA void max3_stride2(const chex_pool_shape *s, const float *x, floa
           acc = _mm512_max_ps(_mm512_max_ps(e, o), _mm512_max_ps(e2, acc));
         }
         long count = s->out_width - ox < 16 ? s->out_width - ox : 16;
-        _mm512_mask_storeu_ps(y + p * out_plane + oy * s->out_width + ox, chex_lanes(count), acc);
+        if (count == 16) {
+          _mm512_storeu_ps(y + p * out_plane + oy * s->out_width + ox, acc);
+        } else {
+          _mm512_mask_storeu_ps(y + p * out_plane + oy * s->out_width + ox, chex_lanes(count), acc);
+        }
       }
     }
   }

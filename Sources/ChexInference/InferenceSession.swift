@@ -36,8 +36,9 @@ public final class InferenceSession: Sendable {
   /// Checks the model and prepares a session; plans are compiled lazily per input shape.
   /// - Parameters:
   ///   - threads: worker threads across the images of a batch (at least 1).
-  ///   - kernels: `.automatic` (chexstats' own AVX-512 convolution kernel where the CPU has
-  ///     it) or `.openBLAS` (im2col + sgemm everywhere).
+  ///   - kernels: `.automatic` (chexstats' own AVX-512 convolution kernels where the CPU has
+  ///     them), `.fast` (the same with Winograd F(4x4, 3x3)) or `.openBLAS` (im2col + sgemm
+  ///     everywhere).
   public init(model: ONNXModel, threads: Int = 1, kernels: ConvolutionKernels = .automatic)
     throws(InferenceError)
   {

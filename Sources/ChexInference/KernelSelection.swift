@@ -5,18 +5,27 @@ public enum ConvolutionKernels: String, Sendable, CaseIterable {
   /// chexstats' own AVX-512 kernel (`PackedConvolution`) where the CPU runs it, else
   /// `openBLAS`.
   case automatic
+  /// `automatic` with Winograd F(4x4, 3x3) instead of F(2x2, 3x3) for 3x3 stride-1 layers: 5-10 %
+  /// faster on ResNets and DenseNets, at the price of float32 rounding 4-7x larger in those
+  /// layers (logits 2-4x farther from a float64 reference than onnxruntime's; see
+  /// `PackedConvolution`).
+  case fast
   /// im2col tiles (or the activations themselves for 1x1 convolutions) and OpenBLAS sgemm,
   /// with the epilogue as a second pass: the portable path, kept for comparison.
   case openBLAS = "openblas"
 
   /// The path a session actually takes on this CPU.
   public var resolved: ConvolutionKernels {
-    self == .automatic && PackedConvolution.isAvailable ? .automatic : .openBLAS
+    self != .openBLAS && PackedConvolution.isAvailable ? self : .openBLAS
   }
 
   /// A short name for logs and benchmark tables.
   public var engineDescription: String {
-    resolved == .automatic ? "chexstats AVX-512" : "OpenBLAS \(BLAS.coreName)"
+    switch resolved {
+    case .automatic: return "chexstats AVX-512"
+    case .fast: return "chexstats AVX-512, Winograd F(4x4)"
+    case .openBLAS: return "OpenBLAS \(BLAS.coreName)"
+    }
   }
 }
 
@@ -28,7 +37,7 @@ extension GraphBuilder {
   /// cannot be folded into weights because the ReLU sits in between): one pass fewer over the
   /// growing concatenation before every dense layer.
   func selectKernels(_ choice: ConvolutionKernels, protecting graphOutputs: Set<Int>) {
-    guard choice.resolved == .automatic else { return }
+    guard choice.resolved != .openBLAS else { return }
     var valuesPerStorage = [Int](repeating: 0, count: storages.count)
     for value in values { valuesPerStorage[value.storage] += 1 }
     var users: [Int: [Int]] = [:]
@@ -62,9 +71,13 @@ extension GraphBuilder {
       guard var conv = steps[index].kernel as? ConvKernel else { continue }
       let g = conv.geometry
       if conv.usesNativeKernel {
+        let method = PackedConvolution.preferredMethod(
+          geometry: g.packed, hasResidual: conv.hasResidual, hasPrologue: prologues[index] != nil,
+          winogradTile: choice.resolved == .fast ? 4 : 2)
         conv.native = PackedConvolution(
           geometry: g.packed, weights: conv.weights, bias: conv.bias,
-          activation: conv.activation.packed, prologue: prologues[index], hasResidual: conv.hasResidual)
+          activation: conv.activation.packed, prologue: prologues[index], hasResidual: conv.hasResidual,
+          method: method)
       } else if g.isDepthwise,
         DepthwiseConvolution.supports(
           strideY: g.strideY, strideX: g.strideX, dilationY: g.dilationY, dilationX: g.dilationX)

@@ -3,12 +3,18 @@ import CChexKernels
 /// A depthwise 2-D convolution (group = input channels = output channels, NCHW, strides 1 or
 /// 2, no dilation) for chexstats' own AVX-512 kernel (Sources/CChexKernels).
 ///
-/// 16 output pixels of a row at a time take kh kw fused multiply-adds of shifted input rows:
-/// for 3x3 and 5x5 with symmetric padding built from whole 16-value row chunks by lane shifts
-/// (stride 2: even/odd lane permutes), otherwise read with masked loads that leave the padding
-/// at zero; bias, residual and activation (SiLU included) are applied in registers before the
-/// one store. Channels are independent, so the work may be
-/// cut into any channel ranges without changing a result.
+/// Two methods (`Method`), chosen by the geometry alone (so never by the thread count):
+/// - `rows`: 16 output pixels of a row at a time take kh kw fused multiply-adds of shifted input
+///   rows: for 3x3 and 5x5 with symmetric padding built from whole 16-value row chunks by lane
+///   shifts (stride 2: even/odd lane permutes), otherwise read with masked loads that leave the
+///   padding at zero.
+/// - `channelsLast`, for small planes (the padded input at most 1024 pixels, e.g. 20x20 and
+///   10x10 at 320 px input): blocks of 16 channels are transposed to pixels x 16 with zero
+///   padding, each output pixel is kh kw multiply-adds of whole vectors (a 20-wide row would
+///   fill 20 of 32 lanes in `rows`), and transposed back: 1.5-2x faster there.
+/// Bias, residual and activation (SiLU included) are applied in registers before the one store.
+/// Channels are independent, so the work may be cut into any channel ranges without changing a
+/// result.
 /// - Complexity: O(channels x output pixels x kh kw).
 public struct DepthwiseConvolution: Sendable {
   public typealias Activation = PackedConvolution.Activation
@@ -18,6 +24,21 @@ public struct DepthwiseConvolution: Sendable {
   public let weights: [Float]
   public let bias: [Float]
   public let activation: Activation
+  public let method: Method
+
+  /// How the kernel walks the plane (see the type's description).
+  public enum Method: String, Sendable, CaseIterable {
+    case rows
+    case channelsLast = "channels-last"
+  }
+
+  /// Whether `channelsLast` takes this geometry: the zero-padded input plane
+  /// ((outHeight - 1) strideY + kh) x ((outWidth - 1) strideX + kw) has at most 1024 pixels.
+  public static func channelsLastApplies(
+    kernelHeight: Int, kernelWidth: Int, strideY: Int, strideX: Int, outHeight: Int, outWidth: Int
+  ) -> Bool {
+    ((outHeight - 1) * strideY + kernelHeight) * ((outWidth - 1) * strideX + kernelWidth) <= 1024
+  }
 
   /// Whether the kernel handles this geometry (strides 1 or 2, no dilation) on this CPU.
   public static func supports(strideY: Int, strideX: Int, dilationY: Int, dilationX: Int) -> Bool {
@@ -25,12 +46,20 @@ public struct DepthwiseConvolution: Sendable {
       && dilationX == 1
   }
 
-  /// `weights` holds `channels x kh x kw` values, `bias` one per channel.
+  /// `weights` holds `channels x kh x kw` values, `bias` one per channel. `method` defaults to
+  /// `channelsLast` where it applies, else `rows`.
   public init(
     channels: Int, height: Int, width: Int, kernelHeight: Int, kernelWidth: Int, strideY: Int, strideX: Int,
     padTop: Int, padLeft: Int, outHeight: Int, outWidth: Int, weights: [Float], bias: [Float],
-    activation: Activation
+    activation: Activation, method: Method? = nil
   ) {
+    let fits = Self.channelsLastApplies(
+      kernelHeight: kernelHeight, kernelWidth: kernelWidth, strideY: strideY, strideX: strideX,
+      outHeight: outHeight, outWidth: outWidth)
+    precondition(
+      method != .channelsLast || fits,
+      "DepthwiseConvolution: channels-last needs a padded plane of <= 1024 pixels")
+    self.method = method ?? (fits ? .channelsLast : .rows)
     precondition(
       weights.count == channels * kernelHeight * kernelWidth && bias.count == channels,
       "DepthwiseConvolution: \(weights.count) weights and \(bias.count) biases for \(channels) channels of "
@@ -70,7 +99,8 @@ public struct DepthwiseConvolution: Sendable {
       bias.withUnsafeBufferPointer { b in
         epilogue.bias = b.baseAddress
         chex_depthwise_run(
-          &shape, w.baseAddress, input, output, &epilogue, range.lowerBound, range.upperBound)
+          &shape, w.baseAddress, input, output, &epilogue, range.lowerBound, range.upperBound,
+          method == .channelsLast ? 1 : 0)
       }
     }
   }

@@ -15,10 +15,15 @@ import CChexKernels
 ///   (implicit im2col); it wastes less on outputs with few channels.
 /// Both can apply a per-input-channel scale, shift and ReLU to the input (a BatchNormalization +
 /// ReLU in front of the convolution, as in DenseNet): while packing, or while making the copy.
-/// - `winograd`: F(2x2, 3x3) (Lavin & Gray, CVPR 2016) for 3x3 stride-1 convolutions padded by
-///   one: 16 products of transformed weights and transformed 4x4 input patches, computed by the
-///   direct kernel's register tiles, 2.25x fewer multiply-adds (1.3-1.7x faster here; results
-///   differ from the direct sum by float32 rounding, about 1e-6 relative).
+/// - `winograd2x2` / `winograd4x4`: Winograd F(2x2, 3x3) / F(4x4, 3x3) (Lavin & Gray, CVPR 2016)
+///   for 3x3 stride-1 convolutions padded by one: 16 (36) products of transformed weights and
+///   transformed 4x4 (6x6) input patches, computed by the direct kernel's register tiles, 2.25x
+///   (4x) fewer multiply-adds. F(2x2) is the default: 1.3-1.7x faster than direct here, float32
+///   rounding about 1e-6 relative, whole networks as close to a float64 reference as
+///   onnxruntime. F(4x4) is another 1.1-1.4x faster on 40x40 and 80x80 planes, but the larger
+///   constants of its transforms (5 and 8 against 1) make its rounding 4-7x larger (simulated:
+///   rms 2.4e-6 vs 3.6e-7 of the output; ResNet101 at 320 px ends 2.2e-4 from float64 against
+///   onnxruntime's 6.5e-5): used only when asked for (`ConvolutionKernels.fast`).
 /// `preferredMethod` picks one from the geometry (as measured here, see the README).
 ///
 /// Each output value is the fused-multiply-add sum over K in ascending order whichever pixel
@@ -104,25 +109,42 @@ public struct PackedConvolution: Sendable {
     case directBroadcast = "direct"
     /// Winograd F(2x2, 3x3) over 2x2 output tiles: 3x3 stride-1 convolutions padded by one,
     /// without residual or prologue (`winogradApplies`).
-    case winograd
+    case winograd2x2 = "winograd2x2"
+    /// Winograd F(4x4, 3x3) over 4x4 output tiles: same convolutions, 4x fewer multiply-adds
+    /// than direct, transforms with larger constants (results within about 1e-5 relative).
+    case winograd4x4 = "winograd4x4"
+
+    /// The output tile's side for the Winograd methods (2 or 4), else nil.
+    public var winogradTile: Int? {
+      switch self {
+      case .winograd2x2: return 2
+      case .winograd4x4: return 4
+      default: return nil
+      }
+    }
   }
 
-  /// Whether `winograd` takes this convolution: 3x3, stride 1, one pixel of padding on every
-  /// side, at least 16 input channels, and no residual or prologue to apply.
+  /// Whether the Winograd methods take this convolution: 3x3, stride 1, one pixel of padding on
+  /// every side, at least 16 input channels, and no residual or prologue to apply.
   public static func winogradApplies(geometry g: Geometry, hasResidual: Bool, hasPrologue: Bool) -> Bool {
     var shape = g.c
     return !hasResidual && !hasPrologue && chex_wino_applies(&shape) != 0
   }
 
-  /// `winograd` where it applies, the output has at least 256 pixels (on 10x10 planes its
-  /// transforms cost what it saves) and at most a quarter of its 32-channel tiles are empty;
-  /// else `directBroadcast`, except where `packedPanels` measured faster: when rounding the output
-  /// channels up to the direct kernel's 32-channel tiles would waste more than a quarter of the
-  /// work (fewer than 32 channels, or 40, 48, ...), and for 1x1 convolutions over fewer than 64
-  /// input channels (the expansions of MobileNet and EfficientNet blocks), where the direct
-  /// kernel's transposed store costs as much as the few multiply-adds per output.
+  /// A Winograd method where it applies, the output has at least 256 pixels (on 10x10 planes
+  /// its transforms cost what it saves; F(4x4) there is 1.4x slower than direct: 9 tiles of 16
+  /// cover 144 pixels and the transformed weights are read for them alone) and at most a quarter
+  /// of its 32-channel tiles are empty: `winograd2x2`, or `winograd4x4` when `winogradTile` is
+  /// 4 (faster, larger rounding: see the type's description). Else `directBroadcast`, except
+  /// where `packedPanels` measured faster: when rounding the output channels up to the direct
+  /// kernel's 32-channel tiles would waste more than a quarter of the work (fewer than 32
+  /// channels, or 40, 48, ...), and for 1x1 convolutions over few input channels, where the
+  /// direct kernel's transposed store costs as much as the few multiply-adds per output: up to
+  /// 128 input channels when the 1x1 convolution reads its input in place (stride 1, no
+  /// prologue: the MobileNet/EfficientNet expansions, ResNet's 64->256 and 128->512 layers,
+  /// 5-15 % faster there), fewer than 64 otherwise.
   public static func preferredMethod(
-    geometry g: Geometry, hasResidual: Bool = false, hasPrologue: Bool = false
+    geometry g: Geometry, hasResidual: Bool = false, hasPrologue: Bool = false, winogradTile: Int = 2
   )
     -> Method
   {
@@ -131,9 +153,13 @@ public struct PackedConvolution: Sendable {
     if winogradApplies(geometry: g, hasResidual: hasResidual, hasPrologue: hasPrologue)
       && g.outHeight * g.outWidth >= 256
     {
-      return .winograd
+      return winogradTile == 4 ? .winograd4x4 : .winograd2x2
     }
-    if g.kernelHeight * g.kernelWidth == 1 && g.inChannels < 64 { return .packedPanels }
+    if g.kernelHeight * g.kernelWidth == 1 {
+      var shape = g.c
+      let inPlace = chex_direct_is_flat(&shape) != 0 && !hasPrologue
+      if g.inChannels < (inPlace ? 129 : 64) { return .packedPanels }
+    }
     return .directBroadcast
   }
 
@@ -142,15 +168,18 @@ public struct PackedConvolution: Sendable {
   public static let isAvailable: Bool = chex_conv_available() != 0
 
   /// Output channels per register tile: channel ranges given to `run` start at a multiple.
-  /// (`winograd` computes every channel in each call.)
   public var channelBlock: Int { method == .packedPanels ? Int(CHEX_CONV_CHANNEL_BLOCK) : 32 }
 
-  /// The units `run`'s `pixels` range counts: output pixels, or for `winograd` 2x2 output tiles
-  /// (row-major over ceil(outHeight / 2) x ceil(outWidth / 2)).
+  /// The Winograd output tile's side as the C kernels take it (unused by the other methods).
+  private var winogradSide: Int32 { Int32(method.winogradTile ?? 2) }
+
+  /// The units `run`'s `pixels` range counts: output pixels, or for the Winograd methods m x m
+  /// output tiles (row-major over ceil(outHeight / m) x ceil(outWidth / m), m = `winogradTile`).
   public var workCount: Int {
     let g = geometry
-    return method == .winograd
-      ? ((g.outHeight + 1) / 2) * ((g.outWidth + 1) / 2) : g.outHeight * g.outWidth
+    guard let m = method.winogradTile else { return g.outHeight * g.outWidth }
+    var shape = g.c
+    return chex_wino_tile_count(&shape, Int32(m))
   }
 
   public let geometry: Geometry
@@ -188,16 +217,17 @@ public struct PackedConvolution: Sendable {
       method
       ?? Self.preferredMethod(geometry: geometry, hasResidual: hasResidual, hasPrologue: prologue != nil)
     precondition(
-      method != .winograd
+      method.winogradTile == nil
         || Self.winogradApplies(geometry: geometry, hasResidual: hasResidual, hasPrologue: prologue != nil),
       "PackedConvolution: winograd does not apply to this convolution")
     self.method = method
     var shape = geometry.c
+    let side = Int32(method.winogradTile ?? 2)
     let count: Int
     switch method {
     case .packedPanels: count = chex_conv_packed_count(&shape)
     case .directBroadcast: count = chex_direct_packed_count(&shape)
-    case .winograd: count = chex_wino_packed_count(&shape)
+    case .winograd2x2, .winograd4x4: count = chex_wino_packed_count(&shape, side)
     }
     var packed = [Float](repeating: 0, count: count)
     weights.withUnsafeBufferPointer { w in
@@ -205,7 +235,8 @@ public struct PackedConvolution: Sendable {
         switch method {
         case .packedPanels: chex_conv_pack_weights(&shape, w.baseAddress, p.baseAddress)
         case .directBroadcast: chex_direct_pack_weights(&shape, w.baseAddress, p.baseAddress)
-        case .winograd: chex_wino_pack_weights(&shape, w.baseAddress, p.baseAddress)
+        case .winograd2x2, .winograd4x4:
+          chex_wino_pack_weights(&shape, side, w.baseAddress, p.baseAddress)
         }
       }
     }
@@ -218,7 +249,7 @@ public struct PackedConvolution: Sendable {
     switch method {
     case .packedPanels: return chex_conv_scratch_count(&shape)
     case .directBroadcast: return 0
-    case .winograd: return chex_wino_scratch_count(&shape)
+    case .winograd2x2, .winograd4x4: return chex_wino_scratch_count(&shape, winogradSide)
     }
   }
 
@@ -267,9 +298,10 @@ public struct PackedConvolution: Sendable {
     }
   }
 
-  /// Computes `pixels` (row-major positions in the output plane; for `winograd`, 2x2 output
-  /// tiles, see `workCount`) of output channels `channels` (lower bound a multiple of
-  /// `channelBlock`; `winograd` needs all of them) for one image. `input` holds
+  /// Computes `pixels` (row-major positions in the output plane; for the Winograd methods,
+  /// output tiles, see `workCount`) of output channels `channels` (lower bound a multiple of
+  /// `channelBlock`) for one image. (A Winograd call transforms its tiles' whole input whatever
+  /// its channels: split such calls by channels only when the weights outweigh the tiles.) `input` holds
   /// `inChannels` planes, `output` and `residual` hold `outChannels` planes; `shared` is the
   /// copy `prepareInput` wrote (ignored when `sharedInputCount` is 0).
   ///
@@ -286,8 +318,7 @@ public struct PackedConvolution: Sendable {
       "PackedConvolution.run: pixels \(pixels) outside 0..<\(workCount) for the \(g.outHeight)x\(g.outWidth) output"
     )
     precondition(
-      method != .winograd || (residual == nil && channels == 0..<g.outChannels),
-      "PackedConvolution.run: winograd takes no residual and computes every output channel")
+      method.winogradTile == nil || residual == nil, "PackedConvolution.run: winograd takes no residual")
     precondition(
       channels.lowerBound >= 0 && channels.upperBound <= g.outChannels
         && channels.lowerBound % channelBlock == 0,
@@ -307,8 +338,11 @@ public struct PackedConvolution: Sendable {
         chex_direct_run(
           &shape, w, sharedInputCount > 0 ? shared : input, output, &epilogue, pixels.lowerBound,
           pixels.upperBound, channels.lowerBound, channels.upperBound)
-      case .winograd:
-        chex_wino_run(&shape, w, input, output, &epilogue, pixels.lowerBound, pixels.upperBound, scratch)
+      case .winograd2x2, .winograd4x4:
+        chex_wino_run(
+          &shape, winogradSide, w, input, output, &epilogue, pixels.lowerBound,
+          pixels.upperBound,
+          channels.lowerBound, channels.upperBound, scratch)
       }
     }
   }

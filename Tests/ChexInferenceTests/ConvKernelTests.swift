@@ -156,9 +156,12 @@ final class ConvKernelTests: XCTestCase {
     try check(
       Case(cin: 128, cout: 160, h: 10, w: 10, kh: 3, kw: 3, pads: [1, 1, 1, 1]), seed: 29, batch: 1,
       threads: 2)
-    // Winograd (3x3, stride 1, padded by one, at least 256 output pixels), odd size.
+    // Winograd (3x3, stride 1, padded by one, at least 256 output pixels), odd sizes: 30 4x4
+    // tiles (cut by output channels), 121 tiles (cut by tiles).
     try check(
       Case(cin: 32, cout: 64, h: 21, w: 19, kh: 3, kw: 3, pads: [1, 1, 1, 1]), seed: 28, batch: 2, threads: 2)
+    try check(
+      Case(cin: 16, cout: 64, h: 41, w: 43, kh: 3, kw: 3, pads: [1, 1, 1, 1]), seed: 30, batch: 1, threads: 2)
   }
 
   /// Forces tiles smaller than the output plane (and not aligned with rows) and compares.

@@ -98,7 +98,7 @@ final class ConvolutionKernelTests: XCTestCase {
     prologue: Bool = false, seed: UInt64, file: StaticString = #filePath, line: UInt = #line
   ) {
     for method in PackedConvolution.Method.allCases
-    where method != .winograd
+    where method.winogradTile == nil
       || PackedConvolution.winogradApplies(geometry: c.geometry, hasResidual: residual, hasPrologue: prologue)
     {
       checkDense(
@@ -168,12 +168,11 @@ final class ConvolutionKernelTests: XCTestCase {
     XCTAssertLessThanOrEqual(
       worst, 1, "\(c) \(activation): error / tolerance \(worst)", file: file, line: line)
 
-    // Pieces: every pixel split and channel split gives bit-identical values (Winograd: tiles
-    // only, every call computes all channels).
+    // Pieces: every pixel split and channel split gives bit-identical values (Winograd: the
+    // pixel ranges count tiles).
     let work = kernel.workCount
     let midPixel = work / 3
-    let midChannel =
-      method == .winograd ? g.outChannels : (g.outChannels / 2) / kernel.channelBlock * kernel.channelBlock
+    let midChannel = (g.outChannels / 2) / kernel.channelBlock * kernel.channelBlock
     let split = compute(
       pieces: [
         (0..<midPixel, 0..<g.outChannels), (midPixel..<work, 0..<midChannel),
@@ -218,10 +217,9 @@ final class ConvolutionKernelTests: XCTestCase {
     checkDense(
       Case(cin: 64, h: 40, w: 40, cout: 33, kh: 3, kw: 3, pads: (1, 1, 1, 1)), activation: .silu, seed: 51)
     checkDense(Case(cin: 20, h: 7, w: 70, cout: 64, kh: 3, kw: 3, pads: (1, 1, 1, 1)), seed: 52)
-    XCTAssertEqual(
-      PackedConvolution.preferredMethod(
-        geometry: Case(cin: 64, h: 40, w: 40, cout: 64, kh: 3, kw: 3, pads: (1, 1, 1, 1)).geometry),
-      .winograd)
+    let layer = Case(cin: 64, h: 40, w: 40, cout: 64, kh: 3, kw: 3, pads: (1, 1, 1, 1)).geometry
+    XCTAssertEqual(PackedConvolution.preferredMethod(geometry: layer), .winograd2x2)
+    XCTAssertEqual(PackedConvolution.preferredMethod(geometry: layer, winogradTile: 4), .winograd4x4)
   }
 
   func testEpilogueAndPrologue() {
@@ -251,6 +249,10 @@ final class ConvolutionKernelTests: XCTestCase {
       // Rows wide enough for chunks whose taps all lie inside the row (the unmasked path).
       (2, 6, 80, 3, 2, (1, 1, 1, 1)), (2, 7, 90, 5, 2, (2, 2, 2, 2)), (2, 8, 50, 5, 1, (2, 2, 2, 2)),
       (2, 5, 70, 7, 1, (3, 3, 3, 3)),
+      // Several 16-channel blocks for the channels-last method, a tail, a first range of one
+      // channel; a 7x7 kernel; asymmetric padding.
+      (37, 10, 10, 3, 1, (1, 1, 1, 1)), (40, 20, 20, 5, 1, (2, 2, 2, 2)), (18, 15, 17, 3, 2, (0, 0, 1, 1)),
+      (17, 9, 8, 7, 1, (3, 3, 3, 3)),
     ]
     for (index, (channels, h, w, k, stride, pads)) in cases.enumerated() {
       let c = Case(
@@ -266,25 +268,30 @@ final class ConvolutionKernelTests: XCTestCase {
       let expected = naive(
         g, x: x, weights: weights, bias: bias, residual: residual, activation: activation, prologue: nil,
         group: channels)
-      let kernel = DepthwiseConvolution(
-        channels: channels, height: h, width: w, kernelHeight: k, kernelWidth: k, strideY: stride,
-        strideX: stride,
-        padTop: pads.0, padLeft: pads.1, outHeight: g.outHeight, outWidth: g.outWidth, weights: weights,
-        bias: bias, activation: activation)
-      var y = [Float](repeating: .nan, count: channels * plane)
-      x.withUnsafeBufferPointer { xp in
-        residual.withUnsafeBufferPointer { rp in
-          y.withUnsafeMutableBufferPointer { yp in
-            for range in [0..<1, 1..<channels] {
-              kernel.run(
-                input: xp.baseAddress!, output: yp.baseAddress!, residual: rp.baseAddress, channels: range)
+      let fits = DepthwiseConvolution.channelsLastApplies(
+        kernelHeight: k, kernelWidth: k, strideY: stride, strideX: stride, outHeight: g.outHeight,
+        outWidth: g.outWidth)
+      for method in DepthwiseConvolution.Method.allCases where method == .rows || fits {
+        let kernel = DepthwiseConvolution(
+          channels: channels, height: h, width: w, kernelHeight: k, kernelWidth: k, strideY: stride,
+          strideX: stride, padTop: pads.0, padLeft: pads.1, outHeight: g.outHeight, outWidth: g.outWidth,
+          weights: weights, bias: bias, activation: activation, method: method)
+        var y = [Float](repeating: .nan, count: channels * plane)
+        x.withUnsafeBufferPointer { xp in
+          residual.withUnsafeBufferPointer { rp in
+            y.withUnsafeMutableBufferPointer { yp in
+              for range in [0..<1, 1..<channels] {
+                kernel.run(
+                  input: xp.baseAddress!, output: yp.baseAddress!, residual: rp.baseAddress, channels: range)
+              }
             }
           }
         }
-      }
-      for (i, value) in y.enumerated() {
-        XCTAssertEqual(
-          Double(value), expected[i], accuracy: 1e-5 * Double(k * k + 2), "depthwise case \(index) at \(i)")
+        for (i, value) in y.enumerated() {
+          XCTAssertEqual(
+            Double(value), expected[i], accuracy: 1e-5 * Double(k * k + 2),
+            "depthwise case \(index) \(method) at \(i)")
+        }
       }
     }
   }

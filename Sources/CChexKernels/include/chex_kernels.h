@@ -108,28 +108,34 @@ void chex_direct_run(const chex_conv_shape *shape, const float *packed, const fl
                      const chex_conv_epilogue *epilogue, long pixel_begin, long pixel_end,
                      long channel_begin, long channel_end);
 
-// Winograd F(2x2, 3x3) (conv_direct_avx512.c): 3x3 stride-1 convolutions padded by one on
-// every side, in 2x2 output tiles; 16 products of transformed weights and transformed input
-// tiles by the direct kernel's register tiles, 2.25x fewer multiply-adds. Bias and activation
-// are applied in the output transform; no residual, no prologue.
+// Winograd F(m x m, 3x3), m = 2 or 4 (conv_direct_avx512.c): 3x3 stride-1 convolutions padded
+// by one on every side, in m x m output tiles; (m + 2)^2 products of transformed weights and
+// transformed input tiles by the direct kernel's register tiles, 2.25x (m = 2) or 4x (m = 4)
+// fewer multiply-adds. Bias and activation are applied in the output transform; no residual,
+// no prologue.
 
 /// 1 when the shape is one chex_wino_run takes.
 int chex_wino_applies(const chex_conv_shape *shape);
 
-/// Floats of transformed, packed weights (16 matrices of C_out x C_in, 32 output channels
-/// interleaved per row of C_in).
-long chex_wino_packed_count(const chex_conv_shape *shape);
+/// Output tiles of one image: ceil(out_height / m) x ceil(out_width / m).
+long chex_wino_tile_count(const chex_conv_shape *shape, int m);
 
-/// Transforms (G g G^T) and packs OIHW weights for chex_wino_run.
-void chex_wino_pack_weights(const chex_conv_shape *shape, const float *oihw, float *packed);
+/// Floats of transformed, packed weights ((m + 2)^2 matrices of C_out x C_in, 32 output
+/// channels interleaved per row of C_in).
+long chex_wino_packed_count(const chex_conv_shape *shape, int m);
+
+/// Transforms (G g G^T, in double precision) and packs OIHW weights for chex_wino_run.
+void chex_wino_pack_weights(const chex_conv_shape *shape, int m, const float *oihw, float *packed);
 
 /// Floats of scratch one call of chex_wino_run needs.
-long chex_wino_scratch_count(const chex_conv_shape *shape);
+long chex_wino_scratch_count(const chex_conv_shape *shape, int m);
 
-/// Output tiles [tile_begin, tile_end) (2x2 blocks of output pixels, row-major over
-/// ceil(out_height / 2) x ceil(out_width / 2)) of every output channel for one image.
-void chex_wino_run(const chex_conv_shape *shape, const float *packed, const float *x, float *y,
-                   const chex_conv_epilogue *epilogue, long tile_begin, long tile_end, float *scratch);
+/// Output tiles [tile_begin, tile_end) (m x m blocks of output pixels, row-major over
+/// ceil(out_height / m) x ceil(out_width / m)) of output channels [channel_begin, channel_end)
+/// (lower bound a multiple of 32) for one image. Every call transforms its tiles' whole input.
+void chex_wino_run(const chex_conv_shape *shape, int m, const float *packed, const float *x, float *y,
+                   const chex_conv_epilogue *epilogue, long tile_begin, long tile_end, long channel_begin,
+                   long channel_end, float *scratch);
 
 /// The fixed geometry of one depthwise convolution (group = in = out channels) of one image.
 typedef struct chex_depthwise_shape {
@@ -142,14 +148,22 @@ typedef struct chex_depthwise_shape {
 /// The widest depthwise kernel chex_depthwise_run takes.
 #define CHEX_DEPTHWISE_MAX_KERNEL 16
 
+/// 1 when chex_depthwise_run can take the shape channels last: the zero-padded input plane
+/// ((out_height - 1) stride_y + kh) x ((out_width - 1) stride_x + kw) has at most 1024 pixels.
+int chex_depthwise_channels_last_applies(const chex_depthwise_shape *shape);
+
 /// Channels [channel_begin, channel_end) of a depthwise convolution of one image, strides 1
-/// or 2 (weights: channels x kh x kw). 16 output pixels of a row at a time take kh kw fused
-/// multiply-adds of shifted input rows, read with masked loads that leave the padding at zero
-/// (stride 2: two loads and a lane permute), then bias, residual and the activation in
-/// registers. Uses epilogue->bias, ->residual and the activation; the prologue is ignored.
+/// or 2 (weights: channels x kh x kw), then bias, residual and the activation in registers.
+/// Uses epilogue->bias, ->residual and the activation; the prologue is ignored.
+/// - channels_last 0: 16 output pixels of a row at a time take kh kw fused multiply-adds of
+///   shifted input rows (whole row chunks and lane shifts for 3x3 and 5x5, else masked loads
+///   that leave the padding at zero; stride 2: even/odd lane permutes).
+/// - channels_last 1 (small planes, see chex_depthwise_channels_last_applies): blocks of 16
+///   channels are transposed to a zero-padded pixels x 16 layout, each output pixel is kh kw
+///   multiply-adds of whole vectors, and the block is transposed back.
 void chex_depthwise_run(const chex_depthwise_shape *shape, const float *weights, const float *x,
                         float *y, const chex_conv_epilogue *epilogue, long channel_begin,
-                        long channel_end);
+                        long channel_end, int channels_last);
 
 /// Pooling modes.
 enum chex_pool_mode {

@@ -21,7 +21,7 @@ struct ConvGeometry: Sendable, Equatable {
 /// A 2-D convolution with a fused epilogue: `y = act(conv(x, W) + b [+ residual])`.
 ///
 /// Five paths, chosen at compile time:
-/// - native (on CPUs with AVX-512, `ConvolutionKernels.automatic`): chexstats' own kernels in
+/// - native (on CPUs with AVX-512, `ConvolutionKernels.automatic` or `.fast`): chexstats' own kernels in
 ///   ChexLinalg do the whole step with the epilogue in registers: `PackedConvolution` for dense
 ///   convolutions (with an optional BatchNormalization + ReLU prologue applied while packing),
 ///   `DepthwiseConvolution` for depthwise ones with strides 1 or 2;
@@ -170,16 +170,18 @@ struct ConvKernel: Kernel {
     }
     // One chunk per thread, cut at register-tile boundaries (12 pixels or Winograd tiles for
     // the direct kernel, 16 pixels for the packed one) so the threads get equal work; along the
-    // channels for small planes (fewer than four register tiles per thread) and when there are
-    // more output channels than pixels (late layers: each thread then reads only its share of
-    // the weights, which outweigh the activations there).
+    // channels for small planes (fewer than four register tiles per thread) and, except for
+    // Winograd (whose calls each transform their tiles' whole input), when there are more output
+    // channels than pixels (late layers: each thread then reads only its share of the weights,
+    // which outweigh the activations there). A cut along channels needs a 32-channel block per
+    // thread.
     let tile = native.method == .packedPanels ? 16 : 12
+    let channelParts = min(threads, (g.outChannels + block - 1) / block)
+    let fewTiles = work < 4 * tile * threads
     let alongPixels =
-      native.method == .winograd || (work >= 4 * tile * threads && g.outChannels <= pixels)
-    let parts =
-      native.method == .winograd
-      ? min(threads, (work + tile - 1) / tile)
-      : alongPixels ? threads : min(threads, (g.outChannels + block - 1) / block)
+      channelParts < threads
+      || (native.method.winogradTile != nil ? !fewTiles : !fewTiles && g.outChannels <= pixels)
+    let parts = alongPixels ? min(threads, (work + tile - 1) / tile) : channelParts
     io.workers.forEach(chunks: parts) { chunk, scratch in
       native.run(
         input: x, shared: shared, output: y, residual: residual,
