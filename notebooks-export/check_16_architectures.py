@@ -21,7 +21,8 @@ notebooks-export/check_16_architectures.md.
 Usage (from the repository root, after `swift build -c release`):
   python3 notebooks-export/check_16_architectures.py [--out /tmp/chex16] [--keep] [model ...]
   (--batch 3 --threads 2 --results /tmp/batched.md: a symbolic-batch export, 3 images, 2 threads;
-   --size 299: another input size, odd so that stride-2 layers round)
+   --size 299: another input size, odd so that stride-2 layers round;
+   --kernels fast --results notebooks-export/check_16_architectures_fast.md: Winograd F(4x4, 3x3))
 Needs torch 2.13.0+cpu, torchvision 0.28.0, timm, onnx, onnxruntime, onnxscript.
 """
 
@@ -135,7 +136,7 @@ def last_line(text):
     return lines[-1] if lines else ""
 
 
-def check(name, out_dir, keep, batch=1, threads=1):
+def check(name, out_dir, keep, batch=1, threads=1, kernels="automatic"):
     model = look_trained(build(name))
     x = torch.randn(batch, 3, SIZE, SIZE, generator=torch.Generator().manual_seed(2))
     flops, y_torch = torch_flops(model, x)
@@ -182,7 +183,7 @@ def check(name, out_dir, keep, batch=1, threads=1):
         y_path = os.path.join(out_dir, f"{name}_{exporter}_chex.npy")
         started = time.time()
         run = subprocess.run([BINARY, "run", path, "--input", x_path, "--output", y_path,
-                              "--threads", str(threads)], capture_output=True, text=True)
+                              "--threads", str(threads), "--kernels", kernels], capture_output=True, text=True)
         row["run_s"] = time.time() - started
         if run.returncode != 0:
             row.setdefault("status", "run failed")
@@ -250,6 +251,7 @@ def main():
     parser.add_argument("--size", type=int, default=SIZE, help="input height and width (320 for CheXpert)")
     parser.add_argument("--batch", type=int, default=1, help="images per run (>1 exports a symbolic batch)")
     parser.add_argument("--threads", type=int, default=1, help="chexstats run --threads")
+    parser.add_argument("--kernels", default="automatic", help="chexstats run --kernels (automatic, fast, openblas)")
     parser.add_argument("models", nargs="*", default=MODELS)
     args = parser.parse_args()
     SIZE = args.size
@@ -259,7 +261,7 @@ def main():
     torch.set_num_threads(2)
     rows = []
     for name in args.models:
-        rows += check(name, args.out, args.keep, args.batch, args.threads)
+        rows += check(name, args.out, args.keep, args.batch, args.threads, args.kernels)
     text = table(rows)
     print(text)
     passed = sum(r.get("status") == "pass" for r in rows)
@@ -272,7 +274,7 @@ def main():
         f"({subprocess.run(['git', '-C', ROOT, 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True).stdout.strip()}).\n\n"
         "Random weights (small random biases, random BatchNorm affine parameters, running statistics "
         "calibrated on two N(0,1) batches of 4 in train mode), 14 outputs, "
-        f"N(0,1) input {args.batch}x3x{SIZE}x{SIZE}, `chexstats run --threads {args.threads}`. "
+        f"N(0,1) input {args.batch}x3x{SIZE}x{SIZE}, `chexstats run --threads {args.threads} --kernels {args.kernels}`. "
         "Reference: onnxruntime CPU provider, default graph optimisations, one thread, on the same file; "
         "for context, both are also compared with the same torch model run in float64. "
         "Parameters: initializer elements without BatchNormalization running statistics, counted by "
