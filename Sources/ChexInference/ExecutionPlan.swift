@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A compiled graph for one input shape: kernels in order, each input and output bound to an
 /// offset in one activation arena (or in the plan's constant pool), with buffers reused.
 ///
@@ -224,7 +226,7 @@ final class ExecutionPlan: @unchecked Sendable {
   /// `scratchCount` floats; both belong to the calling thread for the duration of the call.
   func run(
     input: UnsafePointer<Float>, outputs targets: [UnsafeMutablePointer<Float>],
-    arena: UnsafeMutablePointer<Float>, workers: Workers
+    arena: UnsafeMutablePointer<Float>, workers: Workers, stepNanoseconds: UnsafeMutablePointer<UInt64>? = nil
   ) {
     precondition(
       workers.count == 1 || workers.scratchStride >= scratchCount,
@@ -237,11 +239,13 @@ final class ExecutionPlan: @unchecked Sendable {
       case .constant(let offset): return constantBase + offset
       }
     }
-    for step in steps {
+    for (index, step) in steps.enumerated() {
+      let start = stepNanoseconds == nil ? 0 : DispatchTime.now().uptimeNanoseconds
       step.kernel.run(
         KernelIO(
           inputs: step.inputs.map(pointer), outputs: step.outputs.map(pointer), scratch: workers.scratch,
           workers: workers))
+      if let stepNanoseconds { stepNanoseconds[index] += DispatchTime.now().uptimeNanoseconds - start }
     }
     for (target, output) in zip(targets, outputs) {
       target.update(from: pointer(output.location), count: output.shape.reduce(1, *))

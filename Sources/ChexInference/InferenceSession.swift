@@ -129,6 +129,12 @@ public final class InferenceSession: Sendable {
     return (try plan(for: shape), 1)
   }
 
+  /// Working memory left by an earlier run, or a new one.
+  fileprivate func takeWorkspace() -> Workspace { workspaces.withLock { $0.popLast() } ?? Workspace() }
+
+  /// Gives working memory back for later runs.
+  fileprivate func returnWorkspace(_ workspace: Workspace) { workspaces.withLock { $0.append(workspace) } }
+
   /// Runs the model on `input` and returns every graph output, in graph order.
   /// - Complexity: the model's cost per image times the batch size, divided by the threads.
   public func run(_ input: Tensor) throws(InferenceError) -> [Tensor] {
@@ -143,8 +149,8 @@ public final class InferenceSession: Sendable {
     input.data.withUnsafeBufferPointer { source in
       let shared = UnsafeShared(source: source.baseAddress, targets: targets)
       let work: @Sendable (Int) -> Void = { worker in
-        let workspace = self.workspaces.withLock { $0.popLast() } ?? Workspace()
-        defer { self.workspaces.withLock { $0.append(workspace) } }
+        let workspace = self.takeWorkspace()
+        defer { self.returnWorkspace(workspace) }
         workspace.reserve(arena: plan.arenaCount, scratch: plan.scratchCount * inner, threads: inner)
         let threads = Workers(
           count: inner, scratch: workspace.scratch, scratchStride: plan.scratchCount, team: workspace.team)
@@ -167,6 +173,50 @@ public final class InferenceSession: Sendable {
       if images > 1 { shape[0] = images }
       let data = Array(UnsafeBufferPointer(start: targets[index], count: perImageOutputs[index] * images))
       return Tensor(shape: shape, data: data)
+    }
+  }
+}
+
+extension InferenceSession {
+  /// Where a run's time goes: runs the model `runs` times on `input` and returns the mean time
+  /// of every step of its plan, in execution order. The images of a batch go one after another
+  /// through all `threadCount` threads, so each step's time is that of the whole team on one
+  /// image at a time (summed over the batch). For finding slow layers; `run` is what to time
+  /// for throughput.
+  /// - Complexity: `runs` runs, plus the clock read twice per step.
+  public func profile(_ input: Tensor, runs: Int = 10) throws(InferenceError) -> [StepProfile] {
+    precondition(runs >= 1, "InferenceSession.profile: runs must be at least 1, got \(runs)")
+    try validate(input.shape)
+    let (plan, images) = try choosePlan(for: input.shape)
+    let perImageInput = input.count / images
+    let targets = plan.outputs.map {
+      UnsafeMutablePointer<Float>.allocate(capacity: max($0.shape.reduce(1, *), 1))
+    }
+    defer { targets.forEach { $0.deallocate() } }
+    var nanoseconds = [UInt64](repeating: 0, count: plan.steps.count)
+    let workspace = takeWorkspace()
+    defer { returnWorkspace(workspace) }
+    workspace.reserve(arena: plan.arenaCount, scratch: plan.scratchCount * threadCount, threads: threadCount)
+    let workers = Workers(
+      count: threadCount, scratch: workspace.scratch, scratchStride: plan.scratchCount, team: workspace.team)
+    input.data.withUnsafeBufferPointer { source in
+      nanoseconds.withUnsafeMutableBufferPointer { times in
+        guard let source = source.baseAddress else { return }
+        for _ in 0..<runs {
+          for image in 0..<images {
+            plan.run(
+              input: source + image * perImageInput, outputs: targets, arena: workspace.arena,
+              workers: workers,
+              stepNanoseconds: times.baseAddress)
+          }
+        }
+      }
+    }
+    return plan.steps.enumerated().map { index, step in
+      let (operation, multiplyAdds) = profileDescription(of: step.kernel)
+      return StepProfile(
+        index: index, operation: operation, seconds: Double(nanoseconds[index]) / 1e9 / Double(runs),
+        multiplyAdds: multiplyAdds.map { $0 * images })
     }
   }
 }

@@ -1,5 +1,6 @@
-// Times ChexInference on one model (CHEXBENCH_TIMES=1 also prints every run, in order):
-// `inference-bench MODEL.onnx INPUT.npy [threads] [runs] [OUTPUT.npy] [automatic|openblas]`.
+// Times ChexInference on one model (CHEXBENCH_TIMES=1 also prints every run, in order;
+// CHEXBENCH_PROFILE=1 then the mean time of every step of the plan, from `InferenceSession.profile`):
+// `inference-bench MODEL.onnx INPUT.npy [threads] [runs] [OUTPUT.npy] [automatic|fast|openblas]`.
 // Prints the median and minimum milliseconds per batch and images per second. Run with
 // `swift run -c release inference-bench ...`; notebooks-export/bench_inference.py runs the
 // onnxruntime anchor in the same session.
@@ -38,6 +39,17 @@ do {
   }
   if ProcessInfo.processInfo.environment["CHEXBENCH_TIMES"] != nil {
     print(times.map { String(format: "%.1f", $0) }.joined(separator: " "))
+  }
+  if ProcessInfo.processInfo.environment["CHEXBENCH_PROFILE"] != nil {
+    let steps = try session.profile(input, runs: runs)
+    let total = steps.reduce(0) { $0 + $1.seconds }
+    for step in steps {
+      let rate = step.flopsPerSecond.map { String(format: " %5.0f GFLOP/s", $0 / 1e9) } ?? ""
+      print(
+        String(format: "%4d %8.3f ms %5.1f %%", step.index, step.seconds * 1000, 100 * step.seconds / total)
+          + rate + "  " + step.operation)
+    }
+    print(String(format: "steps %.2f ms", total * 1000))
   }
   times.sort()
   let median = times[times.count / 2]
