@@ -168,14 +168,13 @@ static slide_kernel slide_for(const chex_depthwise_shape *s) {
   return s->stride_x == 1 ? slide_5_s1 : slide_5_s2;
 }
 
-// Small planes (the padded input at most CHEX_CHEX_DW_CHANNELS_LAST_AREA pixels): 16 channels per vector.
-// A block of 16 channels is transposed into a zero-padded pixels x 16 layout (16 x 16
+// Small planes (the padded input at most CHEX_DW_CHANNELS_LAST_AREA pixels): 16 channels per
+// vector. A block of 16 channels is transposed into a zero-padded pixels x 16 layout (16 x 16
 // transposes over the flat plane), each output pixel is then kh kw multiply-adds of whole
 // vectors with no lane shifts and no partial rows (a 10- or 20-wide row fills 10/16 or 20/32 of
 // the vectors the row-wise kernels use), and the result is transposed back to NCHW with the
 // epilogue. Any kernel size and stride.
 #define DW_GROUP 8  // output pixels computed together (independent chains of multiply-adds)
-
 
 static CHEX_ISA void depthwise_channels_last(const chex_depthwise_shape *s, const float *weights, const float *x,
                                              float *y, const chex_conv_epilogue *e, long c_begin, long c_end) {
