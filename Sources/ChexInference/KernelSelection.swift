@@ -5,7 +5,7 @@ public enum ConvolutionKernels: String, Sendable, CaseIterable {
   /// chexstats' own AVX-512 kernel (`PackedConvolution`) where the CPU runs it, else
   /// `openBLAS`.
   case automatic
-  /// `automatic` with Winograd F(4x4, 3x3) instead of F(2x2, 3x3) for 3x3 stride-1 layers: 5-10 %
+  /// `automatic` with Winograd F(4x4, 3x3) instead of F(2x2, 3x3) for 3x3 stride-1 layers: 2-10 %
   /// faster on ResNets and DenseNets, at the price of float32 rounding 4-7x larger in those
   /// layers (logits 2-4x farther from a float64 reference than onnxruntime's; see
   /// `PackedConvolution`).

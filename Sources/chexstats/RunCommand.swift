@@ -26,7 +26,7 @@ struct RunModel: ParsableCommand {
   @Option(
     help: ArgumentHelp(
       "Convolution kernels: automatic (chexstats' own AVX-512 kernels where the CPU has them), fast (the same "
-        + "with Winograd F(4x4, 3x3): 5-10% faster on ResNets and DenseNets, float32 rounding 4-7x larger in "
+        + "with Winograd F(4x4, 3x3): 2-10% faster on ResNets and DenseNets, float32 rounding 4-7x larger in "
         + "those layers) or openblas.",
       valueName: "automatic|fast|openblas"))
   var kernels: ConvolutionKernels = .automatic
