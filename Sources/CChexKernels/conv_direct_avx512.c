@@ -189,7 +189,8 @@ static inline __attribute__((always_inline)) CHEX_ISA void finish(__m512 acc[PX]
 #define DEFINE_DIRECT(NPX)                                                                              \
   static CHEX_ISA void direct_##NPX(const chex_conv_shape *s, const float *w, const float *source,       \
                                     long channel_stride, long row_stride, long step, float *y, long c0,  \
-                                    long p0, long nrows, long plane, const chex_conv_epilogue *e) {      \
+                                    long p0, long nrows, long plane, const chex_conv_epilogue *e,        \
+                                    long raw) {                                                          \
     FOR_ROWS(ZERO_ROW)                                                                                  \
     if (s->kernel_h == 1 && s->kernel_w == 1) {                                                        \
       /* 1x1: one K row per input channel, no inner tap loops. */                                   \
@@ -217,7 +218,15 @@ static inline __attribute__((always_inline)) CHEX_ISA void finish(__m512 acc[PX]
     __m512 acc[PX][2] = {{a0_0, a0_1}, {a1_0, a1_1}, {a2_0, a2_1}, {a3_0, a3_1},                        \
                          {a4_0, a4_1}, {a5_0, a5_1}, {a6_0, a6_1}, {a7_0, a7_1},                        \
                          {a8_0, a8_1}, {a9_0, a9_1}, {a10_0, a10_1}, {a11_0, a11_1}};                   \
-    finish(acc, NPX, nrows, y, c0, p0, plane, e);                                                      \
+    if (raw) {                                                                                         \
+      /* Winograd products: pixel r's 32 channels stay together, rows of `raw` floats. */            \
+      for (int r = 0; r < NPX; r++) {                                                                  \
+        _mm512_storeu_ps(y + (p0 + r) * raw + c0, acc[r][0]);                                          \
+        _mm512_storeu_ps(y + (p0 + r) * raw + c0 + 16, acc[r][1]);                                     \
+      }                                                                                                \
+    } else {                                                                                           \
+      finish(acc, NPX, nrows, y, c0, p0, plane, e);                                                    \
+    }                                                                                                  \
   }
 
 DEFINE_DIRECT(1)
@@ -233,8 +242,10 @@ DEFINE_DIRECT(10)
 DEFINE_DIRECT(11)
 DEFINE_DIRECT(12)
 
+// raw = 0: finish the tile (transpose, epilogue, NCHW rows); raw > 0: store the accumulators
+// as they are, pixel p's channels c0.. at y + p raw + c0 (the Winograd products).
 typedef void (*direct_tile)(const chex_conv_shape *, const float *, const float *, long, long, long, float *,
-                            long, long, long, long, const chex_conv_epilogue *);
+                            long, long, long, long, const chex_conv_epilogue *, long);
 
 static const direct_tile tiles[PX + 1] = {NULL,       direct_1, direct_2, direct_3, direct_4,
                                           direct_5,   direct_6, direct_7, direct_8, direct_9,
@@ -257,7 +268,7 @@ static CHEX_ISA void run_direct(const chex_conv_shape *s, const float *packed, c
       for (long c0 = chunk; c0 < chunk_end; c0 += OC) {
         long nrows = chunk_end - c0 < OC ? chunk_end - c0 : OC;
         tiles[npx](s, packed + (c0 / OC) * depth * OC, origin, hp * wp, wp, flat ? 1 : s->stride_x, y, c0, p,
-                   nrows, plane, e);
+                   nrows, plane, e, 0);
       }
       p += npx;
     }
@@ -390,35 +401,48 @@ static inline CHEX_ISA void wino2_input(const chex_conv_shape *s, const float *p
   }
 }
 
-// F(2x2): output channel o of the n (<= 16) tiles tx0 + i of tile row ty from the products m.
-static inline CHEX_ISA void wino2_output(const chex_conv_shape *s, const float *m, long mstride, long block,
-                                         long b, long o, long ty, long tx0, long n, float *y,
+// F(2x2): output channels o0 .. o0 + channels - 1 (channels <= 16) of the n (<= 4) tiles tx0 + i
+// of tile row ty, from the products m stored channels together (tile b + i's 16 channels at
+// m + xi mstride + (b + i) ldm + o0). The 4 x 4 outputs (2 rows x 8 columns) of 16 channels are
+// transposed in registers so that each channel's 8 columns of a row go out in one store.
+static inline CHEX_ISA void wino2_output(const chex_conv_shape *s, const float *m, long mstride, long ldm, long b,
+                                         long o0, long channels, long ty, long tx0, long n, float *y,
                                          const chex_conv_epilogue *e) {
-  const __m512i lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-  const __m512i hi = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
-  __m512 t[2][4];
-  for (int j = 0; j < 4; j++) {  // A^T m
-    __m512 m0 = _mm512_loadu_ps(m + (0 * 4 + j) * mstride + o * block + b);
-    __m512 m1 = _mm512_loadu_ps(m + (1 * 4 + j) * mstride + o * block + b);
-    __m512 m2 = _mm512_loadu_ps(m + (2 * 4 + j) * mstride + o * block + b);
-    __m512 m3 = _mm512_loadu_ps(m + (3 * 4 + j) * mstride + o * block + b);
-    t[0][j] = _mm512_add_ps(_mm512_add_ps(m0, m1), m2);
-    t[1][j] = _mm512_sub_ps(_mm512_sub_ps(m1, m2), m3);
+  const __mmask16 lanes = chex_lanes(channels);
+  const __m512 bias = e->bias ? _mm512_maskz_loadu_ps(lanes, e->bias + o0) : _mm512_setzero_ps();
+  // out[8 r + 2 i + c]: row r, column c of tile i (lanes = channels).
+  __m512 out[16];
+  for (int i = 0; i < 4; i++) {
+    if (i >= n) {
+      out[2 * i] = out[2 * i + 1] = out[8 + 2 * i] = out[8 + 2 * i + 1] = _mm512_setzero_ps();
+      continue;
+    }
+    const float *p = m + (b + i) * ldm + o0;
+    __m512 t[2][4];
+    for (int j = 0; j < 4; j++) {  // A^T m
+      __m512 m0 = _mm512_loadu_ps(p + (0 * 4 + j) * mstride), m1 = _mm512_loadu_ps(p + (1 * 4 + j) * mstride);
+      __m512 m2 = _mm512_loadu_ps(p + (2 * 4 + j) * mstride), m3 = _mm512_loadu_ps(p + (3 * 4 + j) * mstride);
+      t[0][j] = _mm512_add_ps(_mm512_add_ps(m0, m1), m2);
+      t[1][j] = _mm512_sub_ps(_mm512_sub_ps(m1, m2), m3);
+    }
+    for (int r = 0; r < 2; r++) {  // (A^T m) A
+      __m512 y0 = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(t[r][0], t[r][1]), t[r][2]), bias);
+      __m512 y1 = _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(t[r][1], t[r][2]), t[r][3]), bias);
+      out[8 * r + 2 * i] = chex_activate(y0, e);
+      out[8 * r + 2 * i + 1] = chex_activate(y1, e);
+    }
   }
-  const __m512 bias = _mm512_set1_ps(e->bias ? e->bias[o] : 0.0f);
+  chex_transpose16(out);  // out[j]: channel o0 + j, lanes 0-7 row 2 ty, lanes 8-15 row 2 ty + 1
   const long plane = s->out_height * s->out_width;
-  for (int i = 0; i < 2; i++) {  // (A^T m) A
-    long oy = 2 * ty + i;
-    if (oy >= s->out_height) break;
-    __m512 y0 = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(t[i][0], t[i][1]), t[i][2]), bias);
-    __m512 y1 = _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(t[i][1], t[i][2]), t[i][3]), bias);
-    y0 = chex_activate(y0, e);
-    y1 = chex_activate(y1, e);
-    long columns = s->out_width - 2 * tx0;  // output columns from 2 tx0 to the row's end
-    if (columns > 2 * n) columns = 2 * n;
-    float *target = y + o * plane + oy * s->out_width + 2 * tx0;
-    _mm512_mask_storeu_ps(target, chex_lanes(columns), _mm512_permutex2var_ps(y0, lo, y1));
-    _mm512_mask_storeu_ps(target + 16, chex_lanes(columns - 16), _mm512_permutex2var_ps(y0, hi, y1));
+  long columns = s->out_width - 2 * tx0;
+  if (columns > 2 * n) columns = 2 * n;
+  const __mmask16 first = chex_lanes(columns), second = (__mmask16)(first << 8);
+  const int two_rows = 2 * ty + 1 < s->out_height;
+  float *target = y + o0 * plane + 2 * ty * s->out_width + 2 * tx0;
+  for (long j = 0; j < channels; j++, target += plane) {
+    _mm512_mask_storeu_ps(target, first, out[j]);
+    // Lanes 8.. land on the next row (the masked-off lanes 0-7 are not touched).
+    if (two_rows) _mm512_mask_storeu_ps(target + s->out_width - 8, second, out[j]);
   }
 }
 
@@ -541,7 +565,9 @@ static CHEX_ISA void run_wino(const chex_conv_shape *s, int mt, const float *pac
   const long plane = s->height * s->width;
   float *v = scratch;  // [products][cin][block]
   const long vstride = cin * block + WINO_SKEW, mstride = blocks_oc * OC * block + WINO_SKEW;
-  float *m = scratch + products * vstride;  // [products][cout_padded][block]
+  // [products][cout_padded][block] (F(4x4)) or [products][block][cout_padded] (F(2x2)).
+  float *m = scratch + products * vstride;
+  const long ldm = blocks_oc * OC;
   chex_conv_shape gemm = *s;  // the products as 1x1 "convolutions" over the block's tiles
   gemm.kernel_h = gemm.kernel_w = 1;
   gemm.pad_top = gemm.pad_left = 0;
@@ -576,21 +602,32 @@ static CHEX_ISA void run_wino(const chex_conv_shape *s, int mt, const float *pac
       for (long p = 0; p < count; p += PX) {
         long npx = count - p < PX ? count - p : PX;
         for (long c0 = c_begin; c0 < c_end; c0 += OC)
-          tiles[npx](&gemm, u + (c0 / OC) * cin * OC, vx + p, block, block, 1, mx, c0, p, OC, block, &none);
+          tiles[npx](&gemm, u + (c0 / OC) * cin * OC, vx + p, block, block, 1, mx, c0, p, OC, block, &none,
+                     mt == 2 ? ldm : 0);
       }
     }
-    // Output transform.
-    for (long o = c_begin; o < c_end; o++) {
-      for (long t = t0; t < t0 + count;) {
-        long ty = t / tw, tx = t % tw, n = tw - tx;
-        if (n > 16) n = 16;
-        if (n > t0 + count - t) n = t0 + count - t;
-        if (mt == 2) {
-          wino2_output(s, m, mstride, block, t - t0, o, ty, tx, n, y, e);
-        } else {
-          wino4_output(s, m, mstride, block, t - t0, o, ty, tx, n, y, e);
+    // Output transform: F(2x2) 16 channels x 4 tiles of a tile row at a time (products stored
+    // channels together), F(4x4) one channel x 16 tiles (products stored tiles together).
+    if (mt == 2) {
+      for (long o0 = c_begin; o0 < c_end; o0 += 16) {
+        const long channels = c_end - o0 < 16 ? c_end - o0 : 16;
+        for (long t = t0; t < t0 + count;) {
+          long ty = t / tw, tx = t % tw, n = tw - tx;
+          if (n > 4) n = 4;
+          if (n > t0 + count - t) n = t0 + count - t;
+          wino2_output(s, m, mstride, ldm, t - t0, o0, channels, ty, tx, n, y, e);
+          t += n;
         }
-        t += n;
+      }
+    } else {
+      for (long o = c_begin; o < c_end; o++) {
+        for (long t = t0; t < t0 + count;) {
+          long ty = t / tw, tx = t % tw, n = tw - tx;
+          if (n > 16) n = 16;
+          if (n > t0 + count - t) n = t0 + count - t;
+          wino4_output(s, m, mstride, block, t - t0, o, ty, tx, n, y, e);
+          t += n;
+        }
       }
     }
   }
