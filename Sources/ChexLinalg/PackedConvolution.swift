@@ -20,7 +20,7 @@ import CChexKernels
 ///   transformed 4x4 (6x6) input patches, computed by the direct kernel's register tiles, 2.25x
 ///   (4x) fewer multiply-adds. F(2x2) is the default: 1.3-1.7x faster than direct here, float32
 ///   rounding about 1e-6 relative, whole networks as close to a float64 reference as
-///   onnxruntime. F(4x4) is another 1.1-1.4x faster on 40x40 and 80x80 planes, but the larger
+///   onnxruntime. F(4x4) is another 1.2-1.4x faster on 40x40 and 80x80 planes, but the larger
 ///   constants of its transforms (5 and 8 against 1) make its rounding 4-7x larger (simulated:
 ///   rms 2.4e-6 vs 3.6e-7 of the output; ResNet101 at 320 px ends 2.2e-4 from float64 against
 ///   onnxruntime's 6.5e-5): used only when asked for (`ConvolutionKernels.fast`).
@@ -111,7 +111,8 @@ public struct PackedConvolution: Sendable {
     /// without residual or prologue (`winogradApplies`).
     case winograd2x2 = "winograd2x2"
     /// Winograd F(4x4, 3x3) over 4x4 output tiles: same convolutions, 4x fewer multiply-adds
-    /// than direct, transforms with larger constants (results within about 1e-5 relative).
+    /// than direct, transforms with larger constants (rounding 4-7x F(2x2)'s, see the type's
+    /// description).
     case winograd4x4 = "winograd4x4"
 
     /// The output tile's side for the Winograd methods (2 or 4), else nil.

@@ -156,10 +156,14 @@ final class ConvKernelTests: XCTestCase {
     try check(
       Case(cin: 128, cout: 160, h: 10, w: 10, kh: 3, kw: 3, pads: [1, 1, 1, 1]), seed: 29, batch: 1,
       threads: 2)
-    // Winograd (3x3, stride 1, padded by one, at least 256 output pixels), odd sizes: 30 4x4
-    // tiles (cut by output channels), 121 tiles (cut by tiles).
+    // Winograd (3x3, stride 1, padded by one, at least 256 output pixels), odd sizes, cut by
+    // tiles or (fewer than 4 register tiles per thread) by output channels: 21x19 has 110 F(2x2)
+    // tiles (by tiles) and 30 F(4x4) ones (`fast`: by channels), 16x17 72 and 20 (both by
+    // channels), 41x43 462 and 121 (both by tiles).
     try check(
       Case(cin: 32, cout: 64, h: 21, w: 19, kh: 3, kw: 3, pads: [1, 1, 1, 1]), seed: 28, batch: 2, threads: 2)
+    try check(
+      Case(cin: 24, cout: 96, h: 16, w: 17, kh: 3, kw: 3, pads: [1, 1, 1, 1]), seed: 31, batch: 1, threads: 2)
     try check(
       Case(cin: 16, cout: 64, h: 41, w: 43, kh: 3, kw: 3, pads: [1, 1, 1, 1]), seed: 30, batch: 1, threads: 2)
   }
