@@ -514,45 +514,48 @@ static inline __attribute__((always_inline)) CHEX_ISA void wino4_at(__m512 m0, _
   r[3] = _mm512_add_ps(_mm512_fmadd_ps(_mm512_set1_ps(8.0f), d34, d12), m5);
 }
 
-// F(4x4): output channel o of the n (<= 16) tiles tx0 + i of tile row ty from the products m.
-static inline CHEX_ISA void wino4_output(const chex_conv_shape *s, const float *m, long mstride, long block,
-                                         long b, long o, long ty, long tx0, long n, float *y,
+// F(4x4): output channels o0 .. o0 + channels - 1 (channels <= 16) of the n (<= 4) tiles tx0 + i
+// of tile row ty, from the products m stored channels together (as for F(2x2)). Each of the 4
+// output rows of the 4 tiles (16 columns) is transposed in registers so that each channel's
+// 16 columns go out in one store.
+static inline CHEX_ISA void wino4_output(const chex_conv_shape *s, const float *m, long mstride, long ldm, long b,
+                                         long o0, long channels, long ty, long tx0, long n, float *y,
                                          const chex_conv_epilogue *e) {
-  __m512 t[4][6];
-  for (int j = 0; j < 6; j++) {  // A^T m
-    const float *p = m + j * mstride + o * block + b;
-    __m512 r[4];
-    wino4_at(_mm512_loadu_ps(p), _mm512_loadu_ps(p + 6 * mstride), _mm512_loadu_ps(p + 12 * mstride),
-             _mm512_loadu_ps(p + 18 * mstride), _mm512_loadu_ps(p + 24 * mstride), _mm512_loadu_ps(p + 30 * mstride),
-             r);
-    for (int i = 0; i < 4; i++) t[i][j] = r[i];
-  }
-  const __m512 bias = _mm512_set1_ps(e->bias ? e->bias[o] : 0.0f);
-  const long plane = s->out_height * s->out_width;
-  long columns = s->out_width - 4 * tx0;  // output columns from 4 tx0 to the row's end
-  if (columns > 4 * n) columns = 4 * n;
-  for (int i = 0; i < 4; i++) {  // (A^T m) A
-    long oy = 4 * ty + i;
-    if (oy >= s->out_height) break;
-    __m512 x[4];
-    wino4_at(t[i][0], t[i][1], t[i][2], t[i][3], t[i][4], t[i][5], x);
-    for (int k = 0; k < 4; k++) x[k] = chex_activate(_mm512_add_ps(x[k], bias), e);
-    // Interleave: column 4 t + k is x[k][t]. 128-bit block q of w[k] holds tile 4 q + k.
-    __m512 u0 = _mm512_unpacklo_ps(x[0], x[1]), u1 = _mm512_unpackhi_ps(x[0], x[1]);
-    __m512 u2 = _mm512_unpacklo_ps(x[2], x[3]), u3 = _mm512_unpackhi_ps(x[2], x[3]);
-    __m512 w0 = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(u0), _mm512_castps_pd(u2)));
-    __m512 w1 = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(u0), _mm512_castps_pd(u2)));
-    __m512 w2 = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(u1), _mm512_castps_pd(u3)));
-    __m512 w3 = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(u1), _mm512_castps_pd(u3)));
-    __m512 a0 = _mm512_shuffle_f32x4(w0, w1, 0x44), a1 = _mm512_shuffle_f32x4(w0, w1, 0xEE);
-    __m512 a2 = _mm512_shuffle_f32x4(w2, w3, 0x44), a3 = _mm512_shuffle_f32x4(w2, w3, 0xEE);
-    __m512 out[4] = {_mm512_shuffle_f32x4(a0, a2, 0x88), _mm512_shuffle_f32x4(a0, a2, 0xDD),
-                     _mm512_shuffle_f32x4(a1, a3, 0x88), _mm512_shuffle_f32x4(a1, a3, 0xDD)};
-    float *target = y + o * plane + oy * s->out_width + 4 * tx0;
-    for (int q = 0; q < 4; q++) {
-      if (columns <= 16 * q) break;
-      _mm512_mask_storeu_ps(target + 16 * q, chex_lanes(columns - 16 * q), out[q]);
+  const __mmask16 lanes = chex_lanes(channels);
+  const __m512 bias = e->bias ? _mm512_maskz_loadu_ps(lanes, e->bias + o0) : _mm512_setzero_ps();
+  // out[r][4 i + c]: output row r, column c of tile i (lanes = channels).
+  __m512 out[4][16];
+  for (int i = 0; i < 4; i++) {
+    if (i >= n) {
+      for (int r = 0; r < 4; r++)
+        for (int c = 0; c < 4; c++) out[r][4 * i + c] = _mm512_setzero_ps();
+      continue;
     }
+    const float *p = m + (b + i) * ldm + o0;
+    __m512 t[4][6];
+    for (int j = 0; j < 6; j++) {  // A^T m
+      __m512 r4[4];
+      wino4_at(_mm512_loadu_ps(p + j * mstride), _mm512_loadu_ps(p + (6 + j) * mstride),
+               _mm512_loadu_ps(p + (12 + j) * mstride), _mm512_loadu_ps(p + (18 + j) * mstride),
+               _mm512_loadu_ps(p + (24 + j) * mstride), _mm512_loadu_ps(p + (30 + j) * mstride), r4);
+      for (int r = 0; r < 4; r++) t[r][j] = r4[r];
+    }
+    for (int r = 0; r < 4; r++) {  // (A^T m) A
+      __m512 x[4];
+      wino4_at(t[r][0], t[r][1], t[r][2], t[r][3], t[r][4], t[r][5], x);
+      for (int c = 0; c < 4; c++) out[r][4 * i + c] = chex_activate(_mm512_add_ps(x[c], bias), e);
+    }
+  }
+  const long plane = s->out_height * s->out_width;
+  long columns = s->out_width - 4 * tx0;
+  if (columns > 4 * n) columns = 4 * n;
+  const __mmask16 mask = chex_lanes(columns);
+  for (int r = 0; r < 4; r++) {
+    const long oy = 4 * ty + r;
+    if (oy >= s->out_height) break;
+    chex_transpose16(out[r]);  // out[r][j]: channel o0 + j, 16 columns of row oy
+    float *target = y + o0 * plane + oy * s->out_width + 4 * tx0;
+    for (long j = 0; j < channels; j++, target += plane) _mm512_mask_storeu_ps(target, mask, out[r][j]);
   }
 }
 
@@ -565,7 +568,7 @@ static CHEX_ISA void run_wino(const chex_conv_shape *s, int mt, const float *pac
   const long plane = s->height * s->width;
   float *v = scratch;  // [products][cin][block]
   const long vstride = cin * block + WINO_SKEW, mstride = blocks_oc * OC * block + WINO_SKEW;
-  // [products][cout_padded][block] (F(4x4)) or [products][block][cout_padded] (F(2x2)).
+  // [products][block][cout_padded]: each tile's channels together.
   float *m = scratch + products * vstride;
   const long ldm = blocks_oc * OC;
   chex_conv_shape gemm = *s;  // the products as 1x1 "convolutions" over the block's tiles
@@ -603,31 +606,22 @@ static CHEX_ISA void run_wino(const chex_conv_shape *s, int mt, const float *pac
         long npx = count - p < PX ? count - p : PX;
         for (long c0 = c_begin; c0 < c_end; c0 += OC)
           tiles[npx](&gemm, u + (c0 / OC) * cin * OC, vx + p, block, block, 1, mx, c0, p, OC, block, &none,
-                     mt == 2 ? ldm : 0);
+                     ldm);
       }
     }
-    // Output transform: F(2x2) 16 channels x 4 tiles of a tile row at a time (products stored
-    // channels together), F(4x4) one channel x 16 tiles (products stored tiles together).
-    if (mt == 2) {
-      for (long o0 = c_begin; o0 < c_end; o0 += 16) {
-        const long channels = c_end - o0 < 16 ? c_end - o0 : 16;
-        for (long t = t0; t < t0 + count;) {
-          long ty = t / tw, tx = t % tw, n = tw - tx;
-          if (n > 4) n = 4;
-          if (n > t0 + count - t) n = t0 + count - t;
+    // Output transform, 16 channels x 4 tiles of a tile row at a time.
+    for (long o0 = c_begin; o0 < c_end; o0 += 16) {
+      const long channels = c_end - o0 < 16 ? c_end - o0 : 16;
+      for (long t = t0; t < t0 + count;) {
+        long ty = t / tw, tx = t % tw, n = tw - tx;
+        if (n > 4) n = 4;
+        if (n > t0 + count - t) n = t0 + count - t;
+        if (mt == 2) {
           wino2_output(s, m, mstride, ldm, t - t0, o0, channels, ty, tx, n, y, e);
-          t += n;
+        } else {
+          wino4_output(s, m, mstride, ldm, t - t0, o0, channels, ty, tx, n, y, e);
         }
-      }
-    } else {
-      for (long o = c_begin; o < c_end; o++) {
-        for (long t = t0; t < t0 + count;) {
-          long ty = t / tw, tx = t % tw, n = tw - tx;
-          if (n > 16) n = 16;
-          if (n > t0 + count - t) n = t0 + count - t;
-          wino4_output(s, m, mstride, block, t - t0, o, ty, tx, n, y, e);
-          t += n;
-        }
+        t += n;
       }
     }
   }
