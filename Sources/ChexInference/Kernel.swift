@@ -51,19 +51,8 @@ struct Workers {
       // The kernels' closures capture raw pointers into memory that this call owns until it
       // returns, and each chunk writes a disjoint part of it.
       let shared = UncheckedSendable((body, scratch))
-      if let team, team.count == count {
-        team.run { thread in
-          let (body, scratch) = shared.value
-          let own = scratch + thread * stride
-          while true {
-            let chunk = next.wrappingAdd(1, ordering: .relaxed).oldValue
-            if chunk >= chunks { break }
-            body(chunk, own)
-          }
-        }
-        return
-      }
-      DispatchQueue.concurrentPerform(iterations: threads) { thread in
+      // Each thread takes the next chunk until none is left, with its own scratch area.
+      let drain: @Sendable (Int) -> Void = { thread in
         let (body, scratch) = shared.value
         let own = scratch + thread * stride
         while true {
@@ -71,6 +60,11 @@ struct Workers {
           if chunk >= chunks { break }
           body(chunk, own)
         }
+      }
+      if let team, team.count == count {
+        team.run(drain)
+      } else {
+        DispatchQueue.concurrentPerform(iterations: threads, execute: drain)
       }
     }
   }
