@@ -31,16 +31,36 @@ int chex_direct_is_flat(const chex_conv_shape *s) {
 
 // Where the kernel reads its input:
 //  - READ_INPUT: x itself (1x1, stride 1, no padding, no prologue);
-//  - READ_COMPACT: a copy holding exactly the input values the output pixels see, one per
-//    output pixel (1x1 without padding: strided ones, or with a prologue);
-//  - READ_PADDED: a zero-padded copy (everything else).
+//  - READ_STRIP: 1x1 without padding, strided or with a prologue: each call copies the input
+//    values its output pixels see (one per output pixel and input channel, prologue applied)
+//    into its scratch; with a prologue a strip of output pixels at a time, small enough to stay
+//    in L2 while the strip's register tiles read it (DenseNet's BatchNormalization + ReLU + 1x1
+//    layers: a copy of the whole input went out to L3 and came back at 15-19 GB/s, 10-25 % of
+//    the layer's time), see strip_pixels;
+//  - READ_PADDED: a zero-padded copy of the whole input, shared by every call (everything else).
 // Both copies apply the prologue to the values they take from x; padding stays 0.
-enum { READ_INPUT, READ_COMPACT, READ_PADDED };
+enum { READ_INPUT, READ_STRIP, READ_PADDED };
 
 static int read_mode(const chex_conv_shape *s, int prologue) {
   if (chex_direct_is_flat(s) && !prologue) return READ_INPUT;
-  if (s->kernel_h == 1 && s->kernel_w == 1 && s->pad_top == 0 && s->pad_left == 0) return READ_COMPACT;
+  if (s->kernel_h == 1 && s->kernel_w == 1 && s->pad_top == 0 && s->pad_left == 0) return READ_STRIP;
   return READ_PADDED;
+}
+
+// Floats of one strip (input channels x strip pixels) when the weights fit in L2 next to it.
+#define STRIP_FLOATS 65536
+
+// Output pixels per strip. With a prologue: about STRIP_FLOATS floats of copy, a whole number of
+// register tiles, when the weights (K x output channels) fit in half of L2 next to it. Else the
+// whole plane, one copy per call: weights that stream from L3 then do so once per call, and the
+// strided 1x1 layers of ResNets (no prologue, 512-2048 output channels) measured 10-25 % slower
+// in strips than with one copy.
+static long strip_pixels(const chex_conv_shape *s, int prologue) {
+  const long plane = s->out_height * s->out_width;
+  if (!prologue || chex_conv_depth(s) * s->out_channels > 131072) return plane;
+  long pixels = STRIP_FLOATS / s->in_channels / PX * PX;
+  if (pixels < PX) pixels = PX;
+  return pixels < plane ? pixels : plane;
 }
 
 static long padded_height(const chex_conv_shape *s) {
@@ -68,51 +88,73 @@ void chex_direct_pack_weights(const chex_conv_shape *s, const float *w, float *p
 }
 
 long chex_direct_padded_count(const chex_conv_shape *s, int prologue) {
-  switch (read_mode(s, prologue)) {
-  case READ_INPUT: return 0;
-  case READ_COMPACT: return s->in_channels * s->out_height * s->out_width;
-  default: return s->in_channels * padded_height(s) * padded_width(s);
-  }
+  return read_mode(s, prologue) == READ_PADDED ? s->in_channels * padded_height(s) * padded_width(s) : 0;
+}
+
+long chex_direct_scratch_count(const chex_conv_shape *s, int prologue) {
+  return read_mode(s, prologue) == READ_STRIP ? s->in_channels * strip_pixels(s, prologue) : 0;
 }
 
 #if defined(__x86_64__)
 
-// dst[i] = pre(src[i * stride]) for i < count (the prologue when e has one).
+// dst[i] = pre(src[i * stride]) for i < count (the prologue when e has one). Stride 1 a vector at
+// a time; others value by value (stride 2 from the even lanes of two loads measured slower on the
+// strided 1x1 layers of ResNets, whose input comes from L3 or memory).
 static CHEX_ISA void copy_row(float *dst, const float *src, long count, long stride, const chex_conv_epilogue *e,
-                              long channel) {
-  if (!e->pre_scale) {
-    if (stride == 1) {
-      memcpy(dst, src, count * sizeof(float));
-    } else {
-      for (long i = 0; i < count; i++) dst[i] = src[i * stride];
+                              long channel, long ahead) {
+  if (!e->pre_scale && stride == 1) {
+    memcpy(dst, src, count * sizeof(float));
+    return;
+  }
+  const float scale = e->pre_scale ? e->pre_scale[channel] : 1.0f, shift = e->pre_scale ? e->pre_shift[channel] : 0.0f;
+  if (stride > 1) {
+    for (long i = 0; i < count; i++) {
+      float v = src[i * stride];
+      if (e->pre_scale) {
+        v = __builtin_fmaf(v, scale, shift);
+        if (e->pre_relu && !(v > 0.0f)) v = 0.0f;
+      }
+      dst[i] = v;
     }
     return;
   }
-  const __m512 scale = _mm512_set1_ps(e->pre_scale[channel]), shift = _mm512_set1_ps(e->pre_shift[channel]);
-  const __m512i index = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
-                                           _mm512_set1_epi32((int)stride));
+  const __m512 vscale = _mm512_set1_ps(scale), vshift = _mm512_set1_ps(shift);
   for (long i = 0; i < count; i += 16) {
     __mmask16 mask = chex_lanes(count - i);
-    __m512 v = stride == 1 ? _mm512_maskz_loadu_ps(mask, src + i)
-                           : _mm512_mask_i32gather_ps(_mm512_setzero_ps(), mask, index, src + i * stride, 4);
-    v = _mm512_fmadd_ps(v, scale, shift);
+    if (ahead) _mm_prefetch((const char *)(src + i + ahead), _MM_HINT_T1);
+    __m512 v = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, src + i), vscale, vshift);
     if (e->pre_relu) v = _mm512_max_ps(v, _mm512_setzero_ps());
     _mm512_mask_storeu_ps(dst + i, mask, v);
   }
 }
 
-static CHEX_ISA void pad_input(const chex_conv_shape *s, const float *x, const chex_conv_epilogue *e,
-                               float *padded, long c_begin, long c_end) {
-  const int mode = read_mode(s, e->pre_scale != NULL);
-  if (mode == READ_INPUT) return;
-  for (long c = c_begin; c < c_end; c++) {
-    const float *plane = x + c * s->height * s->width;
-    if (mode == READ_COMPACT) {
-      float *out = padded + c * s->out_height * s->out_width;
-      for (long oy = 0; oy < s->out_height; oy++)
-        copy_row(out + oy * s->out_width, plane + oy * s->stride_y * s->width, s->out_width, s->stride_x, e, c);
+// The READ_STRIP copy of output pixels [p0, p0 + count) into strip (row stride `width` per input
+// channel), and, for stride-1 inputs, a prefetch into L2 of the next strip's values.
+static CHEX_ISA void fill_strip(const chex_conv_shape *s, const float *x, const chex_conv_epilogue *e, float *strip,
+                                long width, long p0, long count, long next) {
+  const long in_plane = s->height * s->width, ow = s->out_width;
+  const int flat = chex_direct_is_flat(s);
+  for (long c = 0; c < s->in_channels; c++) {
+    const float *plane = x + c * in_plane;
+    float *row = strip + c * width;
+    if (flat) {
+      copy_row(row, plane + p0, count, 1, e, c, next > 0 ? count : 0);
       continue;
     }
+    for (long p = p0; p < p0 + count;) {
+      long oy = p / ow, ox = p % ow, n = ow - ox;
+      if (n > p0 + count - p) n = p0 + count - p;
+      copy_row(row + (p - p0), plane + oy * s->stride_y * s->width + ox * s->stride_x, n, s->stride_x, e, c, 0);
+      p += n;
+    }
+  }
+}
+
+static CHEX_ISA void pad_input(const chex_conv_shape *s, const float *x, const chex_conv_epilogue *e,
+                               float *padded, long c_begin, long c_end) {
+  if (read_mode(s, e->pre_scale != NULL) != READ_PADDED) return;
+  for (long c = c_begin; c < c_end; c++) {
+    const float *plane = x + c * s->height * s->width;
     const long hp = padded_height(s), wp = padded_width(s);
     float *out = padded + c * hp * wp;
     for (long r = 0; r < hp; r++) {
@@ -125,7 +167,7 @@ static CHEX_ISA void pad_input(const chex_conv_shape *s, const float *x, const c
       long left = s->pad_left < wp ? s->pad_left : wp;
       long count = s->width < wp - left ? s->width : wp - left;
       memset(row, 0, left * sizeof(float));
-      if (count > 0) copy_row(row + left, plane + iy * s->width, count, 1, e, c);
+      if (count > 0) copy_row(row + left, plane + iy * s->width, count, 1, e, c, 0);
       if (left + count < wp) memset(row + left + count, 0, (wp - left - count) * sizeof(float));
     }
   }
@@ -160,15 +202,18 @@ static inline __attribute__((always_inline)) CHEX_ISA void finish(__m512 acc[PX]
     long o = c0 + j;
     __m512 out = block[j / 16][j % 16];
     if (e->bias) out = _mm512_add_ps(out, _mm512_set1_ps(e->bias[o]));
-    // The lines the next tiles of this row will touch: hundreds of plane-strided rows are more
-    // than the hardware prefetcher follows.
-    _mm_prefetch((const char *)(y + o * plane + p0 + 2 * PX), _MM_HINT_T0);
-    if (e->residual) {
-      _mm_prefetch((const char *)(e->residual + o * plane + p0 + 2 * PX), _MM_HINT_T0);
-      out = _mm512_add_ps(out, _mm512_maskz_loadu_ps(mask, e->residual + o * plane + p0));
-    }
+    if (e->residual) out = _mm512_add_ps(out, _mm512_maskz_loadu_ps(mask, e->residual + o * plane + p0));
     _mm512_mask_storeu_ps(y + o * plane + p0, mask, chex_activate(out, e));
   }
+}
+
+// The line of output row j (and of the residual's) that the tile two tiles further on this row
+// starts in: hundreds of plane-strided rows are more than the hardware prefetcher follows. A
+// tile issues one per K row (issued together, they fill the core's queue of outstanding misses
+// and stall it).
+static inline CHEX_ISA void prefetch_row(const float *next_out, const float *next_residual, long plane, long j) {
+  _mm_prefetch((const char *)(next_out + j * plane), _MM_HINT_T0);
+  if (next_residual) _mm_prefetch((const char *)(next_residual + j * plane), _MM_HINT_T0);
 }
 
 // One tile of NPX pixels: `source` points at the input value pixel 0 sees for K row 0 of each
@@ -192,10 +237,15 @@ static inline __attribute__((always_inline)) CHEX_ISA void finish(__m512 acc[PX]
                                     long p0, long nrows, long plane, const chex_conv_epilogue *e,        \
                                     long raw) {                                                          \
     FOR_ROWS(ZERO_ROW)                                                                                  \
+    const long prefetches = raw ? 0 : nrows;                                                           \
+    const float *next_out = y + c0 * plane + p0 + 2 * PX;                                              \
+    const float *next_residual = e->residual ? e->residual + c0 * plane + p0 + 2 * PX : NULL;          \
+    long j = 0; /* K rows done */                                                                      \
     if (s->kernel_h == 1 && s->kernel_w == 1) {                                                        \
       /* 1x1: one K row per input channel, no inner tap loops. */                                   \
       const float *x = source;                                                                         \
-      for (long ci = 0; ci < s->in_channels; ci++, x += channel_stride) {                              \
+      for (long ci = 0; ci < s->in_channels; ci++, x += channel_stride, j++) {                         \
+        if (j < prefetches) prefetch_row(next_out, next_residual, plane, j);                           \
         /* The next tile's line of this input channel (one stream per channel: too many for */     \
         /* the hardware prefetcher). */                                                             \
         _mm_prefetch((const char *)(x + 2 * PX), _MM_HINT_T0);                                         \
@@ -207,7 +257,8 @@ static inline __attribute__((always_inline)) CHEX_ISA void finish(__m512 acc[PX]
     for (long ci = 0; ci < s->in_channels; ci++) {                                                     \
       for (long ky = 0; ky < s->kernel_h; ky++) {                                                      \
         const float *line = source + ci * channel_stride + ky * s->dilation_y * row_stride;            \
-        for (long kx = 0; kx < s->kernel_w; kx++) {                                                    \
+        for (long kx = 0; kx < s->kernel_w; kx++, j++) {                                               \
+          if (j < prefetches) prefetch_row(next_out, next_residual, plane, j);                         \
           const float *x = line + kx * s->dilation_x;                                                  \
           __m512 w0 = _mm512_loadu_ps(w), w1 = _mm512_loadu_ps(w + 16);                                \
           w += OC;                                                                                     \
@@ -215,6 +266,7 @@ static inline __attribute__((always_inline)) CHEX_ISA void finish(__m512 acc[PX]
         }                                                                                              \
       }                                                                                                \
     }                                                                                                  \
+    for (; j < prefetches; j++) prefetch_row(next_out, next_residual, plane, j);                        \
     __m512 acc[PX][2] = {{a0_0, a0_1}, {a1_0, a1_1}, {a2_0, a2_1}, {a3_0, a3_1},                        \
                          {a4_0, a4_1}, {a5_0, a5_1}, {a6_0, a6_1}, {a7_0, a7_1},                        \
                          {a8_0, a8_1}, {a9_0, a9_1}, {a10_0, a10_1}, {a11_0, a11_1}};                   \
@@ -251,12 +303,13 @@ static const direct_tile tiles[PX + 1] = {NULL,       direct_1, direct_2, direct
                                           direct_5,   direct_6, direct_7, direct_8, direct_9,
                                           direct_10,  direct_11, direct_12};
 
-static CHEX_ISA void run_direct(const chex_conv_shape *s, const float *packed, const float *source, float *y,
-                                const chex_conv_epilogue *e, long p_begin, long p_end, long c_begin,
-                                long c_end) {
+// Output pixels [p_begin, p_end) of output channels [c_begin, c_end) from `source` with the given
+// channel and row strides: flat (x, or a strip whose first column is pixel `first`), else the
+// shared padded copy.
+static CHEX_ISA void direct_pixels(const chex_conv_shape *s, const float *packed, const float *source, long channel_stride,
+                                   long row_stride, int flat, long first, float *y, const chex_conv_epilogue *e, long p_begin,
+                                   long p_end, long c_begin, long c_end) {
   const long depth = chex_conv_depth(s), plane = s->out_height * s->out_width;
-  const int mode = read_mode(s, e->pre_scale != NULL), flat = mode != READ_PADDED;
-  const long hp = flat ? s->out_height : padded_height(s), wp = flat ? s->out_width : padded_width(s);
   const long chunk_size = channel_chunk(depth);
   for (long chunk = c_begin; chunk < c_end; chunk += chunk_size) {
     long chunk_end = chunk + chunk_size < c_end ? chunk + chunk_size : c_end;
@@ -264,14 +317,40 @@ static CHEX_ISA void run_direct(const chex_conv_shape *s, const float *packed, c
       long oy = p / s->out_width, ox = p % s->out_width;
       long npx = p_end - p < PX ? p_end - p : PX;
       if (!flat && npx > s->out_width - ox) npx = s->out_width - ox;
-      const float *origin = flat ? source + p : source + oy * s->stride_y * wp + ox * s->stride_x;
+      const float *origin = flat ? source + (p - first) : source + oy * s->stride_y * row_stride + ox * s->stride_x;
       for (long c0 = chunk; c0 < chunk_end; c0 += OC) {
         long nrows = chunk_end - c0 < OC ? chunk_end - c0 : OC;
-        tiles[npx](s, packed + (c0 / OC) * depth * OC, origin, hp * wp, wp, flat ? 1 : s->stride_x, y, c0, p,
-                   nrows, plane, e, 0);
+        tiles[npx](s, packed + (c0 / OC) * depth * OC, origin, channel_stride, row_stride, flat ? 1 : s->stride_x, y,
+                   c0, p, nrows, plane, e, 0);
       }
       p += npx;
     }
+  }
+}
+
+static CHEX_ISA void run_direct(const chex_conv_shape *s, const float *packed, const float *source, float *y,
+                                const chex_conv_epilogue *e, long p_begin, long p_end, long c_begin,
+                                long c_end, float *scratch) {
+  const long plane = s->out_height * s->out_width;
+  switch (read_mode(s, e->pre_scale != NULL)) {
+  case READ_INPUT:
+    direct_pixels(s, packed, source, plane, s->out_width, 1, 0, y, e, p_begin, p_end, c_begin, c_end);
+    return;
+  case READ_STRIP: {
+    // The strip holds pixels [q, q + n) at columns [0, n).
+    const long width = strip_pixels(s, e->pre_scale != NULL);
+    for (long q = p_begin; q < p_end; q += width) {
+      long n = p_end - q < width ? p_end - q : width;
+      long next = p_end - q - n < width ? p_end - q - n : width;
+      fill_strip(s, source, e, scratch, width, q, n, next);
+      direct_pixels(s, packed, scratch, width, s->out_width, 1, q, y, e, q, q + n, c_begin, c_end);
+    }
+    return;
+  }
+  default: {
+    const long wp = padded_width(s);
+    direct_pixels(s, packed, source, padded_height(s) * wp, wp, 0, 0, y, e, p_begin, p_end, c_begin, c_end);
+  }
   }
 }
 
@@ -641,11 +720,12 @@ void chex_wino_run(const chex_conv_shape *s, int m, const float *packed, const f
 }
 
 void chex_direct_run(const chex_conv_shape *s, const float *packed, const float *source, float *y,
-                     const chex_conv_epilogue *e, long p_begin, long p_end, long c_begin, long c_end) {
+                     const chex_conv_epilogue *e, long p_begin, long p_end, long c_begin, long c_end,
+                     float *scratch) {
 #if defined(__x86_64__)
-  run_direct(s, packed, source, y, e, p_begin, p_end, c_begin, c_end);
+  run_direct(s, packed, source, y, e, p_begin, p_end, c_begin, c_end, scratch);
 #else
   (void)s; (void)packed; (void)source; (void)y; (void)e; (void)p_begin; (void)p_end; (void)c_begin;
-  (void)c_end;
+  (void)c_end; (void)scratch;
 #endif
 }

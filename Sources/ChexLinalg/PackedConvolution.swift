@@ -7,9 +7,10 @@ import CChexKernels
 /// single store:
 /// - `directBroadcast`: register tiles of 12 output pixels x 32 output channels (lanes along
 ///   the channels); each K row broadcasts the 12 input values straight from the activations
-///   (1x1 stride 1) or from one zero-padded copy of the input per image, and the tile is
-///   transposed in registers to store NCHW rows. Nothing is packed per call: 200-255 GFLOP/s
-///   here (about 250 is the core's peak).
+///   (1x1 stride 1), from a strip of a few hundred output pixels' input values copied into the
+///   call's scratch (other 1x1 convolutions without padding: strided, or with a prologue), or
+///   from one zero-padded copy of the input per image, and the tile is transposed in registers
+///   to store NCHW rows. Nothing is packed: 200-255 GFLOP/s here (about 250 is the core's peak).
 /// - `packedPanels`: register tiles of 8 output channels x 48 output pixels (lanes along the
 ///   pixels); 48 columns x 128 rows of P at a time are packed into a panel that stays in L1
 ///   (implicit im2col); it wastes less on outputs with few channels.
@@ -249,14 +250,16 @@ public struct PackedConvolution: Sendable {
     var shape = geometry.c
     switch method {
     case .packedPanels: return chex_conv_scratch_count(&shape)
-    case .directBroadcast: return 0
+    case .directBroadcast: return chex_direct_scratch_count(&shape, prologue == nil ? 0 : 1)
     case .winograd2x2, .winograd4x4: return chex_wino_scratch_count(&shape, winogradSide)
     }
   }
 
   /// Floats of the per-image input copy that `prepareInput` writes and every `run` call of that
-  /// image reads (for `directBroadcast`: the zero-padded input, or for 1x1 convolutions the
-  /// values the output pixels see, with the prologue applied; 0 when the input is read as is).
+  /// image reads (for `directBroadcast` with padding or a kernel larger than 1x1: the
+  /// zero-padded input with the prologue applied; else 0: 1x1 convolutions read the input as is,
+  /// or, strided or with a prologue, copy what they read into their own scratch a strip of
+  /// output pixels at a time, so that the copy stays in L2).
   public var sharedInputCount: Int {
     var shape = geometry.c
     return method == .directBroadcast ? chex_direct_padded_count(&shape, prologue == nil ? 0 : 1) : 0
@@ -338,7 +341,7 @@ public struct PackedConvolution: Sendable {
       case .directBroadcast:
         chex_direct_run(
           &shape, w, sharedInputCount > 0 ? shared : input, output, &epilogue, pixels.lowerBound,
-          pixels.upperBound, channels.lowerBound, channels.upperBound)
+          pixels.upperBound, channels.lowerBound, channels.upperBound, scratch)
       case .winograd2x2, .winograd4x4:
         chex_wino_run(
           &shape, winogradSide, w, input, output, &epilogue, pixels.lowerBound,

@@ -241,6 +241,22 @@ final class ConvolutionKernelTests: XCTestCase {
     checkDense(Case(cin: 9, h: 11, w: 13, cout: 33, kh: 1, kw: 1, stride: (2, 2)), residual: true, seed: 33)
   }
 
+  /// DenseNet's BatchNormalization + ReLU + 1x1 layers: the direct kernel copies its input a
+  /// strip of about 65,536 values at a time (300 channels: strips of 216 pixels, so 15 x 16
+  /// pixels are one whole strip and a 24-pixel tail; 1,100 channels: strips of 48 pixels over
+  /// 90, with a residual). The pieces check cuts the pixels inside a strip.
+  func testPrologueCopiedInStrips() {
+    let pointwise = Case(cin: 300, h: 15, w: 16, cout: 64, kh: 1, kw: 1)
+    XCTAssertEqual(
+      PackedConvolution.preferredMethod(geometry: pointwise.geometry, hasPrologue: true), .directBroadcast)
+    checkDense(
+      pointwise, method: .directBroadcast, activation: .clamp(lower: 0, upper: .infinity), residual: false,
+      prologue: true, seed: 34, file: #filePath, line: #line)
+    checkDense(
+      Case(cin: 1100, h: 9, w: 10, cout: 64, kh: 1, kw: 1), method: .directBroadcast, activation: .identity,
+      residual: true, prologue: true, seed: 35, file: #filePath, line: #line)
+  }
+
   func testDepthwise() {
     let cases: [(Int, Int, Int, Int, Int, (Int, Int, Int, Int))] = [
       // channels, h, w, k, stride, pads

@@ -90,23 +90,29 @@ long chex_direct_packed_count(const chex_conv_shape *shape);
 /// Packs OIHW weights for chex_direct_run.
 void chex_direct_pack_weights(const chex_conv_shape *shape, const float *oihw, float *packed);
 
-/// Floats of the input copy the direct kernel reads (0 when it reads x itself: 1x1, stride 1,
-/// no padding, no prologue). 1x1 convolutions without padding get a compact copy (one value
-/// per output pixel and input channel), all others a zero-padded one.
+/// Floats of the input copy shared by every chex_direct_run call of an image: a zero-padded
+/// copy of x, or 0 for 1x1 convolutions without padding (which read x itself, or copy what they
+/// read into their scratch, see chex_direct_scratch_count).
 long chex_direct_padded_count(const chex_conv_shape *shape, int has_prologue);
 
 /// Writes channels [channel_begin, channel_end) of that copy of x, applying the epilogue's
-/// prologue (scale, shift, ReLU) to the values taken from x; padding stays 0.
+/// prologue (scale, shift, ReLU) to the values taken from x; padding stays 0. Does nothing
+/// when chex_direct_padded_count is 0.
 void chex_direct_pad_input(const chex_conv_shape *shape, const float *x, const chex_conv_epilogue *epilogue,
                            float *padded, long channel_begin, long channel_end);
 
+/// Floats of scratch one call of chex_direct_run needs: for 1x1 convolutions without padding
+/// that are strided or have a prologue, a strip of the input values its output pixels see
+/// (prologue applied), copied a few hundred pixels at a time so it stays in L2; else 0.
+long chex_direct_scratch_count(const chex_conv_shape *shape, int has_prologue);
+
 /// Output pixels [pixel_begin, pixel_end) of output channels [channel_begin, channel_end)
-/// (lower bound a multiple of 32) for one image; `source` is x when there is no copy, else
-/// the copy. Uses the epilogue's bias, residual and activation (the prologue went into the
-/// copy).
+/// (lower bound a multiple of 32) for one image; `source` is the padded copy when there is
+/// one, else x. Uses the epilogue's bias, residual and activation, and its prologue where the
+/// call copies its input into `scratch` (the padded copy has it applied already).
 void chex_direct_run(const chex_conv_shape *shape, const float *packed, const float *source, float *y,
                      const chex_conv_epilogue *epilogue, long pixel_begin, long pixel_end,
-                     long channel_begin, long channel_end);
+                     long channel_begin, long channel_end, float *scratch);
 
 // Winograd F(m x m, 3x3), m = 2 or 4 (conv_direct_avx512.c): 3x3 stride-1 convolutions padded
 // by one on every side, in m x m output tiles; (m + 2)^2 products of transformed weights and
