@@ -357,6 +357,9 @@ final class Pooling2DTests: XCTestCase {
       // The stems' 3x3 stride-2 max pooling and DenseNet's 2x2 stride-2 average (own kernels).
       (11, 70, 3, 2, 1, (1, 1, 1, 1)), (12, 67, 3, 2, 1, (0, 0, 0, 0)), (10, 66, 2, 2, 1, (0, 0, 0, 0)),
       (9, 35, 2, 2, 1, (0, 0, 0, 0)),
+      // Max 3x3/2 rows whose last window ends on the row's last column (64 + padding 1: a
+      // whole 32-column chunk) or needs the next chunk's first column (65, no padding).
+      (8, 64, 3, 2, 1, (1, 1, 1, 1)), (7, 65, 3, 2, 1, (0, 0, 0, 0)), (5, 33, 3, 2, 1, (0, 0, 0, 0)),
     ]
     var numbers = ConvolutionKernelTests.Numbers(state: 99)
     for (index, (h, w, k, stride, dilation, pads)) in cases.enumerated() {
