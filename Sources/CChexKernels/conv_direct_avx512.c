@@ -681,11 +681,15 @@ static CHEX_ISA void run_wino(const chex_conv_shape *s, int mt, const float *pac
       const float *u = packed + xi * blocks_oc * cin * OC;
       const float *vx = v + xi * vstride;
       float *mx = m + xi * mstride;
-      for (long p = 0; p < count; p += PX) {
-        long npx = count - p < PX ? count - p : PX;
+      // Register tiles of equal size (25 tiles: 9 + 8 + 8, not 12 + 12 + 1: each register tile
+      // streams the product's weights once, whatever its width).
+      const long parts = (count + PX - 1) / PX;
+      for (long part = 0, p = 0; part < parts; part++) {
+        long npx = (count - p) / (parts - part);
         for (long c0 = c_begin; c0 < c_end; c0 += OC)
           tiles[npx](&gemm, u + (c0 / OC) * cin * OC, vx + p, block, block, 1, mx, c0, p, OC, block, &none,
                      ldm);
+        p += npx;
       }
     }
     // Output transform, 16 channels x 4 tiles of a tile row at a time.
