@@ -1,5 +1,6 @@
 // Shared by the AVX-512 kernels: the activations of chex_conv_epilogue a vector at a time, lane
-// masks, the even/odd lane permutes of stride-2 reads, masked row reads and a 16 x 16 transpose.
+// masks, the even/odd lane permutes of stride-2 reads, masked row reads, a 16 x 16 transpose and
+// one row of the stems' 3x3 stride-2 max pooling.
 #ifndef CHEX_ACTIVATION_AVX512_H
 #define CHEX_ACTIVATION_AVX512_H
 
@@ -109,6 +110,48 @@ static inline __attribute__((always_inline)) CHEX_ISA void chex_transpose16(__m5
     u[j + 12] = _mm512_shuffle_f32x4(a1, b1, 0xdd);
   }
   for (int j = 0; j < 16; j++) r[j] = u[j];
+}
+
+// One output row of the stems' 3x3 stride-2 max pooling (pads 0 or 1, no ceil mode), 16 output
+// columns at a time: the maximum over the window's rows (the n of rows[0..2] inside the input)
+// of input columns [2 ox, 2 ox + 32) (two loads per row, -infinity past the row's end), split
+// into its even and odd columns; output column ox + i is the maximum of even i, odd i and, with
+// padding 1, odd i - 1 (the previous chunk's last odd column carried over, -infinity before the
+// first), without padding even i + 1 (the next chunk's first column).
+static inline CHEX_ISA void chex_max3s2_row(const float *const rows[3], int n, long width, long out_width,
+                                            int padded, float *out) {
+  const __m512 fill = _mm512_set1_ps(-__builtin_inff());
+  const __m512i even = chex_even_lanes(), odd = chex_odd_lanes();
+  __m512 carry = fill;
+  for (long ox = 0; ox < out_width; ox += 16) {
+    const long c0 = 2 * ox;
+    const __mmask16 low = chex_lanes(width - c0), high = chex_lanes(width - c0 - 16);
+    __m512 lo = fill, hi = fill;
+    for (int r = 0; r < n; r++) {
+      lo = _mm512_max_ps(lo, _mm512_mask_loadu_ps(fill, low, rows[r] + c0));
+      hi = _mm512_max_ps(hi, _mm512_mask_loadu_ps(fill, high, rows[r] + c0 + 16));
+    }
+    __m512 e = _mm512_permutex2var_ps(lo, even, hi), o = _mm512_permutex2var_ps(lo, odd, hi);
+    __m512 side;
+    if (padded) {
+      // [carry[15], o[0], ..., o[14]]
+      side = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(o), _mm512_castps_si512(carry), 15));
+      carry = o;
+    } else {
+      __m512 next = fill;
+      const __mmask16 first = chex_lanes(width - c0 - 32) & 1;
+      for (int r = 0; r < n; r++) next = _mm512_max_ps(next, _mm512_mask_loadu_ps(fill, first, rows[r] + c0 + 32));
+      // [e[1], ..., e[15], next[0]]
+      side = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(next), _mm512_castps_si512(e), 1));
+    }
+    __m512 acc = _mm512_max_ps(_mm512_max_ps(e, o), side);
+    long count = out_width - ox < 16 ? out_width - ox : 16;
+    if (count == 16) {
+      _mm512_storeu_ps(out + ox, acc);
+    } else {
+      _mm512_mask_storeu_ps(out + ox, chex_lanes(count), acc);
+    }
+  }
 }
 
 // The 16 values of a row from column `start` (possibly negative or past the end), `fill`

@@ -305,11 +305,12 @@ static const direct_tile tiles[PX + 1] = {NULL,       direct_1, direct_2, direct
 
 // Output pixels [p_begin, p_end) of output channels [c_begin, c_end) from `source` with the given
 // channel and row strides: flat (x, or a strip whose first column is pixel `first`), else the
-// shared padded copy.
+// shared padded copy. Output pixel p of channel o goes to y + o y_plane + (p - y_first) (the
+// output planes, or a band of rows of them).
 static CHEX_ISA void direct_pixels(const chex_conv_shape *s, const float *packed, const float *source, long channel_stride,
-                                   long row_stride, int flat, long first, float *y, const chex_conv_epilogue *e, long p_begin,
-                                   long p_end, long c_begin, long c_end) {
-  const long depth = chex_conv_depth(s), plane = s->out_height * s->out_width;
+                                   long row_stride, int flat, long first, float *y, long y_plane, long y_first,
+                                   const chex_conv_epilogue *e, long p_begin, long p_end, long c_begin, long c_end) {
+  const long depth = chex_conv_depth(s);
   const long chunk_size = channel_chunk(depth);
   for (long chunk = c_begin; chunk < c_end; chunk += chunk_size) {
     long chunk_end = chunk + chunk_size < c_end ? chunk + chunk_size : c_end;
@@ -321,7 +322,7 @@ static CHEX_ISA void direct_pixels(const chex_conv_shape *s, const float *packed
       for (long c0 = chunk; c0 < chunk_end; c0 += OC) {
         long nrows = chunk_end - c0 < OC ? chunk_end - c0 : OC;
         tiles[npx](s, packed + (c0 / OC) * depth * OC, origin, channel_stride, row_stride, flat ? 1 : s->stride_x, y,
-                   c0, p, nrows, plane, e, 0);
+                   c0, p - y_first, nrows, y_plane, e, 0);
       }
       p += npx;
     }
@@ -334,7 +335,7 @@ static CHEX_ISA void run_direct(const chex_conv_shape *s, const float *packed, c
   const long plane = s->out_height * s->out_width;
   switch (read_mode(s, e->pre_scale != NULL)) {
   case READ_INPUT:
-    direct_pixels(s, packed, source, plane, s->out_width, 1, 0, y, e, p_begin, p_end, c_begin, c_end);
+    direct_pixels(s, packed, source, plane, s->out_width, 1, 0, y, plane, 0, e, p_begin, p_end, c_begin, c_end);
     return;
   case READ_STRIP: {
     // The strip holds pixels [q, q + n) at columns [0, n).
@@ -343,14 +344,57 @@ static CHEX_ISA void run_direct(const chex_conv_shape *s, const float *packed, c
       long n = p_end - q < width ? p_end - q : width;
       long next = p_end - q - n < width ? p_end - q - n : width;
       fill_strip(s, source, e, scratch, width, q, n, next);
-      direct_pixels(s, packed, scratch, width, s->out_width, 1, q, y, e, q, q + n, c_begin, c_end);
+      direct_pixels(s, packed, scratch, width, s->out_width, 1, q, y, plane, 0, e, q, q + n, c_begin, c_end);
     }
     return;
   }
   default: {
     const long wp = padded_width(s);
-    direct_pixels(s, packed, source, padded_height(s) * wp, wp, 0, 0, y, e, p_begin, p_end, c_begin, c_end);
+    direct_pixels(s, packed, source, padded_height(s) * wp, wp, 0, 0, y, plane, 0, e, p_begin, p_end, c_begin, c_end);
   }
+  }
+}
+
+// See chex_direct_run_max_pooled. The band holds output rows [have_first, have_end) of every
+// channel, row r of channel o at band + o band_plane + (r - have_first) out_width.
+static CHEX_ISA void run_max_pooled(const chex_conv_shape *s, const float *packed, const float *source,
+                                    const chex_conv_epilogue *e, const chex_pool_shape *pool, float *y,
+                                    long row_begin, long row_end, long c_begin, long c_end, long band_rows,
+                                    float *band) {
+  const long ow = s->out_width, oh = s->out_height, pad = pool->pad_top;
+  const long band_plane = (2 * band_rows + 1) * ow, pooled_plane = pool->out_height * pool->out_width;
+  const int flat = read_mode(s, e->pre_scale != NULL) == READ_INPUT;
+  const long wp = flat ? ow : padded_width(s);
+  const long channel_stride = flat ? s->height * s->width : padded_height(s) * wp;
+  long have_first = 0, have_end = 0;
+  for (long a = row_begin; a < row_end; a += band_rows) {
+    const long b = a + band_rows < row_end ? a + band_rows : row_end;
+    // Output rows the pooled rows [a, b) read.
+    const long lo = 2 * a - pad > 0 ? 2 * a - pad : 0;
+    const long hi = 2 * (b - 1) - pad + 3 < oh ? 2 * (b - 1) - pad + 3 : oh;
+    long from = lo;
+    if (lo >= have_first && lo < have_end) {
+      // The rows this band shares with the last one move to its top.
+      for (long o = c_begin; o < c_end; o++)
+        memmove(band + o * band_plane, band + o * band_plane + (lo - have_first) * ow,
+                (have_end - lo) * ow * sizeof(float));
+      from = have_end;
+    }
+    direct_pixels(s, packed, source, channel_stride, wp, flat, 0, band, band_plane, lo * ow, e,
+                  from * ow, hi * ow, c_begin, c_end);
+    have_first = lo;
+    have_end = hi;
+    for (long o = c_begin; o < c_end; o++) {
+      for (long oy = a; oy < b; oy++) {
+        const float *rows[3];
+        int n = 0;
+        for (long ky = 0; ky < 3; ky++) {
+          long r = 2 * oy + ky - pad;
+          if (r >= 0 && r < oh) rows[n++] = band + o * band_plane + (r - lo) * ow;
+        }
+        chex_max3s2_row(rows, n, ow, pool->out_width, pad == 1, y + o * pooled_plane + oy * pool->out_width);
+      }
+    }
   }
 }
 
@@ -731,5 +775,20 @@ void chex_direct_run(const chex_conv_shape *s, const float *packed, const float 
 #else
   (void)s; (void)packed; (void)source; (void)y; (void)e; (void)p_begin; (void)p_end; (void)c_begin;
   (void)c_end; (void)scratch;
+#endif
+}
+
+long chex_direct_pooled_scratch_count(const chex_conv_shape *s, long band_rows) {
+  return s->out_channels * (2 * band_rows + 1) * s->out_width;
+}
+
+void chex_direct_run_max_pooled(const chex_conv_shape *s, const float *packed, const float *source,
+                                const chex_conv_epilogue *e, const chex_pool_shape *pool, float *y, long row_begin,
+                                long row_end, long channel_begin, long channel_end, long band_rows, float *scratch) {
+#if defined(__x86_64__)
+  run_max_pooled(s, packed, source, e, pool, y, row_begin, row_end, channel_begin, channel_end, band_rows, scratch);
+#else
+  (void)s; (void)packed; (void)source; (void)e; (void)pool; (void)y; (void)row_begin; (void)row_end;
+  (void)channel_begin; (void)channel_end; (void)band_rows; (void)scratch;
 #endif
 }

@@ -7,6 +7,14 @@
 
 #include "activation_avx512.h"
 
+int chex_pool_is_max3s2(const chex_pool_shape *s) {
+  return s->mode == CHEX_POOL_MAX && s->kernel_h == 3 && s->kernel_w == 3 && s->stride_y == 2 && s->stride_x == 2 &&
+         s->dilation_y == 1 && s->dilation_x == 1 && s->pad_top <= 1 && s->pad_top == s->pad_left &&
+         s->pad_bottom == s->pad_top && s->pad_right == s->pad_left &&
+         s->out_height == (s->height + 2 * s->pad_top - 3) / 2 + 1 &&
+         s->out_width == (s->width + 2 * s->pad_left - 3) / 2 + 1;
+}
+
 int chex_pool_supported(const chex_pool_shape *s) {
   return s->stride_x >= 1 && s->stride_x <= 2 && s->kernel_w <= CHEX_DEPTHWISE_MAX_KERNEL;
 }
@@ -43,19 +51,11 @@ static inline CHEX_ISA __m512 taps(const float *row, long start, long stride, __
   return _mm512_permutex2var_ps(a, even, b);
 }
 
-// The stems' 3x3 stride-2 max pooling (pads 0 or 1 on every side, no ceil mode), 16 output
-// columns at a time: the maximum over the window's rows of input columns [2 ox, 2 ox + 32)
-// (two loads per row, -infinity past the row's end), split into its even and odd columns; output
-// column ox + i is the maximum of even i, odd i and, with padding 1, odd i - 1 (the previous
-// chunk's last odd column carried over, -infinity before the first), without padding even i + 1
-// (the next chunk's first column). Was three unaligned loads, two permutes and a lane shift per
-// row: 3.5x slower (0.3 ms for ResNet's 64 x 160 x 160 input from L2).
+// The stems' 3x3 stride-2 max pooling, a row at a time (chex_max3s2_row: the window's rows maxed
+// over 32 aligned input columns first, then even and odd lanes; was three unaligned loads, two
+// permutes and a lane shift per row, 3.5x slower from L2).
 static CHEX_ISA void max3_stride2(const chex_pool_shape *s, const float *x, float *y, long p_begin, long p_end) {
-  const __m512 fill = _mm512_set1_ps(-__builtin_inff());
-  const __m512i even = chex_even_lanes();
-  const __m512i odd = chex_odd_lanes();
   const long w = s->width, in_plane = s->height * w, out_plane = s->out_height * s->out_width;
-  const int padded = s->pad_left == 1;
   for (long p = p_begin; p < p_end; p++) {
     for (long oy = 0; oy < s->out_height; oy++) {
       const float *rows[3];
@@ -64,36 +64,7 @@ static CHEX_ISA void max3_stride2(const chex_pool_shape *s, const float *x, floa
         long iy = 2 * oy + ky - s->pad_top;
         if (iy >= 0 && iy < s->height) rows[n++] = x + p * in_plane + iy * w;
       }
-      __m512 carry = fill;
-      for (long ox = 0; ox < s->out_width; ox += 16) {
-        const long c0 = 2 * ox;
-        const __mmask16 low = chex_lanes(w - c0), high = chex_lanes(w - c0 - 16);
-        __m512 lo = fill, hi = fill;
-        for (int r = 0; r < n; r++) {
-          lo = _mm512_max_ps(lo, _mm512_mask_loadu_ps(fill, low, rows[r] + c0));
-          hi = _mm512_max_ps(hi, _mm512_mask_loadu_ps(fill, high, rows[r] + c0 + 16));
-        }
-        __m512 e = _mm512_permutex2var_ps(lo, even, hi), o = _mm512_permutex2var_ps(lo, odd, hi);
-        __m512 side;
-        if (padded) {
-          // [carry[15], o[0], ..., o[14]]
-          side = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(o), _mm512_castps_si512(carry), 15));
-          carry = o;
-        } else {
-          __m512 next = fill;
-          const __mmask16 first = chex_lanes(w - c0 - 32) & 1;
-          for (int r = 0; r < n; r++) next = _mm512_max_ps(next, _mm512_mask_loadu_ps(fill, first, rows[r] + c0 + 32));
-          // [e[1], ..., e[15], next[0]]
-          side = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(next), _mm512_castps_si512(e), 1));
-        }
-        __m512 acc = _mm512_max_ps(_mm512_max_ps(e, o), side);
-        long count = s->out_width - ox < 16 ? s->out_width - ox : 16;
-        if (count == 16) {
-          _mm512_storeu_ps(y + p * out_plane + oy * s->out_width + ox, acc);
-        } else {
-          _mm512_mask_storeu_ps(y + p * out_plane + oy * s->out_width + ox, chex_lanes(count), acc);
-        }
-      }
+      chex_max3s2_row(rows, n, w, s->out_width, s->pad_left == 1, y + p * out_plane + oy * s->out_width);
     }
   }
 }
@@ -125,9 +96,7 @@ static CHEX_ISA void average2_stride2(const chex_pool_shape *s, const float *x, 
 static CHEX_ISA void pool(const chex_pool_shape *s, const float *x, float *y, long p_begin, long p_end) {
   const int plain = s->dilation_x == 1 && s->dilation_y == 1 && s->stride_x == 2 && s->stride_y == 2 &&
                     s->pad_top == s->pad_left && s->pad_bottom == s->pad_top && s->pad_right == s->pad_left;
-  if (plain && s->mode == CHEX_POOL_MAX && s->kernel_h == 3 && s->kernel_w == 3 && s->pad_top <= 1 &&
-      s->out_height == (s->height + 2 * s->pad_top - 3) / 2 + 1 &&
-      s->out_width == (s->width + 2 * s->pad_left - 3) / 2 + 1) {
+  if (chex_pool_is_max3s2(s)) {
     max3_stride2(s, x, y, p_begin, p_end);
     return;
   }

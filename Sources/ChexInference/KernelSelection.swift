@@ -38,12 +38,7 @@ extension GraphBuilder {
   /// growing concatenation before every dense layer.
   func selectKernels(_ choice: ConvolutionKernels, protecting graphOutputs: Set<Int>) {
     guard choice.resolved != .openBLAS else { return }
-    var valuesPerStorage = [Int](repeating: 0, count: storages.count)
-    for value in values { valuesPerStorage[value.storage] += 1 }
-    var users: [Int: [Int]] = [:]
-    for (index, step) in steps.enumerated() {
-      for input in Set(step.inputs) { users[input, default: []].append(index) }
-    }
+    let (valuesPerStorage, users) = usage()
     var removed = Set<Int>()
     var prologues: [Int: PackedConvolution.Prologue] = [:]
     for (index, step) in steps.enumerated() {
@@ -91,6 +86,49 @@ extension GraphBuilder {
         continue
       }
       steps[index].kernel = conv
+    }
+    steps = steps.indices.filter { !removed.contains($0) }.map { steps[$0] }
+    fuseMaxPools(protecting: graphOutputs)
+  }
+
+  /// How many values share each storage, and the steps that read each value.
+  private func usage() -> (valuesPerStorage: [Int], users: [Int: [Int]]) {
+    var valuesPerStorage = [Int](repeating: 0, count: storages.count)
+    for value in values { valuesPerStorage[value.storage] += 1 }
+    var users: [Int: [Int]] = [:]
+    for (index, step) in steps.enumerated() {
+      for input in Set(step.inputs) { users[input, default: []].append(index) }
+    }
+    return (valuesPerStorage, users)
+  }
+
+  /// A native direct convolution whose output feeds nothing but the stems' max pooling (ResNets,
+  /// DenseNets, Inception-v3's first pool is 3x3/2 without padding) takes the pooling into its
+  /// step (`PackedConvolution.runMaxPooled`): its full-size output is never stored.
+  private func fuseMaxPools(protecting graphOutputs: Set<Int>) {
+    let (valuesPerStorage, users) = usage()
+    var removed = Set<Int>()
+    for index in steps.indices {
+      guard var conv = steps[index].kernel as? ConvKernel, let native = conv.native, !conv.hasResidual,
+        conv.maxPool == nil, let value = steps[index].outputs.first, steps[index].outputs.count == 1,
+        !graphOutputs.contains(value), valuesPerStorage[values[value].storage] == 1,
+        let uses = users[value], uses.count == 1, steps[uses[0]].inputs == [value],
+        let pool = steps[uses[0]].kernel as? PoolKernel, let poolNative = pool.native,
+        poolNative.planes == conv.geometry.batch * conv.geometry.outChannels
+      else { continue }
+      let perImage = Pooling2D(
+        mode: poolNative.mode, planes: conv.geometry.outChannels, height: poolNative.height,
+        width: poolNative.width, outHeight: poolNative.outHeight, outWidth: poolNative.outWidth,
+        kernelHeight: poolNative.kernelHeight, kernelWidth: poolNative.kernelWidth,
+        strideY: poolNative.strideY,
+        strideX: poolNative.strideX, dilationY: poolNative.dilationY, dilationX: poolNative.dilationX,
+        padTop: poolNative.padTop, padLeft: poolNative.padLeft, padBottom: poolNative.padBottom,
+        padRight: poolNative.padRight)
+      guard native.fusesMaxPool(perImage) else { continue }
+      conv.maxPool = perImage
+      steps[index].kernel = conv
+      steps[index].outputs = steps[uses[0]].outputs
+      removed.insert(uses[0])
     }
     steps = steps.indices.filter { !removed.contains($0) }.map { steps[$0] }
   }

@@ -35,6 +35,10 @@ extension ConvKernel {
       + "\(g.group > 1 ? " group \(g.group)" : "") \(g.height)x\(g.width)->\(g.outHeight)x\(g.outWidth) \(method)"
     if hasResidual { text += " +residual" }
     if native?.prologue != nil { text += " +prologue" }
+    if let maxPool {
+      text +=
+        " +maxpool \(maxPool.kernelHeight)x\(maxPool.kernelWidth)/\(maxPool.strideY) -> \(maxPool.outHeight)x\(maxPool.outWidth)"
+    }
     return text
   }
 

@@ -280,6 +280,71 @@ public struct PackedConvolution: Sendable {
     }
   }
 
+  /// Whether `runMaxPooled` takes this convolution followed by `pool`: the direct method reading
+  /// its input as is or from the shared padded copy (not a per-call copy), and `pool` the stems'
+  /// max pooling (`Pooling2D.isStemMaxPool`) over exactly this convolution's output planes.
+  public func fusesMaxPool(_ pool: Pooling2D) -> Bool {
+    let g = geometry
+    return method == .directBroadcast && scratchCount == 0 && pool.isStemMaxPool
+      && pool.planes == g.outChannels
+      && pool.height == g.outHeight && pool.width == g.outWidth
+  }
+
+  /// Pooled rows per band of `runMaxPooled`: about 64 K floats of convolution output per band
+  /// (2 x rows + 1 output rows of every channel; 2 for ResNet's and DenseNet's 64 x 160-pixel
+  /// stem output), so a band stays in L2 between the convolution that writes it and the pooling
+  /// that reads it.
+  public var maxPoolBandRows: Int {
+    let rowFloats = max(geometry.outChannels * geometry.outWidth, 1)
+    return max(1, (65_536 / rowFloats - 1) / 2)
+  }
+
+  /// Floats of scratch each `runMaxPooled` call needs for itself (its band).
+  public func maxPooledScratchCount(bandRows: Int) -> Int {
+    var shape = geometry.c
+    return chex_direct_pooled_scratch_count(&shape, bandRows)
+  }
+
+  /// The convolution followed by `pool` (`fusesMaxPool`) for one image, without storing the
+  /// convolution's output: pooled rows `rows` of output `channels` (lower bound a multiple of
+  /// `channelBlock`) into `output` (`outChannels` planes of the pooled size). The convolution's
+  /// rows are computed `bandRows` pooled rows at a time into `scratch` and pooled from there
+  /// (ResNet's and DenseNet's stems otherwise write 6.5 MB and read it back: 0.5 ms of 3.0 here).
+  /// The values are exactly `run` followed by `pool.run`, whatever the cut into calls.
+  /// - Complexity: the convolution's and the pooling's; the output row two bands share is kept,
+  ///   not recomputed (two calls on neighbouring row ranges each compute their shared row).
+  public func runMaxPooled(
+    input: UnsafePointer<Float>, shared: UnsafePointer<Float>?, pool: Pooling2D,
+    output: UnsafeMutablePointer<Float>, rows: Range<Int>, channels: Range<Int>, bandRows: Int,
+    scratch: UnsafeMutablePointer<Float>
+  ) {
+    precondition(
+      fusesMaxPool(pool), "PackedConvolution.runMaxPooled: this convolution and pooling do not fuse")
+    precondition(
+      rows.lowerBound >= 0 && rows.upperBound <= pool.outHeight && bandRows >= 1,
+      "PackedConvolution.runMaxPooled: rows \(rows) outside 0..<\(pool.outHeight) or no band")
+    checkCall("runMaxPooled", channels: channels, shared: shared)
+    guard !rows.isEmpty, !channels.isEmpty else { return }
+    var shape = geometry.c
+    var poolShape = pool.shape
+    withEpilogue(residual: nil) { epilogue, w in
+      chex_direct_run_max_pooled(
+        &shape, w, sharedInputCount > 0 ? shared : input, &epilogue, &poolShape, output, rows.lowerBound,
+        rows.upperBound, channels.lowerBound, channels.upperBound, bandRows, scratch)
+    }
+  }
+
+  /// The checks `run` and `runMaxPooled` share: the channel range and the shared input copy.
+  private func checkCall(_ caller: String, channels: Range<Int>, shared: UnsafePointer<Float>?) {
+    precondition(
+      channels.lowerBound >= 0 && channels.upperBound <= geometry.outChannels
+        && channels.lowerBound % channelBlock == 0,
+      "PackedConvolution.\(caller): channels \(channels) must lie in 0..<\(geometry.outChannels) and start "
+        + "at a multiple of \(channelBlock)")
+    precondition(
+      sharedInputCount == 0 || shared != nil, "PackedConvolution.\(caller): the shared input copy is missing")
+  }
+
   /// The C epilogue (bias, residual, activation, prologue) and the packed weights, valid for
   /// the duration of `body`.
   private func withEpilogue(
@@ -323,13 +388,7 @@ public struct PackedConvolution: Sendable {
     )
     precondition(
       method.winogradTile == nil || residual == nil, "PackedConvolution.run: winograd takes no residual")
-    precondition(
-      channels.lowerBound >= 0 && channels.upperBound <= g.outChannels
-        && channels.lowerBound % channelBlock == 0,
-      "PackedConvolution.run: channels \(channels) must lie in 0..<\(g.outChannels) and start at a "
-        + "multiple of \(channelBlock)")
-    precondition(
-      sharedInputCount == 0 || shared != nil, "PackedConvolution.run: the shared input copy is missing")
+    checkCall("run", channels: channels, shared: shared)
     guard !pixels.isEmpty, !channels.isEmpty else { return }
     var shape = g.c
     withEpilogue(residual: residual) { epilogue, w in

@@ -31,7 +31,7 @@ public struct Pooling2D: Sendable {
     (self.padTop, self.padLeft, self.padBottom, self.padRight) = (padTop, padLeft, padBottom, padRight)
   }
 
-  private var shape: chex_pool_shape {
+  var shape: chex_pool_shape {
     let code: chex_pool_mode
     switch mode {
     case .max: code = CHEX_POOL_MAX
@@ -43,6 +43,13 @@ public struct Pooling2D: Sendable {
       dilation_y: dilationY,
       dilation_x: dilationX, pad_top: padTop, pad_left: padLeft, pad_bottom: padBottom, pad_right: padRight,
       mode: Int32(code.rawValue))
+  }
+
+  /// Whether this is the stems' max pooling (3x3, stride 2, padding 0 or 1 on every side, no
+  /// dilation), which `PackedConvolution.runMaxPooled` can do as part of the convolution before it.
+  public var isStemMaxPool: Bool {
+    var shape = self.shape
+    return chex_pool_is_max3s2(&shape) != 0
   }
 
   /// Whether the kernel runs here and takes this geometry (horizontal stride 1 or 2, kernels up

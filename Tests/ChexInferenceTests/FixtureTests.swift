@@ -57,6 +57,27 @@ final class FixtureTests: XCTestCase {
     try check("inception_tiny_dynamo")
   }
 
+  /// A 32-channel 7x7/2 stem with its 3x3/2 max pooling (padding 1) and a 3x3 convolution with
+  /// one without padding (Inception-v3's): where chexstats' own kernels run, each pooling is
+  /// fused into the convolution before it (the full-size output is never stored), with the
+  /// same results as onnxruntime, on 1 and 3 threads (and bit-identical across them).
+  func testStemMaxPoolsFusedIntoTheirConvolutions() throws {
+    for name in ["stems_tiny_legacy17", "stems_tiny_dynamo"] {
+      try check(name)
+      try check(name, threads: 3)
+      let folder = try fixturesPath() + "/" + name
+      let model = try ONNXLoader.load(path: folder + "/model.onnx")
+      let input = try NumPy.read(path: folder + "/input.npy")
+      let session = try InferenceSession(model: model, threads: 1)
+      let steps = try session.profile(input, runs: 1)
+      if ConvolutionKernels.automatic.resolved == .automatic {
+        XCTAssertEqual(steps.filter { $0.operation.contains("+maxpool 3x3/2") }.count, 2, name)
+        XCTAssertFalse(steps.contains { $0.operation.hasPrefix("Pool") }, name)
+      }
+      XCTAssertEqual(try session.run(input), try InferenceSession(model: model, threads: 3).run(input), name)
+    }
+  }
+
   func testResultsDoNotDependOnThreadCount() throws {
     let folder = try fixturesPath() + "/mobilenet_tiny_dynamo"
     let model = try ONNXLoader.load(path: folder + "/model.onnx")

@@ -257,6 +257,91 @@ final class ConvolutionKernelTests: XCTestCase {
       residual: true, prologue: true, seed: 35, file: #filePath, line: #line)
   }
 
+  /// `runMaxPooled` (the stems' convolution and 3x3/2 max pooling in bands, the convolution's
+  /// output never stored) against `run` followed by `Pooling2D.run`: bit-identical, for pooling
+  /// padding 1 and 0, odd sizes, one to three pooled rows per band, a channel count that is not a
+  /// multiple of 32, a 1x1 convolution read in place, and calls cut into row ranges.
+  func testMaxPoolFusedIntoConvolution() {
+    // (case, pool padding)
+    let cases: [(Case, Int)] = [
+      (Case(cin: 3, h: 23, w: 21, cout: 64, kh: 7, kw: 7, stride: (2, 2), pads: (3, 3, 3, 3)), 1),
+      (Case(cin: 5, h: 17, w: 30, cout: 40, kh: 3, kw: 3, stride: (2, 2), pads: (1, 1, 1, 1)), 0),
+      (Case(cin: 4, h: 9, w: 36, cout: 33, kh: 3, kw: 3, pads: (1, 1, 1, 1)), 1),
+      (Case(cin: 70, h: 8, w: 11, cout: 32, kh: 1, kw: 1), 1),
+    ]
+    for (index, (c, padding)) in cases.enumerated() {
+      let g = c.geometry
+      var numbers = Numbers(state: 60 + UInt64(index))
+      let x = numbers.array(g.inChannels * g.height * g.width)
+      let weights = numbers.array(g.outChannels * g.inChannels * g.kernelHeight * g.kernelWidth)
+      let bias = numbers.array(g.outChannels)
+      let conv = PackedConvolution(
+        geometry: g, weights: weights, bias: bias, activation: .clamp(lower: 0, upper: .infinity),
+        method: .directBroadcast)
+      let pool = Pooling2D(
+        mode: .max, planes: g.outChannels, height: g.outHeight, width: g.outWidth,
+        outHeight: (g.outHeight + 2 * padding - 3) / 2 + 1, outWidth: (g.outWidth + 2 * padding - 3) / 2 + 1,
+        kernelHeight: 3, kernelWidth: 3, strideY: 2, strideX: 2, dilationY: 1, dilationX: 1, padTop: padding,
+        padLeft: padding, padBottom: padding, padRight: padding)
+      XCTAssertTrue(conv.fusesMaxPool(pool), "case \(index)")
+      let pooledPlane = pool.outHeight * pool.outWidth
+      var shared = [Float](repeating: .nan, count: conv.sharedInputCount + 1)
+      var expected = [Float](repeating: .nan, count: g.outChannels * pooledPlane)
+      x.withUnsafeBufferPointer { xp in
+        shared.withUnsafeMutableBufferPointer { sp in
+          conv.prepareInput(input: xp.baseAddress!, shared: sp.baseAddress!, channels: 0..<g.inChannels)
+          var full = [Float](repeating: .nan, count: g.outChannels * g.outHeight * g.outWidth)
+          var scratch = [Float](repeating: 0, count: conv.scratchCount + 1)
+          full.withUnsafeMutableBufferPointer { fp in
+            scratch.withUnsafeMutableBufferPointer { scp in
+              conv.run(
+                input: xp.baseAddress!, shared: sp.baseAddress!, output: fp.baseAddress!, residual: nil,
+                pixels: 0..<conv.workCount, channels: 0..<g.outChannels, scratch: scp.baseAddress!)
+            }
+            expected.withUnsafeMutableBufferPointer { ep in
+              pool.run(input: fp.baseAddress!, output: ep.baseAddress!, planes: 0..<g.outChannels)
+            }
+          }
+        }
+      }
+      for bandRows in 1...3 {
+        for cuts in [
+          [0, pool.outHeight], [0, 1, pool.outHeight],
+          [0, pool.outHeight / 2, pool.outHeight - 1, pool.outHeight],
+        ] {
+          var y = [Float](repeating: .nan, count: g.outChannels * pooledPlane)
+          var band = [Float](repeating: .nan, count: conv.maxPooledScratchCount(bandRows: bandRows))
+          x.withUnsafeBufferPointer { xp in
+            shared.withUnsafeBufferPointer { sp in
+              y.withUnsafeMutableBufferPointer { yp in
+                band.withUnsafeMutableBufferPointer { bp in
+                  for (lower, upper) in zip(cuts, cuts.dropFirst()) {
+                    conv.runMaxPooled(
+                      input: xp.baseAddress!, shared: sp.baseAddress!, pool: pool, output: yp.baseAddress!,
+                      rows: lower..<upper, channels: 0..<g.outChannels, bandRows: bandRows,
+                      scratch: bp.baseAddress!)
+                  }
+                }
+              }
+            }
+          }
+          XCTAssertEqual(
+            y.map(\.bitPattern), expected.map(\.bitPattern),
+            "case \(index), \(bandRows) rows per band, cuts \(cuts)")
+        }
+      }
+    }
+    // Not fused: a pooling over other planes, or a 2x2 one.
+    let g = Case(cin: 3, h: 9, w: 9, cout: 32, kh: 3, kw: 3, pads: (1, 1, 1, 1)).geometry
+    let conv = PackedConvolution(
+      geometry: g, weights: [Float](repeating: 0.5, count: 32 * 27), bias: [Float](repeating: 0, count: 32),
+      activation: .identity, method: .directBroadcast)
+    let average = Pooling2D(
+      mode: .max, planes: 32, height: 9, width: 9, outHeight: 4, outWidth: 4, kernelHeight: 2, kernelWidth: 2,
+      strideY: 2, strideX: 2, dilationY: 1, dilationX: 1, padTop: 0, padLeft: 0, padBottom: 0, padRight: 0)
+    XCTAssertFalse(conv.fusesMaxPool(average))
+  }
+
   func testDepthwise() {
     let cases: [(Int, Int, Int, Int, Int, (Int, Int, Int, Int))] = [
       // channels, h, w, k, stride, pads

@@ -114,6 +114,26 @@ void chex_direct_run(const chex_conv_shape *shape, const float *packed, const fl
                      const chex_conv_epilogue *epilogue, long pixel_begin, long pixel_end,
                      long channel_begin, long channel_end, float *scratch);
 
+struct chex_pool_shape;  // below, with the pooling kernel
+
+/// Floats of scratch one call of chex_direct_run_max_pooled needs: a band of 2 band_rows + 1
+/// output rows of every output channel.
+long chex_direct_pooled_scratch_count(const chex_conv_shape *shape, long band_rows);
+
+/// The convolution followed by the max pooling `pool` (chex_pool_is_max3s2; its planes are the
+/// convolution's output planes): rows [row_begin, row_end) of the pooled output of channels
+/// [channel_begin, channel_end) (lower bound a multiple of 32), written to y (channel planes of
+/// pool->out_height x pool->out_width). The convolution's output rows are computed band_rows
+/// pooled rows at a time into `scratch` (the row two bands share is kept, not recomputed) and
+/// pooled from there, so the full-size convolution output is never stored: ResNet's and
+/// DenseNet's stems write 6.5 MB and read it back otherwise. The values are those of
+/// chex_direct_run followed by chex_pool_run. Not for convolutions that copy their input per
+/// call (chex_direct_scratch_count > 0); no residual.
+void chex_direct_run_max_pooled(const chex_conv_shape *shape, const float *packed, const float *source,
+                                const chex_conv_epilogue *epilogue, const struct chex_pool_shape *pool, float *y,
+                                long row_begin, long row_end, long channel_begin, long channel_end,
+                                long band_rows, float *scratch);
+
 // Winograd F(m x m, 3x3), m = 2 or 4 (conv_direct_avx512.c): 3x3 stride-1 convolutions padded
 // by one on every side, in m x m output tiles; (m + 2)^2 products of transformed weights and
 // transformed input tiles by the direct kernel's register tiles, 2.25x (m = 2) or 4x (m = 4)
@@ -185,6 +205,10 @@ typedef struct chex_pool_shape {
   long pad_top, pad_left, pad_bottom, pad_right;
   int mode;  ///< A chex_pool_mode.
 } chex_pool_shape;
+
+/// 1 when the shape is the stems' max pooling: 3x3, stride 2, padding 0 or 1 on every side, no
+/// dilation, no ceil mode (the case chex_direct_run_max_pooled fuses into a convolution).
+int chex_pool_is_max3s2(const chex_pool_shape *shape);
 
 /// 1 when chex_pool_run takes this shape (stride_x 1 or 2, kernel_w <= 16).
 int chex_pool_supported(const chex_pool_shape *shape);

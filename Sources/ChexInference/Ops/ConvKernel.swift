@@ -49,6 +49,9 @@ struct ConvKernel: Kernel {
   var native: PackedConvolution?
   /// The native depthwise kernel, set the same way for depthwise convolutions it supports.
   var nativeDepthwise: DepthwiseConvolution?
+  /// A max pooling fused after the native kernel (one image's planes; `native.fusesMaxPool`):
+  /// the step then writes the pooled output and never stores the convolution's.
+  var maxPool: Pooling2D?
 
   init(geometry: ConvGeometry, weights: [Float], bias: [Float]) {
     self.geometry = geometry
@@ -66,6 +69,9 @@ struct ConvKernel: Kernel {
   }
 
   var scratchCount: Int {
+    if let native, maxPool != nil {
+      return native.maxPooledScratchCount(bandRows: native.maxPoolBandRows) + native.sharedInputCount
+    }
     if let native { return native.scratchCount + native.sharedInputCount }
     if nativeDepthwise != nil { return 0 }
     if geometry.isDepthwise { return depthwiseScratchCount }
@@ -95,6 +101,11 @@ struct ConvKernel: Kernel {
       bias.withUnsafeBufferPointer { b in
         for n in 0..<g.batch {
           let x = io.inputs[0] + n * g.inChannels * inPlane
+          if let native, let maxPool {
+            let y = io.outputs[0] + n * g.outChannels * maxPool.outHeight * maxPool.outWidth
+            runNativeMaxPooled(native, pool: maxPool, x: x, y: y, io: io)
+            continue
+          }
           let y = io.outputs[0] + n * g.outChannels * outPlane
           let r = hasResidual ? io.inputs[1] + n * g.outChannels * outPlane : nil
           if let native {
@@ -189,6 +200,36 @@ struct ConvKernel: Kernel {
         channels: alongPixels
           ? 0..<g.outChannels : chunkRange(chunk, of: parts, count: g.outChannels, alignment: block),
         scratch: scratch)
+    }
+  }
+
+  /// One image through the native kernel and the fused max pooling: the shared padded copy
+  /// (after thread 0's band in its scratch), then one range of pooled rows per thread, each with
+  /// its own band (the output row two ranges share is computed by both: one of 160 at 2 threads).
+  private func runNativeMaxPooled(
+    _ native: PackedConvolution, pool: Pooling2D, x: UnsafeMutablePointer<Float>,
+    y: UnsafeMutablePointer<Float>,
+    io: KernelIO
+  ) {
+    let g = geometry
+    let bandRows = native.maxPoolBandRows
+    let shared = io.scratch + native.maxPooledScratchCount(bandRows: bandRows)
+    let threads =
+      g.outChannels * g.outHeight * g.outWidth * g.patchRows < Parallelism.minimumMultiplyAdds
+      ? 1 : io.workers.count
+    if native.sharedInputCount > 0 {
+      let parts = threads == 1 ? 1 : min(g.inChannels, 2 * threads)
+      io.workers.forEach(chunks: parts) { chunk, _ in
+        native.prepareInput(
+          input: x, shared: shared, channels: chunkRange(chunk, of: parts, count: g.inChannels))
+      }
+    }
+    let parts = min(threads, pool.outHeight)
+    io.workers.forEach(chunks: parts) { chunk, scratch in
+      native.runMaxPooled(
+        input: x, shared: shared, pool: pool, output: y,
+        rows: chunkRange(chunk, of: parts, count: pool.outHeight),
+        channels: 0..<g.outChannels, bandRows: bandRows, scratch: scratch)
     }
   }
 
