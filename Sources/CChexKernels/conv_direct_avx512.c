@@ -207,10 +207,10 @@ static inline __attribute__((always_inline)) CHEX_ISA void finish(__m512 acc[PX]
   }
 }
 
-// The line of output row j (and of the residual's) that the tile two tiles further on this row
-// starts in: hundreds of plane-strided rows are more than the hardware prefetcher follows. A
-// tile issues one per K row (issued together, they fill the core's queue of outstanding misses
-// and stall it).
+// The line of output row j (and of the residual's) where the tile two tiles further along this
+// row starts: hundreds of plane-strided rows are more than the hardware prefetcher follows. A tile
+// issues one per K row; issued all at once at its end, they filled the core's queue of
+// outstanding misses and stalled it.
 static inline CHEX_ISA void prefetch_row(const float *next_out, const float *next_residual, long plane, long j) {
   _mm_prefetch((const char *)(next_out + j * plane), _MM_HINT_T0);
   if (next_residual) _mm_prefetch((const char *)(next_residual + j * plane), _MM_HINT_T0);
