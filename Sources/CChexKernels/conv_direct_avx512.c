@@ -487,34 +487,58 @@ long chex_wino_scratch_count(const chex_conv_shape *s, int m) {
 
 #if defined(__x86_64__)
 
-// F(2x2): V[xi][c][b + i] for the n (<= 16) tiles tx0 + i of tile row ty, input channel c.
-static inline CHEX_ISA void wino2_input(const chex_conv_shape *s, const float *plane, long ty, long tx0, long n,
-                                        float *v, long vstride, long c, long block, long b) {
-  const __m512i even = chex_even_lanes();
-  const __m512i odd = chex_odd_lanes();
-  const __m512i next = _mm512_setr_epi32(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
-  const __m512i next_odd = _mm512_setr_epi32(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17);
-  __m512 q[4][4];
-  for (int r = 0; r < 4; r++) {
-    long iy = 2 * ty - 1 + r;
-    if (iy < 0 || iy >= s->height) {
-      for (int j = 0; j < 4; j++) q[r][j] = _mm512_setzero_ps();
-      continue;
-    }
-    const float *row = plane + iy * s->width;
-    long start = 2 * tx0 - 1;  // column 0 of tile tx0
+// The lane permutations of the F(2x2) input transform (built once per call of run_wino).
+typedef struct {
+  __m512i even, odd, next, next_odd;
+} wino2_lanes;
+
+// d B for one input row of 16 tiles starting at column `start` (each tile 4 columns, stride 2):
+// columns 2t - 1, 2t, 2t + 1, 2t + 2 of the tiles as four vectors, combined by B. `inside`: the
+// 48 columns read lie in the row (plain loads), else masked loads with zeros outside.
+static inline __attribute__((always_inline)) CHEX_ISA void wino2_row(const float *row, long start, long width,
+                                                                    int inside, const wino2_lanes *l, __m512 q[4]) {
+  __m512 a, b, c;
+  if (inside) {
+    a = _mm512_loadu_ps(row + start);
+    b = _mm512_loadu_ps(row + start + 16);
+    c = _mm512_loadu_ps(row + start + 32);
+  } else {
     const __m512 zero = _mm512_setzero_ps();
-    __m512 a = chex_row_chunk(row, start, s->width, zero), b2 = chex_row_chunk(row, start + 16, s->width, zero);
-    __m512 c2 = chex_row_chunk(row, start + 32, s->width, zero);
-    __m512 d0 = _mm512_permutex2var_ps(a, even, b2);  // columns 2t - 1
-    __m512 d1 = _mm512_permutex2var_ps(a, odd, b2);  // 2t
-    __m512 d2 = _mm512_permutex2var_ps(d0, next, c2);  // 2t + 1 (lane 15 from c2[0])
-    __m512 d3 = _mm512_permutex2var_ps(d1, next_odd, c2);  // 2t + 2 (lane 15 from c2[1])
-    q[r][0] = _mm512_sub_ps(d0, d2);  // d B
-    q[r][1] = _mm512_add_ps(d1, d2);
-    q[r][2] = _mm512_sub_ps(d2, d1);
-    q[r][3] = _mm512_sub_ps(d1, d3);
+    a = chex_row_chunk(row, start, width, zero);
+    b = chex_row_chunk(row, start + 16, width, zero);
+    c = chex_row_chunk(row, start + 32, width, zero);
   }
+  __m512 d0 = _mm512_permutex2var_ps(a, l->even, b);  // columns 2t - 1
+  __m512 d1 = _mm512_permutex2var_ps(a, l->odd, b);  // 2t
+  __m512 d2 = _mm512_permutex2var_ps(d0, l->next, c);  // 2t + 1 (lane 15 from c[0])
+  __m512 d3 = _mm512_permutex2var_ps(d1, l->next_odd, c);  // 2t + 2 (lane 15 from c[1])
+  q[0] = _mm512_sub_ps(d0, d2);
+  q[1] = _mm512_add_ps(d1, d2);
+  q[2] = _mm512_sub_ps(d2, d1);
+  q[3] = _mm512_sub_ps(d1, d3);
+}
+
+// F(2x2): V[xi][c][b + i] for the n (<= 16) tiles tx0 + i of tile row ty, input channel c. The
+// four rows are spelled out (a loop over them kept d B on the stack and reloaded the lane
+// permutations for every row: about 110 cycles per call, now ~35).
+static inline __attribute__((always_inline)) CHEX_ISA void wino2_input(const chex_conv_shape *s, const float *plane,
+                                                                      long ty, long tx0, long n, float *v,
+                                                                      long vstride, long c, long block, long b,
+                                                                      const wino2_lanes *l) {
+  const long start = 2 * tx0 - 1;  // column 0 of tile tx0
+  const int inside = start >= 0 && start + 48 <= s->width;
+  __m512 q[4][4];
+#define WINO2_ROW(r)                                                                                    \
+  {                                                                                                     \
+    long iy = 2 * ty - 1 + r;                                                                           \
+    if (iy < 0 || iy >= s->height) {                                                                    \
+      q[r][0] = q[r][1] = q[r][2] = q[r][3] = _mm512_setzero_ps();                                      \
+    } else {                                                                                            \
+      wino2_row(plane + iy * s->width, start, s->width, inside, l, q[r]);                              \
+    }                                                                                                   \
+  }
+  WINO2_ROW(0) WINO2_ROW(1) WINO2_ROW(2) WINO2_ROW(3)
+#undef WINO2_ROW
   __mmask16 mask = chex_lanes(n);
   for (int j = 0; j < 4; j++) {  // B^T (d B)
     __m512 t[4] = {_mm512_sub_ps(q[0][j], q[2][j]), _mm512_add_ps(q[1][j], q[2][j]),
@@ -706,6 +730,9 @@ static CHEX_ISA void run_wino(const chex_conv_shape *s, int mt, const float *pac
   none.activation = CHEX_ACT_CLAMP;
   none.p0 = -__builtin_inff();
   none.p1 = __builtin_inff();
+  const wino2_lanes lanes2 = {chex_even_lanes(), chex_odd_lanes(),
+                               _mm512_setr_epi32(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16),
+                               _mm512_setr_epi32(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17)};
   const long nblocks = (t_end - t_begin + block - 1) / block;
   long even_block = nblocks > 0 ? (t_end - t_begin + nblocks - 1) / nblocks : block;
   even_block = (even_block + PX - 1) / PX * PX;  // still <= block, a multiple of PX
@@ -725,7 +752,7 @@ static CHEX_ISA void run_wino(const chex_conv_shape *s, int mt, const float *pac
         if (n > 16) n = 16;
         if (n > t0 + count - t) n = t0 + count - t;
         if (mt == 2) {
-          wino2_input(s, x + c * plane, ty, tx, n, v, vstride, c, block, t - t0);
+          wino2_input(s, x + c * plane, ty, tx, n, v, vstride, c, block, t - t0, &lanes2);
         } else {
           wino4_input(s, x + c * plane, ty, tx, n, v, vstride, c, block, t - t0);
         }
