@@ -494,19 +494,20 @@ typedef struct {
 
 // d B for one input row of 16 tiles starting at column `start` (each tile 4 columns, stride 2):
 // columns 2t - 1, 2t, 2t + 1, 2t + 2 of the tiles as four vectors, combined by B. `inside`: the
-// 48 columns read lie in the row (plain loads), else masked loads with zeros outside.
-static inline __attribute__((always_inline)) CHEX_ISA void wino2_row(const float *row, long start, long width,
-                                                                    int inside, const wino2_lanes *l, __m512 q[4]) {
+// 48 columns read lie in the row (plain loads), else loads masked by `masks` (the columns of each
+// 16-column chunk inside the row), zeros outside.
+static inline __attribute__((always_inline)) CHEX_ISA void wino2_row(const float *row, long start, int inside,
+                                                                    const __mmask16 masks[3], const wino2_lanes *l,
+                                                                    __m512 q[4]) {
   __m512 a, b, c;
   if (inside) {
     a = _mm512_loadu_ps(row + start);
     b = _mm512_loadu_ps(row + start + 16);
     c = _mm512_loadu_ps(row + start + 32);
   } else {
-    const __m512 zero = _mm512_setzero_ps();
-    a = chex_row_chunk(row, start, width, zero);
-    b = chex_row_chunk(row, start + 16, width, zero);
-    c = chex_row_chunk(row, start + 32, width, zero);
+    a = _mm512_maskz_loadu_ps(masks[0], row + start);
+    b = _mm512_maskz_loadu_ps(masks[1], row + start + 16);
+    c = _mm512_maskz_loadu_ps(masks[2], row + start + 32);
   }
   __m512 d0 = _mm512_permutex2var_ps(a, l->even, b);  // columns 2t - 1
   __m512 d1 = _mm512_permutex2var_ps(a, l->odd, b);  // 2t
@@ -527,6 +528,9 @@ static inline __attribute__((always_inline)) CHEX_ISA void wino2_input(const che
                                                                       const wino2_lanes *l) {
   const long start = 2 * tx0 - 1;  // column 0 of tile tx0
   const int inside = start >= 0 && start + 48 <= s->width;
+  __mmask16 masks[3];
+  for (int k = 0; k < 3; k++)
+    masks[k] = chex_lanes(s->width - start - 16 * k) & (__mmask16)~chex_lanes(-start - 16 * k);
   __m512 q[4][4];
 #define WINO2_ROW(r)                                                                                    \
   {                                                                                                     \
@@ -534,7 +538,7 @@ static inline __attribute__((always_inline)) CHEX_ISA void wino2_input(const che
     if (iy < 0 || iy >= s->height) {                                                                    \
       q[r][0] = q[r][1] = q[r][2] = q[r][3] = _mm512_setzero_ps();                                      \
     } else {                                                                                            \
-      wino2_row(plane + iy * s->width, start, s->width, inside, l, q[r]);                              \
+      wino2_row(plane + iy * s->width, start, inside, masks, l, q[r]);                                 \
     }                                                                                                   \
   }
   WINO2_ROW(0) WINO2_ROW(1) WINO2_ROW(2) WINO2_ROW(3)
