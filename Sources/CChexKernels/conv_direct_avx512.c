@@ -528,9 +528,11 @@ static inline __attribute__((always_inline)) CHEX_ISA void wino2_input(const che
                                                                       const wino2_lanes *l) {
   const long start = 2 * tx0 - 1;  // column 0 of tile tx0
   const int inside = start >= 0 && start + 48 <= s->width;
-  __mmask16 masks[3];
-  for (int k = 0; k < 3; k++)
-    masks[k] = chex_lanes(s->width - start - 16 * k) & (__mmask16)~chex_lanes(-start - 16 * k);
+  __mmask16 masks[3] = {0xFFFF, 0xFFFF, 0xFFFF};
+  if (!inside) {
+    for (int k = 0; k < 3; k++)
+      masks[k] = chex_lanes(s->width - start - 16 * k) & (__mmask16)~chex_lanes(-start - 16 * k);
+  }
   __m512 q[4][4];
 #define WINO2_ROW(r)                                                                                    \
   {                                                                                                     \
