@@ -307,6 +307,41 @@ def make_torch_models():
             x = self.mid(self.stem(x))
             return self.fc(torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1), 1))
 
+    class Bottleneck(nn.Module):
+        """torchvision's ResNet50 block (stride on the 3x3, 1x1 downsampling projection)."""
+
+        def __init__(self, cin, mid, cout, stride):
+            super().__init__()
+            self.c1, self.b1 = nn.Conv2d(cin, mid, 1, bias=False), bn(mid)
+            self.c2, self.b2 = nn.Conv2d(mid, mid, 3, stride, 1, bias=False), bn(mid)
+            self.c3, self.b3 = nn.Conv2d(mid, cout, 1, bias=False), bn(cout)
+            self.down = None
+            if stride != 1 or cin != cout:
+                self.down = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), bn(cout))
+
+        def forward(self, x):
+            y = torch.relu(self.b1(self.c1(x)))
+            y = torch.relu(self.b2(self.c2(y)))
+            y = self.b3(self.c3(y))
+            return torch.relu(y + (x if self.down is None else self.down(x)))
+
+    class TinyBottlenecks(nn.Module):
+        """A ResNet50-shaped network with channel counts of 32 and more, so that chexstats' direct
+        and Winograd kernels take every layer and its activations after the stem go channels-last:
+        a fused stem, bottlenecks with a projection, an identity residual, a 3x3/2 and a 1x1/2
+        layer, Winograd 3x3 layers (16x16 planes at 64x64 input), a global average."""
+
+        def __init__(self):
+            super().__init__()
+            self.stem = nn.Sequential(nn.Conv2d(3, 32, 7, 2, 3, bias=False), bn(32), nn.ReLU(), nn.MaxPool2d(3, 2, 1))
+            self.layers = nn.Sequential(Bottleneck(32, 32, 64, 1), Bottleneck(64, 32, 64, 1),
+                                        Bottleneck(64, 64, 128, 2))
+            self.fc = nn.Linear(128, 14)
+
+        def forward(self, x):
+            x = self.layers(self.stem(x))
+            return self.fc(torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1), 1))
+
     def calibrate(model, size):
         with torch.no_grad():
             for m in model.modules():
@@ -323,12 +358,16 @@ def make_torch_models():
     size = 40
     for name, model in [("resnet_tiny", TinyResNet()), ("mobilenet_tiny", TinyMobileNet()),
                         ("densenet_tiny", TinyDenseNet()), ("inception_tiny", TinyInception()),
-                        ("stems_tiny", None)]:
-        if model is None:
-            # Added later: built after the others, from its own seed, so that their fixtures
-            # stay as they were.
+                        ("stems_tiny", None), ("bottleneck_tiny", None)]:
+        # Added later: built after the others, each from its own seed, so that the earlier
+        # fixtures stay as they were.
+        if name == "stems_tiny":
             torch.manual_seed(20261129)
             model = TinyStems()
+        if name == "bottleneck_tiny":
+            torch.manual_seed(20261130)
+            model = TinyBottlenecks()
+            size = 64
         calibrate(model, size)
         x = torch.randn(2, 3, size, size)
         with torch.no_grad():

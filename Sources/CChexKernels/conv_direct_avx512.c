@@ -38,10 +38,13 @@ int chex_direct_is_flat(const chex_conv_shape *s) {
 //    layers: a copy of the whole input went out to L3 and came back at 15-19 GB/s, 10-25 % of
 //    the layer's time), see strip_pixels;
 //  - READ_PADDED: a zero-padded copy of the whole input, shared by every call (everything else).
-// Both copies apply the prologue to the values they take from x; padding stays 0.
+// Both copies apply the prologue to the values they take from x; padding stays 0. An NHWC input
+// (no prologue) is read in place by every 1x1 convolution without padding, strided too: the
+// pixels a strided layer skips are whole lines of channels, not every other value of a line.
 enum { READ_INPUT, READ_STRIP, READ_PADDED };
 
 static int read_mode(const chex_conv_shape *s, int prologue) {
+  if (s->input_nhwc) return s->kernel_h == 1 && s->kernel_w == 1 && s->pad_top == 0 && s->pad_left == 0 ? READ_INPUT : READ_PADDED;
   if (chex_direct_is_flat(s) && !prologue) return READ_INPUT;
   if (s->kernel_h == 1 && s->kernel_w == 1 && s->pad_top == 0 && s->pad_left == 0) return READ_STRIP;
   return READ_PADDED;
@@ -75,13 +78,17 @@ long chex_direct_packed_count(const chex_conv_shape *s) {
   return (s->out_channels + OC - 1) / OC * chex_conv_depth(s) * OC;
 }
 
+// K rows in the order the tile reads its input: (input channel, ky, kx) for NCHW, (ky, kx,
+// input channel) for NHWC, where consecutive rows then read consecutive values of a pixel.
 void chex_direct_pack_weights(const chex_conv_shape *s, const float *w, float *packed) {
-  long depth = chex_conv_depth(s), blocks = (s->out_channels + OC - 1) / OC;
+  const long depth = chex_conv_depth(s), blocks = (s->out_channels + OC - 1) / OC;
+  const long taps = s->kernel_h * s->kernel_w, cin = s->in_channels;
   for (long b = 0; b < blocks; b++) {
     for (long k = 0; k < depth; k++) {
+      const long source = s->input_nhwc ? (k % cin) * taps + k / cin : k;  // OIHW index within o
       for (long r = 0; r < OC; r++) {
         long o = b * OC + r;
-        packed[(b * depth + k) * OC + r] = o < s->out_channels ? w[o * depth + k] : 0.0f;
+        packed[(b * depth + k) * OC + r] = o < s->out_channels ? w[o * depth + source] : 0.0f;
       }
     }
   }
@@ -150,9 +157,31 @@ static CHEX_ISA void fill_strip(const chex_conv_shape *s, const float *x, const 
   }
 }
 
+// NHWC input: padded rows [r_begin, r_end), each wp pixels of in_channels values.
+static void pad_rows_nhwc(const chex_conv_shape *s, const float *x, float *padded, long r_begin, long r_end) {
+  const long c = s->in_channels, wp = padded_width(s);
+  const long left = s->pad_left < wp ? s->pad_left : wp;
+  const long count = s->width < wp - left ? s->width : wp - left;
+  for (long r = r_begin; r < r_end; r++) {
+    float *row = padded + r * wp * c;
+    long iy = r - s->pad_top;
+    if (iy < 0 || iy >= s->height || count <= 0) {
+      memset(row, 0, wp * c * sizeof(float));
+      continue;
+    }
+    memset(row, 0, left * c * sizeof(float));
+    memcpy(row + left * c, x + iy * s->width * c, count * c * sizeof(float));
+    memset(row + (left + count) * c, 0, (wp - left - count) * c * sizeof(float));
+  }
+}
+
 static CHEX_ISA void pad_input(const chex_conv_shape *s, const float *x, const chex_conv_epilogue *e,
                                float *padded, long c_begin, long c_end) {
   if (read_mode(s, e->pre_scale != NULL) != READ_PADDED) return;
+  if (s->input_nhwc) {
+    pad_rows_nhwc(s, x, padded, c_begin, c_end);
+    return;
+  }
   for (long c = c_begin; c < c_end; c++) {
     const float *plane = x + c * s->height * s->width;
     const long hp = padded_height(s), wp = padded_width(s);
@@ -174,6 +203,10 @@ static CHEX_ISA void pad_input(const chex_conv_shape *s, const float *x, const c
 }
 
 #endif
+
+long chex_direct_pad_units(const chex_conv_shape *s) {
+  return s->input_nhwc ? padded_height(s) : s->in_channels;
+}
 
 void chex_direct_pad_input(const chex_conv_shape *s, const float *x, const chex_conv_epilogue *e, float *padded,
                            long c_begin, long c_end) {
@@ -207,13 +240,33 @@ static inline __attribute__((always_inline)) CHEX_ISA void finish(__m512 acc[PX]
   }
 }
 
-// The line of output row j (and of the residual's) where the tile two tiles further along this
-// row starts: hundreds of plane-strided rows are more than the hardware prefetcher follows. A tile
-// issues one per K row; issued all at once at its end, they filled the core's queue of
-// outstanding misses and stalled it.
-static inline CHEX_ISA void prefetch_row(const float *next_out, const float *next_residual, long plane, long j) {
-  _mm_prefetch((const char *)(next_out + j * plane), _MM_HINT_T0);
-  if (next_residual) _mm_prefetch((const char *)(next_residual + j * plane), _MM_HINT_T0);
+// Finishes a tile whose output is NHWC: pixel p0 + r's channels c0.. at y + (p0 + r) ldy + c0
+// (the residual alike), no transpose.
+static inline __attribute__((always_inline)) CHEX_ISA void finish_nhwc(__m512 acc[PX][2], long npx, long nrows,
+                                                                      float *y, long ldy, long c0, long p0,
+                                                                      const chex_conv_epilogue *e) {
+  const __mmask16 m0 = chex_lanes(nrows), m1 = chex_lanes(nrows - 16);
+  const __m512 b0 = e->bias ? _mm512_maskz_loadu_ps(m0, e->bias + c0) : _mm512_setzero_ps();
+  const __m512 b1 = e->bias ? _mm512_maskz_loadu_ps(m1, e->bias + c0 + 16) : _mm512_setzero_ps();
+  for (long r = 0; r < npx; r++) {
+    const long at = (p0 + r) * ldy + c0;
+    __m512 v0 = _mm512_add_ps(acc[r][0], b0), v1 = _mm512_add_ps(acc[r][1], b1);
+    if (e->residual) {
+      v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m0, e->residual + at));
+      v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m1, e->residual + at + 16));
+    }
+    _mm512_mask_storeu_ps(y + at, m0, chex_activate(v0, e));
+    _mm512_mask_storeu_ps(y + at + 16, m1, chex_activate(v1, e));
+  }
+}
+
+// Line j of the output (and of the residual) of the tile two tiles further on: NCHW, the start
+// of output row j (hundreds of plane-strided rows are more than the hardware prefetcher
+// follows); NHWC, half j % 2 of pixel j / 2's 32 channels. A tile issues one per K row; issued
+// all at once at its end, they filled the core's queue of outstanding misses and stalled it.
+static inline CHEX_ISA void prefetch_row(const float *next_out, const float *next_residual, long offset) {
+  _mm_prefetch((const char *)(next_out + offset), _MM_HINT_T0);
+  if (next_residual) _mm_prefetch((const char *)(next_residual + offset), _MM_HINT_T0);
 }
 
 // One tile of NPX pixels: `source` points at the input value pixel 0 sees for K row 0 of each
@@ -231,51 +284,84 @@ static inline CHEX_ISA void prefetch_row(const float *next_out, const float *nex
   M(5 __VA_ARGS__) M(6 __VA_ARGS__) M(7 __VA_ARGS__) M(8 __VA_ARGS__) M(9 __VA_ARGS__)                  \
   M(10 __VA_ARGS__) M(11 __VA_ARGS__)
 
+// The tile's steps per K row: one epilogue line prefetched (while j < prefetches), then the row's
+// two weight vectors against the NPX broadcast inputs at x.
+#define PREFETCH_EPILOGUE_LINE()                                                                        \
+  if (j < prefetches) prefetch_row(next_out, next_residual, (j >> shift) * stride + (j & half) * 16);
+#define MULTIPLY_K_ROW(NPX)                                                                             \
+  {                                                                                                     \
+    __m512 w0 = _mm512_loadu_ps(w), w1 = _mm512_loadu_ps(w + 16);                                       \
+    w += OC;                                                                                            \
+    FOR_ROWS(FMA_ROW, , NPX)                                                                            \
+  }
+
 #define DEFINE_DIRECT(NPX)                                                                              \
   static CHEX_ISA void direct_##NPX(const chex_conv_shape *s, const float *w, const float *source,       \
-                                    long channel_stride, long row_stride, long step, float *y, long c0,  \
-                                    long p0, long nrows, long plane, const chex_conv_epilogue *e,        \
-                                    long raw) {                                                          \
+                                    long channel_stride, long row_stride, long step, long tap_x,         \
+                                    float *y, long c0, long p0, long nrows, long plane,                  \
+                                    const chex_conv_epilogue *e, long ldy) {                             \
     FOR_ROWS(ZERO_ROW)                                                                                  \
-    const long prefetches = raw ? 0 : nrows;                                                           \
-    const float *next_out = y + c0 * plane + p0 + 2 * PX;                                              \
-    const float *next_residual = e->residual ? e->residual + c0 * plane + p0 + 2 * PX : NULL;          \
+    /* Epilogue lines to prefetch: line j at next_out + (j >> shift) stride + (j & half) 16. */      \
+    const long prefetches = !e ? 0 : ldy ? 2 * PX : nrows;                                             \
+    const int shift = ldy ? 1 : 0;                                                                     \
+    const long half = ldy ? 1 : 0, stride = ldy ? ldy : plane;                                         \
+    const long next_at = ldy ? (p0 + 2 * PX) * ldy + c0 : c0 * plane + p0 + 2 * PX;                    \
+    const float *next_out = y + next_at;                                                               \
+    const float *next_residual = e && e->residual ? e->residual + next_at : NULL;                      \
+    const int nchw_input = channel_stride != 1;                                                        \
+    /* NHWC input: the lines of the tile two tiles on, one per K row (pixel, then 16 channels). */  \
+    const float *ahead = source + 2 * PX * step;                                                       \
+    long ahead_pixel = 0, ahead_channel = 0;                                                           \
     long j = 0; /* K rows done */                                                                      \
     if (s->kernel_h == 1 && s->kernel_w == 1) {                                                        \
       /* 1x1: one K row per input channel, no inner tap loops. */                                   \
       const float *x = source;                                                                         \
       for (long ci = 0; ci < s->in_channels; ci++, x += channel_stride, j++) {                         \
-        if (j < prefetches) prefetch_row(next_out, next_residual, plane, j);                           \
-        /* The next tile's line of this input channel (one stream per channel: too many for */     \
-        /* the hardware prefetcher). */                                                             \
-        _mm_prefetch((const char *)(x + 2 * PX), _MM_HINT_T0);                                         \
-        __m512 w0 = _mm512_loadu_ps(w), w1 = _mm512_loadu_ps(w + 16);                                  \
-        w += OC;                                                                                       \
-        FOR_ROWS(FMA_ROW, , NPX)                                                                       \
+        PREFETCH_EPILOGUE_LINE()                                                                       \
+        /* NCHW: the next tile's line of this input channel (one stream per channel: too many */   \
+        /* for the hardware prefetcher). */                                                         \
+        if (nchw_input) {                                                                              \
+          _mm_prefetch((const char *)(x + 2 * PX), _MM_HINT_T0);                                       \
+        } else if (ahead_channel < s->in_channels) {                                                   \
+          _mm_prefetch((const char *)(ahead + ahead_pixel * step + ahead_channel), _MM_HINT_T0);       \
+          if (++ahead_pixel == PX) ahead_pixel = 0, ahead_channel += 16;                               \
+        }                                                                                              \
+        MULTIPLY_K_ROW(NPX)                                                                            \
+      }                                                                                                \
+    } else if (s->input_nhwc) {                                                                        \
+      /* NHWC: taps outer, input channels inner (consecutive K rows read one line of a pixel). */   \
+      for (long ky = 0; ky < s->kernel_h; ky++) {                                                      \
+        for (long kx = 0; kx < s->kernel_w; kx++) {                                                    \
+          const float *x = source + ky * s->dilation_y * row_stride + kx * tap_x;                      \
+          for (long ci = 0; ci < s->in_channels; ci++, x++, j++) {                                     \
+            PREFETCH_EPILOGUE_LINE()                                                                   \
+            MULTIPLY_K_ROW(NPX)                                                                        \
+          }                                                                                            \
+        }                                                                                              \
       }                                                                                                \
     } else                                                                                             \
     for (long ci = 0; ci < s->in_channels; ci++) {                                                     \
       for (long ky = 0; ky < s->kernel_h; ky++) {                                                      \
         const float *line = source + ci * channel_stride + ky * s->dilation_y * row_stride;            \
         for (long kx = 0; kx < s->kernel_w; kx++, j++) {                                               \
-          if (j < prefetches) prefetch_row(next_out, next_residual, plane, j);                         \
-          const float *x = line + kx * s->dilation_x;                                                  \
-          __m512 w0 = _mm512_loadu_ps(w), w1 = _mm512_loadu_ps(w + 16);                                \
-          w += OC;                                                                                     \
-          FOR_ROWS(FMA_ROW, , NPX)                                                                     \
+          PREFETCH_EPILOGUE_LINE()                                                                     \
+          const float *x = line + kx * tap_x;                                                          \
+          MULTIPLY_K_ROW(NPX)                                                                          \
         }                                                                                              \
       }                                                                                                \
     }                                                                                                  \
-    for (; j < prefetches; j++) prefetch_row(next_out, next_residual, plane, j);                        \
+    for (; j < prefetches; j++) prefetch_row(next_out, next_residual, (j >> shift) * stride + (j & half) * 16); \
     __m512 acc[PX][2] = {{a0_0, a0_1}, {a1_0, a1_1}, {a2_0, a2_1}, {a3_0, a3_1},                        \
                          {a4_0, a4_1}, {a5_0, a5_1}, {a6_0, a6_1}, {a7_0, a7_1},                        \
                          {a8_0, a8_1}, {a9_0, a9_1}, {a10_0, a10_1}, {a11_0, a11_1}};                   \
-    if (raw) {                                                                                         \
-      /* Winograd products: pixel r's 32 channels stay together, rows of `raw` floats. */            \
+    if (!e) {                                                                                          \
+      /* Winograd products: pixel r's 32 channels stay together, rows of `ldy` floats. */            \
       for (int r = 0; r < NPX; r++) {                                                                  \
-        _mm512_storeu_ps(y + (p0 + r) * raw + c0, acc[r][0]);                                          \
-        _mm512_storeu_ps(y + (p0 + r) * raw + c0 + 16, acc[r][1]);                                     \
+        _mm512_storeu_ps(y + (p0 + r) * ldy + c0, acc[r][0]);                                          \
+        _mm512_storeu_ps(y + (p0 + r) * ldy + c0 + 16, acc[r][1]);                                     \
       }                                                                                                \
+    } else if (ldy) {                                                                                  \
+      finish_nhwc(acc, NPX, nrows, y, ldy, c0, p0, e);                                                 \
     } else {                                                                                           \
       finish(acc, NPX, nrows, y, c0, p0, plane, e);                                                    \
     }                                                                                                  \
@@ -294,35 +380,52 @@ DEFINE_DIRECT(10)
 DEFINE_DIRECT(11)
 DEFINE_DIRECT(12)
 
-// raw = 0: finish the tile (transpose, epilogue, NCHW rows); raw > 0: store the accumulators
-// as they are, pixel p's channels c0.. at y + p raw + c0 (the Winograd products).
-typedef void (*direct_tile)(const chex_conv_shape *, const float *, const float *, long, long, long, float *,
+// Pixel r of the tile reads source + r step for K row 0 of input channel ci, tap (ky, kx) at
+// + ci channel_stride + ky dilation_y row_stride + kx tap_x. ldy = 0: finish the tile with e
+// (transpose, epilogue, NCHW rows of `plane`); ldy > 0: pixel p's channels c0.. at y + p ldy + c0,
+// with e's epilogue (NHWC output) or, e NULL, as they are (the Winograd products).
+typedef void (*direct_tile)(const chex_conv_shape *, const float *, const float *, long, long, long, long, float *,
                             long, long, long, long, const chex_conv_epilogue *, long);
 
 static const direct_tile tiles[PX + 1] = {NULL,       direct_1, direct_2, direct_3, direct_4,
                                           direct_5,   direct_6, direct_7, direct_8, direct_9,
                                           direct_10,  direct_11, direct_12};
 
-// Output pixels [p_begin, p_end) of output channels [c_begin, c_end) from `source` with the given
-// channel and row strides: flat (x, or a strip whose first column is pixel `first`), else the
-// shared padded copy. Output pixel p of channel o goes to y + o y_plane + (p - y_first) (the
-// output planes, or a band of rows of them).
-static CHEX_ISA void direct_pixels(const chex_conv_shape *s, const float *packed, const float *source, long channel_stride,
-                                   long row_stride, int flat, long first, float *y, long y_plane, long y_first,
+// Where a call's K rows come from: input channel ci, tap (ky, kx) of output pixel p at
+//   base + ci channel + ky dilation_y row + kx dilation_x pixel
+//        + (flat ? (p - first) pixel : oy stride_y row + ox stride_x pixel)
+// (flat: x or a strip, pixels running on across rows; else rows of x or of the padded copy).
+typedef struct {
+  const float *base;
+  long channel, row, pixel, first;
+  int flat;
+} source_view;
+
+// Where output pixel p of channel o goes: y + o plane + (p - first) (NCHW planes, or a band of
+// rows of them) or, ldy > 0, y + (p - first) ldy + o (NHWC).
+typedef struct {
+  float *y;
+  long plane, first, ldy;
+} target_view;
+
+// Output pixels [p_begin, p_end) of output channels [c_begin, c_end).
+static CHEX_ISA void direct_pixels(const chex_conv_shape *s, const float *packed, source_view in, target_view out,
                                    const chex_conv_epilogue *e, long p_begin, long p_end, long c_begin, long c_end) {
   const long depth = chex_conv_depth(s);
   const long chunk_size = channel_chunk(depth);
+  const long step = in.flat ? in.pixel : s->stride_x * in.pixel, tap_x = s->dilation_x * in.pixel;
   for (long chunk = c_begin; chunk < c_end; chunk += chunk_size) {
     long chunk_end = chunk + chunk_size < c_end ? chunk + chunk_size : c_end;
     for (long p = p_begin; p < p_end;) {
       long oy = p / s->out_width, ox = p % s->out_width;
       long npx = p_end - p < PX ? p_end - p : PX;
-      if (!flat && npx > s->out_width - ox) npx = s->out_width - ox;
-      const float *origin = flat ? source + (p - first) : source + oy * s->stride_y * row_stride + ox * s->stride_x;
+      if (!in.flat && npx > s->out_width - ox) npx = s->out_width - ox;
+      const float *origin = in.flat ? in.base + (p - in.first) * in.pixel
+                                    : in.base + oy * s->stride_y * in.row + ox * s->stride_x * in.pixel;
       for (long c0 = chunk; c0 < chunk_end; c0 += OC) {
         long nrows = chunk_end - c0 < OC ? chunk_end - c0 : OC;
-        tiles[npx](s, packed + (c0 / OC) * depth * OC, origin, channel_stride, row_stride, flat ? 1 : s->stride_x, y,
-                   c0, p - y_first, nrows, y_plane, e, 0);
+        tiles[npx](s, packed + (c0 / OC) * depth * OC, origin, in.channel, in.row, step, tap_x, out.y, c0,
+                   p - out.first, nrows, out.plane, e, out.ldy);
       }
       p += npx;
     }
@@ -333,10 +436,16 @@ static CHEX_ISA void run_direct(const chex_conv_shape *s, const float *packed, c
                                 const chex_conv_epilogue *e, long p_begin, long p_end, long c_begin,
                                 long c_end, float *scratch) {
   const long plane = s->out_height * s->out_width;
+  const target_view out = {y, plane, 0, s->output_nhwc ? s->out_channels : 0};
+  const long cin = s->in_channels;
   switch (read_mode(s, e->pre_scale != NULL)) {
-  case READ_INPUT:
-    direct_pixels(s, packed, source, plane, s->out_width, 1, 0, y, plane, 0, e, p_begin, p_end, c_begin, c_end);
+  case READ_INPUT: {
+    const source_view in = s->input_nhwc
+                               ? (source_view){source, 1, s->width * cin, cin, 0, chex_direct_is_flat(s)}
+                               : (source_view){source, s->height * s->width, s->width, 1, 0, 1};
+    direct_pixels(s, packed, in, out, e, p_begin, p_end, c_begin, c_end);
     return;
+  }
   case READ_STRIP: {
     // The strip holds pixels [q, q + n) at columns [0, n).
     const long width = strip_pixels(s, e->pre_scale != NULL);
@@ -344,13 +453,16 @@ static CHEX_ISA void run_direct(const chex_conv_shape *s, const float *packed, c
       long n = p_end - q < width ? p_end - q : width;
       long next = p_end - q - n < width ? p_end - q - n : width;
       fill_strip(s, source, e, scratch, width, q, n, next);
-      direct_pixels(s, packed, scratch, width, s->out_width, 1, q, y, plane, 0, e, q, q + n, c_begin, c_end);
+      const source_view in = {scratch, width, s->out_width, 1, q, 1};
+      direct_pixels(s, packed, in, out, e, q, q + n, c_begin, c_end);
     }
     return;
   }
   default: {
     const long wp = padded_width(s);
-    direct_pixels(s, packed, source, padded_height(s) * wp, wp, 0, 0, y, plane, 0, e, p_begin, p_end, c_begin, c_end);
+    const source_view in = s->input_nhwc ? (source_view){source, 1, wp * cin, cin, 0, 0}
+                                         : (source_view){source, padded_height(s) * wp, wp, 1, 0, 0};
+    direct_pixels(s, packed, in, out, e, p_begin, p_end, c_begin, c_end);
   }
   }
 }
@@ -365,7 +477,7 @@ static CHEX_ISA void run_max_pooled(const chex_conv_shape *s, const float *packe
   const long band_plane = (2 * band_rows + 1) * ow, pooled_plane = pool->out_height * pool->out_width;
   const int flat = read_mode(s, e->pre_scale != NULL) == READ_INPUT;
   const long wp = flat ? ow : padded_width(s);
-  const long channel_stride = flat ? s->height * s->width : padded_height(s) * wp;
+  const source_view in = {source, flat ? s->height * s->width : padded_height(s) * wp, wp, 1, 0, flat};
   long have_first = 0, have_end = 0;
   for (long a = row_begin; a < row_end; a += band_rows) {
     const long b = a + band_rows < row_end ? a + band_rows : row_end;
@@ -380,8 +492,8 @@ static CHEX_ISA void run_max_pooled(const chex_conv_shape *s, const float *packe
                 (have_end - lo) * ow * sizeof(float));
       from = have_end;
     }
-    direct_pixels(s, packed, source, channel_stride, wp, flat, 0, band, band_plane, lo * ow, e,
-                  from * ow, hi * ow, c_begin, c_end);
+    const target_view out = {band, band_plane, lo * ow, 0};
+    direct_pixels(s, packed, in, out, e, from * ow, hi * ow, c_begin, c_end);
     have_first = lo;
     have_end = hi;
     for (long o = c_begin; o < c_end; o++) {
@@ -585,6 +697,18 @@ static inline CHEX_ISA void wino2_output(const chex_conv_shape *s, const float *
       out[8 * r + 2 * i + 1] = chex_activate(y1, e);
     }
   }
+  if (s->output_nhwc) {  // each output pixel's channels in one store
+    for (int r = 0; r < 2; r++) {
+      const long oy = 2 * ty + r;
+      if (oy >= s->out_height) break;
+      for (int k = 0; k < 2 * n; k++) {
+        const long ox = 2 * tx0 + k;
+        if (ox >= s->out_width) break;
+        _mm512_mask_storeu_ps(y + (oy * s->out_width + ox) * s->out_channels + o0, lanes, out[8 * r + k]);
+      }
+    }
+    return;
+  }
   chex_transpose16(out);  // out[j]: channel o0 + j, lanes 0-7 row 2 ty, lanes 8-15 row 2 ty + 1
   const long plane = s->out_height * s->out_width;
   long columns = s->out_width - 2 * tx0;
@@ -706,6 +830,11 @@ static inline CHEX_ISA void wino4_output(const chex_conv_shape *s, const float *
   for (int r = 0; r < 4; r++) {
     const long oy = 4 * ty + r;
     if (oy >= s->out_height) break;
+    if (s->output_nhwc) {  // each output pixel's channels in one store
+      for (long k = 0; k < columns; k++)
+        _mm512_mask_storeu_ps(y + (oy * s->out_width + 4 * tx0 + k) * s->out_channels + o0, lanes, out[r][k]);
+      continue;
+    }
     chex_transpose16(out[r]);  // out[r][j]: channel o0 + j, 16 columns of row oy
     float *target = y + o0 * plane + oy * s->out_width + 4 * tx0;
     for (long j = 0; j < channels; j++, target += plane) _mm512_mask_storeu_ps(target, mask, out[r][j]);
@@ -717,6 +846,67 @@ static inline CHEX_ISA void prefetch_lines(const float *base, long first, long l
   for (long i = first; i < last; i++) _mm_prefetch((const char *)(base + 16 * i), _MM_HINT_T1);
 }
 
+// NHWC input: V[xi][b][c] (rows of in_channels floats) for the count tiles t0 + b, 16 input
+// channels per vector: the tile's (m + 2)^2 pixels are loaded as they are (zeros outside the
+// input) and combined by B^T d B with the operations of the NCHW transforms, in the same order,
+// so V holds the same values. Prefetches weight_lines lines of `weights` into L2 on the way.
+static CHEX_ISA void wino_input_nhwc(const chex_conv_shape *s, int mt, const float *x, long t0, long count, float *v,
+                                     long vstride, const float *weights, long weight_lines) {
+  const long cin = s->in_channels, tw = (s->out_width + mt - 1) / mt;
+  const int alpha = mt + 2;
+  for (long b = 0; b < count; b++) {
+    prefetch_lines(weights, weight_lines * b / count, weight_lines * (b + 1) / count);
+    const long t = t0 + b, y0 = mt * (t / tw) - 1, x0 = mt * (t % tw) - 1;
+    // The columns tile t + 2 adds to the ones before it (the hardware prefetcher follows few of
+    // the alpha rows' streams).
+    const long ahead = x0 + 2 * mt + 2 < s->width ? x0 + 2 * mt + 2 : -1;
+    for (long c0 = 0; c0 < cin; c0 += 16) {
+      const __mmask16 lanes = chex_lanes(cin - c0);
+      if (ahead >= 0) {
+        for (int i = 0; i < alpha; i++) {
+          const long iy = y0 + i;
+          if (iy < 0 || iy >= s->height) continue;
+          for (int j = 0; j < mt && ahead + j < s->width; j++)
+            _mm_prefetch((const char *)(x + (iy * s->width + ahead + j) * cin + c0), _MM_HINT_T0);
+        }
+      }
+      __m512 d[6][6];
+      for (int i = 0; i < alpha; i++) {
+        const long iy = y0 + i;
+        for (int j = 0; j < alpha; j++) {
+          const long ix = x0 + j;
+          d[i][j] = iy >= 0 && iy < s->height && ix >= 0 && ix < s->width
+                        ? _mm512_maskz_loadu_ps(lanes, x + (iy * s->width + ix) * cin + c0)
+                        : _mm512_setzero_ps();
+        }
+      }
+      float *dst = v + b * cin + c0;
+      if (mt == 2) {
+        __m512 q[4][4];
+        for (int i = 0; i < 4; i++) {  // d B, row i
+          q[i][0] = _mm512_sub_ps(d[i][0], d[i][2]);
+          q[i][1] = _mm512_add_ps(d[i][1], d[i][2]);
+          q[i][2] = _mm512_sub_ps(d[i][2], d[i][1]);
+          q[i][3] = _mm512_sub_ps(d[i][1], d[i][3]);
+        }
+        for (int j = 0; j < 4; j++) {  // B^T (d B)
+          __m512 t4[4] = {_mm512_sub_ps(q[0][j], q[2][j]), _mm512_add_ps(q[1][j], q[2][j]),
+                          _mm512_sub_ps(q[2][j], q[1][j]), _mm512_sub_ps(q[1][j], q[3][j])};
+          for (int i = 0; i < 4; i++) _mm512_mask_storeu_ps(dst + (i * 4 + j) * vstride, lanes, t4[i]);
+        }
+      } else {
+        __m512 q[6][6];
+        for (int i = 0; i < 6; i++) wino4_bt(d[i][0], d[i][1], d[i][2], d[i][3], d[i][4], d[i][5], q[i]);
+        for (int j = 0; j < 6; j++) {
+          __m512 t6[6];
+          wino4_bt(q[0][j], q[1][j], q[2][j], q[3][j], q[4][j], q[5][j], t6);
+          for (int i = 0; i < 6; i++) _mm512_mask_storeu_ps(dst + (i * 6 + j) * vstride, lanes, t6[i]);
+        }
+      }
+    }
+  }
+}
+
 static CHEX_ISA void run_wino(const chex_conv_shape *s, int mt, const float *packed, const float *x, float *y,
                               const chex_conv_epilogue *e, long t_begin, long t_end, long c_begin, long c_end,
                               float *scratch) {
@@ -724,7 +914,7 @@ static CHEX_ISA void run_wino(const chex_conv_shape *s, int mt, const float *pac
   const long tw = (s->out_width + mt - 1) / mt, block = wino_block(s, mt);
   const int products = (mt + 2) * (mt + 2);
   const long plane = s->height * s->width;
-  float *v = scratch;  // [products][cin][block]
+  float *v = scratch;  // [products][cin][block] (NHWC input: [products][block][cin])
   const long vstride = cin * block + WINO_SKEW, mstride = blocks_oc * OC * block + WINO_SKEW;
   // [products][block][cout_padded]: each tile's channels together.
   float *m = scratch + products * vstride;
@@ -732,10 +922,6 @@ static CHEX_ISA void run_wino(const chex_conv_shape *s, int mt, const float *pac
   chex_conv_shape gemm = *s;  // the products as 1x1 "convolutions" over the block's tiles
   gemm.kernel_h = gemm.kernel_w = 1;
   gemm.pad_top = gemm.pad_left = 0;
-  chex_conv_epilogue none = {0};
-  none.activation = CHEX_ACT_CLAMP;
-  none.p0 = -__builtin_inff();
-  none.p1 = __builtin_inff();
   const wino2_lanes lanes2 = {chex_even_lanes(), chex_odd_lanes(),
                                _mm512_setr_epi32(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16),
                                _mm512_setr_epi32(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17)};
@@ -750,8 +936,9 @@ static CHEX_ISA void run_wino(const chex_conv_shape *s, int mt, const float *pac
     // (those layers 4-6 % faster; smaller ones, whose weights stay in cache, 5 % slower with it).
     const float *weights0 = packed + (c_begin / OC) * cin * OC;
     const long weight_lines = products * cin * cout > 524288 ? ((c_end - 1) / OC - c_begin / OC + 1) * cin * OC / 16 : 0;
-    // Input transform, 16 tiles of one tile row at a time.
-    for (long c = 0; c < cin; c++) {
+    // Input transform, 16 tiles of one tile row at a time (NHWC: a tile and 16 channels at a time).
+    if (s->input_nhwc) wino_input_nhwc(s, mt, x, t0, count, v, vstride, weights0, weight_lines);
+    for (long c = 0; !s->input_nhwc && c < cin; c++) {
       prefetch_lines(weights0, weight_lines * c / cin, weight_lines * (c + 1) / cin);
       for (long t = t0; t < t0 + count;) {
         long ty = t / tw, tx = t % tw, n = tw - tx;
@@ -779,8 +966,11 @@ static CHEX_ISA void run_wino(const chex_conv_shape *s, int mt, const float *pac
         long npx = (count - p) / (parts - part);
         for (long c0 = c_begin; c0 < c_end; c0 += OC, call++) {
           if (next) prefetch_lines(next, weight_lines * call / calls, weight_lines * (call + 1) / calls);
-          tiles[npx](&gemm, u + (c0 / OC) * cin * OC, vx + p, block, block, 1, mx, c0, p, OC, block, &none,
-                     ldm);
+          if (s->input_nhwc) {
+            tiles[npx](&gemm, u + (c0 / OC) * cin * OC, vx + p * cin, 1, 0, cin, 0, mx, c0, p, OC, block, NULL, ldm);
+          } else {
+            tiles[npx](&gemm, u + (c0 / OC) * cin * OC, vx + p, block, block, 1, 0, mx, c0, p, OC, block, NULL, ldm);
+          }
         }
         p += npx;
       }

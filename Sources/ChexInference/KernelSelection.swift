@@ -89,10 +89,11 @@ extension GraphBuilder {
     }
     steps = steps.indices.filter { !removed.contains($0) }.map { steps[$0] }
     fuseMaxPools(protecting: graphOutputs)
+    chooseLayouts(protecting: graphOutputs)
   }
 
   /// How many values share each storage, and the steps that read each value.
-  private func usage() -> (valuesPerStorage: [Int], users: [Int: [Int]]) {
+  func usage() -> (valuesPerStorage: [Int], users: [Int: [Int]]) {
     var valuesPerStorage = [Int](repeating: 0, count: storages.count)
     for value in values { valuesPerStorage[value.storage] += 1 }
     var users: [Int: [Int]] = [:]

@@ -19,12 +19,16 @@ public struct StepProfile: Sendable, Equatable {
 }
 
 extension ConvKernel {
-  /// `Conv kh x kw / stride Cin->Cout HxW->OHxOW method [+residual] [+prologue]`.
+  /// `Conv kh x kw / stride Cin->Cout HxW->OHxOW method [layouts] [+residual] [+prologue]`, the
+  /// layouts (`nchw->nhwc`, ...) when either is channels-last.
   var profileDescription: String {
     let g = geometry
     let method: String
     if let native {
-      method = native.method.rawValue
+      method =
+        native.method.rawValue
+        + (native.inputLayout == .nchw && native.outputLayout == .nchw
+          ? "" : " \(native.inputLayout.rawValue)->\(native.outputLayout.rawValue)")
     } else if let nativeDepthwise {
       method = "depthwise " + nativeDepthwise.method.rawValue
     } else {

@@ -31,6 +31,21 @@ final class FixtureTests: XCTestCase {
     }
   }
 
+  /// `check` on 1 and 3 threads, then the fixture's model, input and a one-thread session.
+  func checkedOnOneAndThreeThreads(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws
+    -> (
+      model: ONNXModel, input: Tensor, session: InferenceSession
+    )
+  {
+    try check(name, file: file, line: line)
+    try check(name, threads: 3, file: file, line: line)
+    let folder = try fixturesPath() + "/" + name
+    let model = try ONNXLoader.load(path: folder + "/model.onnx")
+    return (
+      model, try NumPy.read(path: folder + "/input.npy"), try InferenceSession(model: model, threads: 1)
+    )
+  }
+
   func testOneNodeGraphsMatchOnnxRuntime() throws {
     let names = try caseNames().filter { !$0.contains("_tiny_") }
     XCTAssertGreaterThanOrEqual(names.count, 50)
@@ -63,18 +78,49 @@ final class FixtureTests: XCTestCase {
   /// same results as onnxruntime, on 1 and 3 threads (and bit-identical across them).
   func testStemMaxPoolsFusedIntoTheirConvolutions() throws {
     for name in ["stems_tiny_legacy17", "stems_tiny_dynamo"] {
-      try check(name)
-      try check(name, threads: 3)
-      let folder = try fixturesPath() + "/" + name
-      let model = try ONNXLoader.load(path: folder + "/model.onnx")
-      let input = try NumPy.read(path: folder + "/input.npy")
-      let session = try InferenceSession(model: model, threads: 1)
+      let (model, input, session) = try checkedOnOneAndThreeThreads(name)
       let steps = try session.profile(input, runs: 1)
       if ConvolutionKernels.automatic.resolved == .automatic {
         XCTAssertEqual(steps.filter { $0.operation.contains("+maxpool 3x3/2") }.count, 2, name)
         XCTAssertFalse(steps.contains { $0.operation.hasPrefix("Pool") }, name)
       }
       XCTAssertEqual(try session.run(input), try InferenceSession(model: model, threads: 3).run(input), name)
+    }
+  }
+
+  /// A ResNet50-shaped network wide enough for the direct and Winograd kernels everywhere: its
+  /// activations after the stem go channels-last (`GraphBuilder.chooseLayouts`). The first
+  /// block's 1x1 layers read the stem's NCHW output, every later layer is NHWC in and out (the
+  /// identity and projected residuals too), and the global average (GlobalAveragePool in the
+  /// legacy export, ReduceMean in the dynamo one) averages rows of channels. Both match
+  /// onnxruntime (`check`), on 1 and 3 threads with identical bits.
+  func testBottlenecksRunChannelsLast() throws {
+    let expected = [
+      "Conv 7x7/2 3->32 64x64->32x32 direct +maxpool 3x3/2 -> 16x16",
+      "Conv 1x1/1 32->32 16x16->16x16 direct nchw->nhwc",
+      "Conv 3x3/1 32->32 16x16->16x16 winograd2x2 nhwc->nhwc",
+      "Conv 1x1/1 32->64 16x16->16x16 direct nchw->nhwc",
+      "Conv 1x1/1 32->64 16x16->16x16 direct nhwc->nhwc +residual",
+      "Conv 1x1/1 64->32 16x16->16x16 direct nhwc->nhwc",
+      "Conv 3x3/1 32->32 16x16->16x16 winograd2x2 nhwc->nhwc",
+      "Conv 1x1/1 32->64 16x16->16x16 direct nhwc->nhwc +residual",
+      "Conv 1x1/1 64->64 16x16->16x16 direct nhwc->nhwc",
+      "Conv 3x3/2 64->64 16x16->8x8 direct nhwc->nhwc",
+      "Conv 1x1/2 64->128 16x16->8x8 direct nhwc->nhwc",
+      "Conv 1x1/1 64->128 8x8->8x8 direct nhwc->nhwc +residual",
+      "Mean", "Gemm",
+    ]
+    for name in ["bottleneck_tiny_legacy17", "bottleneck_tiny_dynamo"] {
+      let (model, input, session) = try checkedOnOneAndThreeThreads(name)
+      if ConvolutionKernels.automatic.resolved == .automatic {
+        let operations = try session.profile(input, runs: 1).map(\.operation)
+        XCTAssertEqual(
+          operations.filter { $0.hasPrefix("Conv") || $0 == "Mean" || $0 == "Gemm" }, expected, name)
+      }
+      let three = try InferenceSession(model: model, threads: 3).run(input)
+      XCTAssertEqual(
+        try session.run(input).map { $0.data.map(\.bitPattern) }, three.map { $0.data.map(\.bitPattern) },
+        name)
     }
   }
 

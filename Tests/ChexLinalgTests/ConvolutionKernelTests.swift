@@ -108,25 +108,53 @@ final class ConvolutionKernelTests: XCTestCase {
     }
   }
 
+  /// `values` (`channels` planes of `pixels`) channels-last, or back (`inverse`).
+  func transposed(_ values: [Float], channels: Int, pixels: Int, inverse: Bool = false) -> [Float] {
+    var out = values
+    for c in 0..<channels {
+      for p in 0..<pixels {
+        if inverse {
+          out[c * pixels + p] = values[p * channels + c]
+        } else {
+          out[p * channels + c] = values[c * pixels + p]
+        }
+      }
+    }
+    return out
+  }
+
+  /// Checks one case against `naive` (whole and in pieces) with the given layouts (the data are
+  /// made NCHW and transposed for an NHWC side); returns the whole output in NCHW order.
+  @discardableResult
   func checkDense(
     _ c: Case, method: PackedConvolution.Method, activation: PackedConvolution.Activation, residual: Bool,
-    prologue: Bool, seed: UInt64, file: StaticString, line: UInt
-  ) {
+    prologue: Bool, seed: UInt64,
+    layouts: (PackedConvolution.Layout, PackedConvolution.Layout) = (.nchw, .nchw),
+    file: StaticString, line: UInt
+  ) -> [Float] {
     let g = c.geometry
     var numbers = Numbers(state: seed)
-    let x = numbers.array(g.inChannels * g.height * g.width)
+    let source = numbers.array(g.inChannels * g.height * g.width)
     let weights = numbers.array(g.outChannels * g.inChannels * g.kernelHeight * g.kernelWidth)
     let bias = numbers.array(g.outChannels)
     let plane = g.outHeight * g.outWidth
-    let r = residual ? numbers.array(g.outChannels * plane) : nil
+    let sourceResidual = residual ? numbers.array(g.outChannels * plane) : nil
     let pre =
       prologue
       ? PackedConvolution.Prologue(
         scale: numbers.array(g.inChannels), shift: numbers.array(g.inChannels), relu: true) : nil
     let kernel = PackedConvolution(
-      geometry: g, weights: weights, bias: bias, activation: activation, prologue: pre, method: method)
+      geometry: g, weights: weights, bias: bias, activation: activation, prologue: pre, method: method,
+      inputLayout: layouts.0, outputLayout: layouts.1)
+    XCTAssertEqual(kernel.method, method, file: file, line: line)
     let expected = naive(
-      g, x: x, weights: weights, bias: bias, residual: r, activation: activation, prologue: pre)
+      g, x: source, weights: weights, bias: bias, residual: sourceResidual, activation: activation,
+      prologue: pre)
+    let x =
+      layouts.0 == .nhwc ? transposed(source, channels: g.inChannels, pixels: g.height * g.width) : source
+    let r =
+      layouts.1 == .nhwc
+      ? sourceResidual.map { transposed($0, channels: g.outChannels, pixels: plane) } : sourceResidual
     let depth = g.inChannels * g.kernelHeight * g.kernelWidth
 
     func compute(pieces: [(Range<Int>, Range<Int>)]) -> [Float] {
@@ -138,10 +166,10 @@ final class ConvolutionKernelTests: XCTestCase {
           scratch.withUnsafeMutableBufferPointer { sp in
             (r ?? []).withUnsafeBufferPointer { rp in
               shared.withUnsafeMutableBufferPointer { shp in
-                // The shared copy in two channel ranges, as threads would write it.
-                let half = g.inChannels / 2
-                for range in [0..<half, half..<g.inChannels] {
-                  kernel.prepareInput(input: xp.baseAddress!, shared: shp.baseAddress!, channels: range)
+                // The shared copy in two unit ranges, as threads would write it.
+                let half = kernel.prepareUnits / 2
+                for range in [0..<half, half..<kernel.prepareUnits] {
+                  kernel.prepareInput(input: xp.baseAddress!, shared: shp.baseAddress!, units: range)
                 }
                 for (pixels, channels) in pieces {
                   kernel.run(
@@ -154,7 +182,7 @@ final class ConvolutionKernelTests: XCTestCase {
           }
         }
       }
-      return y
+      return layouts.1 == .nhwc ? transposed(y, channels: g.outChannels, pixels: plane, inverse: true) : y
     }
 
     let whole = compute(pieces: [(0..<kernel.workCount, 0..<g.outChannels)])
@@ -181,6 +209,7 @@ final class ConvolutionKernelTests: XCTestCase {
     XCTAssertEqual(
       split.map(\.bitPattern), whole.map(\.bitPattern), "\(c): pieces differ from one call", file: file,
       line: line)
+    return whole
   }
 
   func testPointwiseWithTails() {
@@ -241,6 +270,58 @@ final class ConvolutionKernelTests: XCTestCase {
     checkDense(Case(cin: 9, h: 11, w: 13, cout: 33, kh: 1, kw: 1, stride: (2, 2)), residual: true, seed: 33)
   }
 
+  /// Channels-last input, output or both (`PackedConvolution.Layout`) for the direct and Winograd
+  /// methods: each against the double-precision oracle, and against the NCHW result: identical
+  /// bits for 1x1 and Winograd (same sums in the same order), rounding-level otherwise (an NHWC
+  /// input orders K by tap, then channel). Covers the in-place strided 1x1 read, the padded
+  /// NHWC copy (cut into rows), 7x7 stems reading NCHW, channel tails (40, 70, 33 outputs), a
+  /// residual, and Winograd F(2x2) and F(4x4) over partial tiles.
+  func testChannelsLast() {
+    let cases: [(Case, residual: Bool)] = [
+      (Case(cin: 64, h: 9, w: 11, cout: 70, kh: 1, kw: 1), true),
+      (Case(cin: 140, h: 6, w: 7, cout: 40, kh: 1, kw: 1), false),
+      (Case(cin: 24, h: 12, w: 13, cout: 64, kh: 1, kw: 1, stride: (2, 2)), false),
+      (Case(cin: 9, h: 11, w: 13, cout: 33, kh: 1, kw: 1, stride: (2, 2)), true),
+      (Case(cin: 20, h: 13, w: 11, cout: 40, kh: 3, kw: 3, stride: (2, 2), pads: (1, 1, 1, 1)), false),
+      (Case(cin: 3, h: 21, w: 19, cout: 32, kh: 7, kw: 7, stride: (2, 2), pads: (3, 3, 3, 3)), false),
+      (Case(cin: 17, h: 8, w: 9, cout: 36, kh: 3, kw: 3, pads: (0, 0, 1, 1)), true),
+      (Case(cin: 16, h: 9, w: 13, cout: 40, kh: 3, kw: 3, pads: (1, 1, 1, 1)), false),
+      (Case(cin: 20, h: 7, w: 30, cout: 64, kh: 3, kw: 3, pads: (1, 1, 1, 1)), false),
+    ]
+    let layouts: [(PackedConvolution.Layout, PackedConvolution.Layout)] = [
+      (.nhwc, .nhwc), (.nchw, .nhwc), (.nhwc, .nchw),
+    ]
+    for (index, (c, residual)) in cases.enumerated() {
+      let g = c.geometry
+      for method in [PackedConvolution.Method.directBroadcast, .winograd2x2, .winograd4x4]
+      where method.winogradTile == nil
+        || PackedConvolution.winogradApplies(geometry: g, hasResidual: residual, hasPrologue: false)
+      {
+        let seed = 60 + UInt64(index)
+        let activation = PackedConvolution.Activation.clamp(lower: 0, upper: .infinity)
+        let reference = checkDense(
+          c, method: method, activation: activation, residual: residual, prologue: false, seed: seed,
+          file: #filePath, line: #line)
+        for layout in layouts {
+          let result = checkDense(
+            c, method: method, activation: activation, residual: residual, prologue: false, seed: seed,
+            layouts: layout, file: #filePath, line: #line)
+          if layout.0 == .nchw || g.kernelHeight * g.kernelWidth == 1 || method != .directBroadcast {
+            XCTAssertEqual(
+              result.map(\.bitPattern), reference.map(\.bitPattern), "case \(index) \(method) \(layout)")
+          }
+        }
+      }
+    }
+    // An NHWC layout never takes the packed panels.
+    let small = Case(cin: 16, h: 6, w: 6, cout: 8, kh: 1, kw: 1).geometry
+    XCTAssertEqual(PackedConvolution.preferredMethod(geometry: small), .packedPanels)
+    let kernel = PackedConvolution(
+      geometry: small, weights: [Float](repeating: 0.5, count: 128), bias: [Float](repeating: 0, count: 8),
+      activation: .identity, outputLayout: .nhwc)
+    XCTAssertEqual(kernel.method, .directBroadcast)
+  }
+
   /// DenseNet's BatchNormalization + ReLU + 1x1 layers: the direct kernel copies its input a
   /// strip of about 65,536 values at a time (300 channels: strips of 216 pixels, so 15 x 16
   /// pixels are one whole strip and a 24-pixel tail; 1,100 channels: strips of 48 pixels over
@@ -289,7 +370,7 @@ final class ConvolutionKernelTests: XCTestCase {
       var expected = [Float](repeating: .nan, count: g.outChannels * pooledPlane)
       x.withUnsafeBufferPointer { xp in
         shared.withUnsafeMutableBufferPointer { sp in
-          conv.prepareInput(input: xp.baseAddress!, shared: sp.baseAddress!, channels: 0..<g.inChannels)
+          conv.prepareInput(input: xp.baseAddress!, shared: sp.baseAddress!, units: 0..<conv.prepareUnits)
           var full = [Float](repeating: .nan, count: g.outChannels * g.outHeight * g.outWidth)
           var scratch = [Float](repeating: 0, count: conv.scratchCount + 1)
           full.withUnsafeMutableBufferPointer { fp in

@@ -30,6 +30,11 @@ typedef struct chex_conv_shape {
   long stride_y, stride_x, dilation_y, dilation_x;
   long pad_top, pad_left;
   long out_height, out_width;
+  /// Layout of x (input) and of y and the residual (output) for the direct and Winograd
+  /// kernels: 0 NCHW (channel planes), 1 NHWC (each pixel's channels together, rows of
+  /// in_channels or out_channels floats). The packed-panel kernel takes NCHW only, and an NHWC
+  /// input no prologue.
+  int input_nhwc, output_nhwc;
 } chex_conv_shape;
 
 /// Activations the epilogue applies (after bias and residual).
@@ -95,11 +100,16 @@ void chex_direct_pack_weights(const chex_conv_shape *shape, const float *oihw, f
 /// read into their scratch, see chex_direct_scratch_count).
 long chex_direct_padded_count(const chex_conv_shape *shape, int has_prologue);
 
-/// Writes channels [channel_begin, channel_end) of that copy of x, applying the epilogue's
-/// prologue (scale, shift, ReLU) to the values taken from x; padding stays 0. Does nothing
-/// when chex_direct_padded_count is 0.
+/// Units [unit_begin, unit_end) of that copy of x, applying the epilogue's prologue (scale,
+/// shift, ReLU) to the values taken from x; padding stays 0. Does nothing when
+/// chex_direct_padded_count is 0. A unit is an input channel (NCHW input) or a row of the
+/// padded copy (NHWC input), see chex_direct_pad_units.
 void chex_direct_pad_input(const chex_conv_shape *shape, const float *x, const chex_conv_epilogue *epilogue,
-                           float *padded, long channel_begin, long channel_end);
+                           float *padded, long unit_begin, long unit_end);
+
+/// The units chex_direct_pad_input splits its work into: in_channels (NCHW input) or the padded
+/// copy's rows (NHWC input).
+long chex_direct_pad_units(const chex_conv_shape *shape);
 
 /// Floats of scratch one call of chex_direct_run needs: for 1x1 convolutions without padding
 /// that are strided or have a prologue, a strip of the input values its output pixels see

@@ -164,13 +164,7 @@ struct ConvKernel: Kernel {
     let shared = io.scratch + native.scratchCount
     let threads =
       g.outChannels * pixels * g.patchRows < Parallelism.minimumMultiplyAdds ? 1 : io.workers.count
-    if native.sharedInputCount > 0 {
-      let parts = threads == 1 ? 1 : min(g.inChannels, 2 * threads)
-      io.workers.forEach(chunks: parts) { chunk, _ in
-        native.prepareInput(
-          input: x, shared: shared, channels: chunkRange(chunk, of: parts, count: g.inChannels))
-      }
-    }
+    if native.sharedInputCount > 0 { prepare(native, x: x, shared: shared, threads: threads, io: io) }
     let work = native.workCount
     if threads == 1 {
       native.run(
@@ -203,6 +197,19 @@ struct ConvKernel: Kernel {
     }
   }
 
+  /// The shared input copy of one image (`PackedConvolution.prepareInput`), cut into two parts
+  /// per thread.
+  private func prepare(
+    _ native: PackedConvolution, x: UnsafeMutablePointer<Float>, shared: UnsafeMutablePointer<Float>,
+    threads: Int, io: KernelIO
+  ) {
+    let units = native.prepareUnits
+    let parts = threads == 1 ? 1 : min(units, 2 * threads)
+    io.workers.forEach(chunks: parts) { chunk, _ in
+      native.prepareInput(input: x, shared: shared, units: chunkRange(chunk, of: parts, count: units))
+    }
+  }
+
   /// One image through the native kernel and the fused max pooling: the shared padded copy
   /// (after thread 0's band in its scratch), then one range of pooled rows per thread, each with
   /// its own band (the output row two ranges share is computed by both: one of 160 at 2 threads).
@@ -217,13 +224,7 @@ struct ConvKernel: Kernel {
     let threads =
       g.outChannels * g.outHeight * g.outWidth * g.patchRows < Parallelism.minimumMultiplyAdds
       ? 1 : io.workers.count
-    if native.sharedInputCount > 0 {
-      let parts = threads == 1 ? 1 : min(g.inChannels, 2 * threads)
-      io.workers.forEach(chunks: parts) { chunk, _ in
-        native.prepareInput(
-          input: x, shared: shared, channels: chunkRange(chunk, of: parts, count: g.inChannels))
-      }
-    }
+    if native.sharedInputCount > 0 { prepare(native, x: x, shared: shared, threads: threads, io: io) }
     let parts = min(threads, pool.outHeight)
     io.workers.forEach(chunks: parts) { chunk, scratch in
       native.runMaxPooled(
