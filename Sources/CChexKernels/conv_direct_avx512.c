@@ -693,10 +693,11 @@ static inline CHEX_ISA void wino2_output(const chex_conv_shape *s, const float *
     for (int r = 0; r < 2; r++) {  // (A^T m) A
       __m512 y0 = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(t[r][0], t[r][1]), t[r][2]), bias);
       __m512 y1 = _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(t[r][1], t[r][2]), t[r][3]), bias);
-      out[8 * r + 2 * i] = chex_activate(y0, e);
-      out[8 * r + 2 * i + 1] = chex_activate(y1, e);
+      out[8 * r + 2 * i] = y0;
+      out[8 * r + 2 * i + 1] = y1;
     }
   }
+  // Then the residual (same layout as y) and the activation, as the direct kernel's epilogue.
   if (s->output_nhwc) {  // each output pixel's channels in one store
     for (int r = 0; r < 2; r++) {
       const long oy = 2 * ty + r;
@@ -704,7 +705,10 @@ static inline CHEX_ISA void wino2_output(const chex_conv_shape *s, const float *
       for (int k = 0; k < 2 * n; k++) {
         const long ox = 2 * tx0 + k;
         if (ox >= s->out_width) break;
-        _mm512_mask_storeu_ps(y + (oy * s->out_width + ox) * s->out_channels + o0, lanes, out[8 * r + k]);
+        const long at = (oy * s->out_width + ox) * s->out_channels + o0;
+        __m512 v = out[8 * r + k];
+        if (e->residual) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(lanes, e->residual + at));
+        _mm512_mask_storeu_ps(y + at, lanes, chex_activate(v, e));
       }
     }
     return;
@@ -715,11 +719,21 @@ static inline CHEX_ISA void wino2_output(const chex_conv_shape *s, const float *
   if (columns > 2 * n) columns = 2 * n;
   const __mmask16 first = chex_lanes(columns), second = (__mmask16)(first << 8);
   const int two_rows = 2 * ty + 1 < s->out_height;
-  float *target = y + o0 * plane + 2 * ty * s->out_width + 2 * tx0;
+  const long at = o0 * plane + 2 * ty * s->out_width + 2 * tx0;
+  float *target = y + at;
+  const float *residual = e->residual ? e->residual + at : NULL;
   for (long j = 0; j < channels; j++, target += plane) {
-    _mm512_mask_storeu_ps(target, first, out[j]);
+    __m512 v = out[j];
+    if (residual) {
+      __m512 r = _mm512_maskz_loadu_ps(first, residual);
+      if (two_rows) r = _mm512_mask_loadu_ps(r, second, residual + s->out_width - 8);
+      v = _mm512_add_ps(v, r);
+      residual += plane;
+    }
+    v = chex_activate(v, e);
+    _mm512_mask_storeu_ps(target, first, v);
     // Lanes 8.. land on the next row (the masked-off lanes 0-7 are not touched).
-    if (two_rows) _mm512_mask_storeu_ps(target + s->out_width - 8, second, out[j]);
+    if (two_rows) _mm512_mask_storeu_ps(target + s->out_width - 8, second, v);
   }
 }
 
@@ -820,7 +834,7 @@ static inline CHEX_ISA void wino4_output(const chex_conv_shape *s, const float *
     for (int r = 0; r < 4; r++) {  // (A^T m) A
       __m512 x[4];
       wino4_at(t[r][0], t[r][1], t[r][2], t[r][3], t[r][4], t[r][5], x);
-      for (int c = 0; c < 4; c++) out[r][4 * i + c] = chex_activate(_mm512_add_ps(x[c], bias), e);
+      for (int c = 0; c < 4; c++) out[r][4 * i + c] = _mm512_add_ps(x[c], bias);
     }
   }
   const long plane = s->out_height * s->out_width;
@@ -830,14 +844,23 @@ static inline CHEX_ISA void wino4_output(const chex_conv_shape *s, const float *
   for (int r = 0; r < 4; r++) {
     const long oy = 4 * ty + r;
     if (oy >= s->out_height) break;
+    // Then the residual (same layout as y) and the activation, as the direct kernel's epilogue.
     if (s->output_nhwc) {  // each output pixel's channels in one store
-      for (long k = 0; k < columns; k++)
-        _mm512_mask_storeu_ps(y + (oy * s->out_width + 4 * tx0 + k) * s->out_channels + o0, lanes, out[r][k]);
+      for (long k = 0; k < columns; k++) {
+        const long at = (oy * s->out_width + 4 * tx0 + k) * s->out_channels + o0;
+        __m512 v = out[r][k];
+        if (e->residual) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(lanes, e->residual + at));
+        _mm512_mask_storeu_ps(y + at, lanes, chex_activate(v, e));
+      }
       continue;
     }
     chex_transpose16(out[r]);  // out[r][j]: channel o0 + j, 16 columns of row oy
-    float *target = y + o0 * plane + oy * s->out_width + 4 * tx0;
-    for (long j = 0; j < channels; j++, target += plane) _mm512_mask_storeu_ps(target, mask, out[r][j]);
+    const long at = o0 * plane + oy * s->out_width + 4 * tx0;
+    for (long j = 0; j < channels; j++) {
+      __m512 v = out[r][j];
+      if (e->residual) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, e->residual + at + j * plane));
+      _mm512_mask_storeu_ps(y + at + j * plane, mask, chex_activate(v, e));
+    }
   }
 }
 

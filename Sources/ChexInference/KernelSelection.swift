@@ -67,11 +67,11 @@ extension GraphBuilder {
       let g = conv.geometry
       if conv.usesNativeKernel {
         let method = PackedConvolution.preferredMethod(
-          geometry: g.packed, hasResidual: conv.hasResidual, hasPrologue: prologues[index] != nil,
+          geometry: g.packed, hasPrologue: prologues[index] != nil,
           winogradTile: choice.resolved == .fast ? 4 : 2)
         conv.native = PackedConvolution(
           geometry: g.packed, weights: conv.weights, bias: conv.bias,
-          activation: conv.activation.packed, prologue: prologues[index], hasResidual: conv.hasResidual,
+          activation: conv.activation.packed, prologue: prologues[index],
           method: method)
       } else if g.isDepthwise,
         DepthwiseConvolution.supports(

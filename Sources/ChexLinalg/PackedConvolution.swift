@@ -128,7 +128,7 @@ public struct PackedConvolution: Sendable {
     case packedPanels = "packed"
     case directBroadcast = "direct"
     /// Winograd F(2x2, 3x3) over 2x2 output tiles: 3x3 stride-1 convolutions padded by one,
-    /// without residual or prologue (`winogradApplies`).
+    /// without a prologue (`winogradApplies`).
     case winograd2x2 = "winograd2x2"
     /// Winograd F(4x4, 3x3) over 4x4 output tiles: same convolutions, 4x fewer multiply-adds
     /// than direct, transforms with larger constants (rounding 4-7x F(2x2)'s, see the type's
@@ -146,10 +146,11 @@ public struct PackedConvolution: Sendable {
   }
 
   /// Whether the Winograd methods take this convolution: 3x3, stride 1, one pixel of padding on
-  /// every side, at least 16 input channels, and no residual or prologue to apply.
-  public static func winogradApplies(geometry g: Geometry, hasResidual: Bool, hasPrologue: Bool) -> Bool {
+  /// every side, at least 16 input channels, and no prologue to apply (the residual is added in
+  /// the output transform).
+  public static func winogradApplies(geometry g: Geometry, hasPrologue: Bool) -> Bool {
     var shape = g.c
-    return !hasResidual && !hasPrologue && chex_wino_applies(&shape) != 0
+    return !hasPrologue && chex_wino_applies(&shape) != 0
   }
 
   /// A Winograd method where it applies, the output has at least 256 pixels (on 10x10 planes
@@ -165,12 +166,12 @@ public struct PackedConvolution: Sendable {
   /// prologue: the MobileNet/EfficientNet expansions, ResNet's 64->256 and 128->512 layers,
   /// 5-15 % faster there), fewer than 64 otherwise.
   public static func preferredMethod(
-    geometry g: Geometry, hasResidual: Bool = false, hasPrologue: Bool = false, winogradTile: Int = 2
+    geometry g: Geometry, hasPrologue: Bool = false, winogradTile: Int = 2
   )
     -> Method
   {
     if wastesDirectTiles(geometry: g) { return .packedPanels }
-    if winogradApplies(geometry: g, hasResidual: hasResidual, hasPrologue: hasPrologue)
+    if winogradApplies(geometry: g, hasPrologue: hasPrologue)
       && g.outHeight * g.outWidth >= 256
     {
       return winogradTile == 4 ? .winograd4x4 : .winograd2x2
@@ -221,14 +222,13 @@ public struct PackedConvolution: Sendable {
   private let packed: [Float]
 
   /// Packs `weights` (OIHW, `outChannels x inChannels x kh x kw`) for `method` (by default
-  /// `preferredMethod`). `hasResidual` says whether `run` will be given a residual (which
-  /// `winograd` cannot add). An NHWC layout needs a method other than `packedPanels` (the
+  /// `preferredMethod`). An NHWC layout needs a method other than `packedPanels` (the
   /// default method then is `directBroadcast` where it would be `packedPanels`), and an NHWC
   /// input no prologue.
   /// - Complexity: O(weights).
   public init(
     geometry: Geometry, weights: [Float], bias: [Float], activation: Activation, prologue: Prologue? = nil,
-    hasResidual: Bool = false, method: Method? = nil, inputLayout: Layout = .nchw,
+    method: Method? = nil, inputLayout: Layout = .nchw,
     outputLayout: Layout = .nchw
   ) {
     let g = geometry
@@ -250,11 +250,11 @@ public struct PackedConvolution: Sendable {
     let channelsLast = inputLayout == .nhwc || outputLayout == .nhwc
     var method =
       method
-      ?? Self.preferredMethod(geometry: geometry, hasResidual: hasResidual, hasPrologue: prologue != nil)
+      ?? Self.preferredMethod(geometry: geometry, hasPrologue: prologue != nil)
     if channelsLast && method == .packedPanels { method = .directBroadcast }
     precondition(
       method.winogradTile == nil
-        || Self.winogradApplies(geometry: geometry, hasResidual: hasResidual, hasPrologue: prologue != nil),
+        || Self.winogradApplies(geometry: geometry, hasPrologue: prologue != nil),
       "PackedConvolution: winograd does not apply to this convolution")
     precondition(
       inputLayout == .nchw || prologue == nil, "PackedConvolution: a prologue needs an NCHW input")
@@ -295,7 +295,7 @@ public struct PackedConvolution: Sendable {
     guard samePacking else {
       return PackedConvolution(
         geometry: geometry, weights: weights, bias: bias, activation: activation, prologue: prologue,
-        hasResidual: false, method: method == .packedPanels ? .directBroadcast : method, inputLayout: input,
+        method: method == .packedPanels ? .directBroadcast : method, inputLayout: input,
         outputLayout: output)
     }
     var copy = self
@@ -457,8 +457,6 @@ public struct PackedConvolution: Sendable {
       pixels.lowerBound >= 0 && pixels.upperBound <= workCount,
       "PackedConvolution.run: pixels \(pixels) outside 0..<\(workCount) for the \(g.outHeight)x\(g.outWidth) output"
     )
-    precondition(
-      method.winogradTile == nil || residual == nil, "PackedConvolution.run: winograd takes no residual")
     checkCall("run", channels: channels, shared: shared)
     guard !pixels.isEmpty, !channels.isEmpty else { return }
     var shape = self.shape

@@ -99,7 +99,7 @@ final class ConvolutionKernelTests: XCTestCase {
   ) {
     for method in PackedConvolution.Method.allCases
     where method.winogradTile == nil
-      || PackedConvolution.winogradApplies(geometry: c.geometry, hasResidual: residual, hasPrologue: prologue)
+      || PackedConvolution.winogradApplies(geometry: c.geometry, hasPrologue: prologue)
     {
       checkDense(
         c, method: method, activation: activation, residual: residual, prologue: prologue, seed: seed,
@@ -274,8 +274,9 @@ final class ConvolutionKernelTests: XCTestCase {
   /// methods: each against the double-precision oracle, and against the NCHW result: identical
   /// bits for 1x1 and Winograd (same sums in the same order), rounding-level otherwise (an NHWC
   /// input orders K by tap, then channel). Covers the in-place strided 1x1 read, the padded
-  /// NHWC copy (cut into rows), 7x7 stems reading NCHW, channel tails (40, 70, 33 outputs), a
-  /// residual, and Winograd F(2x2) and F(4x4) over partial tiles.
+  /// NHWC copy (cut into rows), 7x7 stems reading NCHW, channel tails (40, 70, 33, 48 outputs),
+  /// residuals (Winograd adds it in the output transform), and Winograd F(2x2) and F(4x4) over
+  /// partial tiles.
   func testChannelsLast() {
     let cases: [(Case, residual: Bool)] = [
       (Case(cin: 64, h: 9, w: 11, cout: 70, kh: 1, kw: 1), true),
@@ -287,6 +288,7 @@ final class ConvolutionKernelTests: XCTestCase {
       (Case(cin: 17, h: 8, w: 9, cout: 36, kh: 3, kw: 3, pads: (0, 0, 1, 1)), true),
       (Case(cin: 16, h: 9, w: 13, cout: 40, kh: 3, kw: 3, pads: (1, 1, 1, 1)), false),
       (Case(cin: 20, h: 7, w: 30, cout: 64, kh: 3, kw: 3, pads: (1, 1, 1, 1)), false),
+      (Case(cin: 24, h: 11, w: 9, cout: 48, kh: 3, kw: 3, pads: (1, 1, 1, 1)), true),
     ]
     let layouts: [(PackedConvolution.Layout, PackedConvolution.Layout)] = [
       (.nhwc, .nhwc), (.nchw, .nhwc), (.nhwc, .nchw),
@@ -295,7 +297,7 @@ final class ConvolutionKernelTests: XCTestCase {
       let g = c.geometry
       for method in [PackedConvolution.Method.directBroadcast, .winograd2x2, .winograd4x4]
       where method.winogradTile == nil
-        || PackedConvolution.winogradApplies(geometry: g, hasResidual: residual, hasPrologue: false)
+        || PackedConvolution.winogradApplies(geometry: g, hasPrologue: false)
       {
         let seed = 60 + UInt64(index)
         let activation = PackedConvolution.Activation.clamp(lower: 0, upper: .infinity)
