@@ -9,7 +9,9 @@ import Synchronization
 /// `InferenceError.unsupported` naming the op and node) and that the graph has one input. The
 /// first `run` for an input shape compiles a plan: shape arithmetic folded for that size,
 /// BatchNormalization folded into convolutions, activations and residual adds fused into
-/// convolution epilogues, weights stored once per plan, and a memory plan that reuses buffers.
+/// convolution epilogues, weights stored once per plan, activations between chexstats' own
+/// convolution kernels kept channels-last where every reader takes them (`chooseLayouts`; inputs
+/// and outputs stay NCHW), and a memory plan that reuses buffers.
 ///
 /// When the batch dimension is symbolic (or 1), a batch is run image by image on a plan
 /// compiled for batch 1, with `threadCount` threads taking images in turn; when there are fewer
