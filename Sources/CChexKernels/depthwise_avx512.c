@@ -85,13 +85,15 @@ static int chunk_interior(const chex_depthwise_shape *s, long ox) {
 // in registers with lane shifts (stride 2: the even and odd columns of 32 values, by two lane
 // permutes) instead of loading each tap unaligned; taps unrolled, weights in registers.
 // One tap kx (a literal) of the kernel rows below; d = kx - P is the column offset. Stride 2:
-// d = 2 q + (d & 1) picks the even or odd columns shifted by q chunks' lanes.
+// d = 2 q + (d & 1) picks the even or odd columns shifted by q chunks' lanes, and the weight is
+// broadcast from memory (its 4 or 6 carried chunks per kernel row leave no registers for 25
+// weights: 5x5 stride 2 was 15 % slower with them in registers; stride 1 is 25 % faster so).
 #define TAP_S1(kx) part = _mm512_fmadd_ps(wv[ky * KW + (kx)], SHIFTED(prev, cur, next, (kx) - PAD), part);
 #define HALF_FLOOR(d) (((d) >= 0 ? (d) : (d) - 1) / 2)
-#define TAP_S2(kx)                                                                                      \
-  part = _mm512_fmadd_ps(wv[ky * KW + (kx)],                                                            \
-                         (((kx) - PAD) & 1) ? SHIFTED(po, co, no, HALF_FLOOR((kx) - PAD))                \
-                                            : SHIFTED(pe, ce, ne, HALF_FLOOR((kx) - PAD)),               \
+#define TAP_S2(kx)                                                                                     \
+  part = _mm512_fmadd_ps(_mm512_set1_ps(w[ky * KW + (kx)]),                                                            \
+                         (((kx) - PAD) & 1) ? SHIFTED(po_, co_, no_, HALF_FLOOR((kx) - PAD))             \
+                                            : SHIFTED(pe_, ce_, ne_, HALF_FLOOR((kx) - PAD)),            \
                          part);
 #define TAPS3(M) M(0) M(1) M(2)
 #define TAPS5(M) M(0) M(1) M(2) M(3) M(4)
@@ -104,16 +106,28 @@ static int chunk_interior(const chex_depthwise_shape *s, long ox) {
     const __m512i even = chex_even_lanes();                                                             \
     const __m512i odd = chex_odd_lanes();                                                               \
     const __m512 zero = _mm512_setzero_ps();                                                            \
-    __m512 wv[K * K];                                                                                   \
+    __m512 wv[K * K]; /* stride 1 */                                                                   \
     for (int t = 0; t < K * K; t++) wv[t] = _mm512_set1_ps(w[t]);                                       \
     const long width = s->width;                                                                        \
     for (long oy = 0; oy < s->out_height; oy++) {                                                      \
       const float *rows[K];                                                                             \
       int inside[K];                                                                                    \
+      /* Per kernel row, the chunks before, at and after the output chunk (stride 2: their even */    \
+      /* and odd columns), carried from one output chunk to the next: one new chunk per row. */      \
+      __m512 pv[K], cv[K], pe[K], po[K], ce[K], co[K];                                                  \
       for (int ky = 0; ky < K; ky++) {                                                                  \
         long iy = oy * S + ky - s->pad_top;                                                             \
         inside[ky] = iy >= 0 && iy < s->height;                                                        \
         rows[ky] = plane + (inside[ky] ? iy : 0) * width;                                               \
+        if (S == 1) {                                                                                   \
+          pv[ky] = chex_row_chunk(rows[ky], -16, width, zero);                                          \
+          cv[ky] = chex_row_chunk(rows[ky], 0, width, zero);                                            \
+        } else {                                                                                        \
+          __m512 a0 = chex_row_chunk(rows[ky], -32, width, zero), a1 = chex_row_chunk(rows[ky], -16, width, zero); \
+          __m512 b0 = chex_row_chunk(rows[ky], 0, width, zero), b1 = chex_row_chunk(rows[ky], 16, width, zero); \
+          pe[ky] = _mm512_permutex2var_ps(a0, even, a1), po[ky] = _mm512_permutex2var_ps(a0, odd, a1);  \
+          ce[ky] = _mm512_permutex2var_ps(b0, even, b1), co[ky] = _mm512_permutex2var_ps(b0, odd, b1);  \
+        }                                                                                               \
       }                                                                                                 \
       for (long ox = 0; ox < s->out_width; ox += 16) {                                                 \
         __m512 acc = bias;                                                                              \
@@ -121,21 +135,18 @@ static int chunk_interior(const chex_depthwise_shape *s, long ox) {
           if (!inside[ky]) continue;                                                                    \
           __m512 part = _mm512_setzero_ps();                                                            \
           if (S == 1) {                                                                                 \
-            __m512 prev = chex_row_chunk(rows[ky], ox - 16, width, zero);                                \
-            __m512 cur = chex_row_chunk(rows[ky], ox, width, zero);                                     \
-            __m512 next = chex_row_chunk(rows[ky], ox + 16, width, zero);                               \
+            const __m512 prev = pv[ky], cur = cv[ky], next = chex_row_chunk(rows[ky], ox + 16, width, zero); \
             TAPS##K(TAP_S1)                                                                             \
+            pv[ky] = cur;                                                                               \
+            cv[ky] = next;                                                                              \
           } else {                                                                                      \
             /* Output column ox + i reads input column 2 (ox + i) + kx - P. */                         \
-            long c = 2 * ox;                                                                            \
-            const float *r = rows[ky];                                                                  \
-            __m512 a0 = chex_row_chunk(r, c - 32, width, zero), a1 = chex_row_chunk(r, c - 16, width, zero); \
-            __m512 b0 = chex_row_chunk(r, c, width, zero), b1 = chex_row_chunk(r, c + 16, width, zero);   \
-            __m512 c0 = chex_row_chunk(r, c + 32, width, zero), c1 = chex_row_chunk(r, c + 48, width, zero); \
-            __m512 pe = _mm512_permutex2var_ps(a0, even, a1), po = _mm512_permutex2var_ps(a0, odd, a1);  \
-            __m512 ce = _mm512_permutex2var_ps(b0, even, b1), co = _mm512_permutex2var_ps(b0, odd, b1);  \
-            __m512 ne = _mm512_permutex2var_ps(c0, even, c1), no = _mm512_permutex2var_ps(c0, odd, c1);  \
-            TAPS##K(TAP_S2)                                                                             \
+            const long c = 2 * ox;                                                                      \
+            __m512 c0 = chex_row_chunk(rows[ky], c + 32, width, zero), c1 = chex_row_chunk(rows[ky], c + 48, width, zero); \
+            const __m512 pe_ = pe[ky], po_ = po[ky], ce_ = ce[ky], co_ = co[ky];                        \
+            const __m512 ne_ = _mm512_permutex2var_ps(c0, even, c1), no_ = _mm512_permutex2var_ps(c0, odd, c1); \
+            TAPS##K(TAP_S2)                                                                            \
+            pe[ky] = ce_, po[ky] = co_, ce[ky] = ne_, co[ky] = no_;                                     \
           }                                                                                             \
           acc = _mm512_add_ps(acc, part);                                                               \
         }                                                                                               \
