@@ -110,6 +110,14 @@ static int chunk_interior(const chex_depthwise_shape *s, long ox) {
     for (int t = 0; t < K * K; t++) wv[t] = _mm512_set1_ps(w[t]);                                       \
     const long width = s->width;                                                                        \
     for (long oy = 0; oy < s->out_height; oy++) {                                                      \
+      /* Stride 2: the two input rows output row oy + 2 adds, into L1 (two rows per output row */     \
+      /* are more than the hardware prefetcher keeps ahead of from L3: 96 x 160 x 160 inputs */        \
+      /* took 1.2 ms instead of 0.6). */                                                               \
+      for (int r = 0; S == 2 && r < 2; r++) {                                                           \
+        long iy = (oy + 2) * S + K - 1 - s->pad_top - r;                                                \
+        if (iy >= 0 && iy < s->height)                                                                  \
+          for (long i = 0; i < width; i += 16) _mm_prefetch((const char *)(plane + iy * width + i), _MM_HINT_T0); \
+      }                                                                                                 \
       const float *rows[K];                                                                             \
       int inside[K];                                                                                    \
       /* Per kernel row, the chunks before, at and after the output chunk (stride 2: their even */    \
