@@ -342,6 +342,26 @@ def make_torch_models():
             x = self.layers(self.stem(x))
             return self.fc(torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1), 1))
 
+    class TinyInverted(nn.Module):
+        """MobileNetV2/EfficientNet blocks wide enough (32+ channels, 24x24 and 12x12 planes) for
+        chexstats' channels-last path: expansions, depthwise 3x3 and 5x5 (stride 1 and 2),
+        projections with and without a residual, a squeeze-excitation whose product reads the
+        depthwise output (so that one stays NCHW), a 1x1 head and a global average."""
+
+        def __init__(self):
+            super().__init__()
+            self.stem = nn.Sequential(nn.Conv2d(3, 32, 3, 2, 1, bias=False), bn(32), nn.ReLU6())
+            self.blocks = nn.Sequential(
+                Inverted(32, 32, 3, 1, nn.ReLU6, None),
+                Inverted(32, 64, 5, 2, nn.ReLU6, None),
+                Inverted(64, 64, 3, 1, nn.SiLU, lambda c: SE(c, nn.Sigmoid())))
+            self.head = nn.Sequential(nn.Conv2d(64, 128, 1, bias=False), bn(128), nn.ReLU6())
+            self.fc = nn.Linear(128, 14)
+
+        def forward(self, x):
+            x = self.head(self.blocks(self.stem(x)))
+            return self.fc(torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1), 1))
+
     def calibrate(model, size):
         with torch.no_grad():
             for m in model.modules():
@@ -358,7 +378,7 @@ def make_torch_models():
     size = 40
     for name, model in [("resnet_tiny", TinyResNet()), ("mobilenet_tiny", TinyMobileNet()),
                         ("densenet_tiny", TinyDenseNet()), ("inception_tiny", TinyInception()),
-                        ("stems_tiny", None), ("bottleneck_tiny", None)]:
+                        ("stems_tiny", None), ("bottleneck_tiny", None), ("inverted_tiny", None)]:
         # Added later: built after the others, each from its own seed, so that the earlier
         # fixtures stay as they were.
         if name == "stems_tiny":
@@ -368,6 +388,10 @@ def make_torch_models():
             torch.manual_seed(20261130)
             model = TinyBottlenecks()
             size = 64
+        if name == "inverted_tiny":
+            torch.manual_seed(20261201)
+            model = TinyInverted()
+            size = 48
         calibrate(model, size)
         x = torch.randn(2, 3, size, size)
         with torch.no_grad():

@@ -189,10 +189,11 @@ static slide_kernel slide_for(const chex_depthwise_shape *s) {
 
 // Small planes (the padded input at most CHEX_DW_CHANNELS_LAST_AREA pixels): 16 channels per
 // vector. A block of 16 channels is transposed into a zero-padded pixels x 16 layout (16 x 16
-// transposes over the flat plane), each output pixel is then kh kw multiply-adds of whole
-// vectors with no lane shifts and no partial rows (a 10- or 20-wide row fills 10/16 or 20/32 of
-// the vectors the row-wise kernels use), and the result is transposed back to NCHW with the
-// epilogue. Any kernel size and stride.
+// transposes over the flat plane; an NHWC input is copied a pixel vector at a time), each output
+// pixel is then kh kw multiply-adds of whole vectors with no lane shifts and no partial rows (a
+// 10- or 20-wide row fills 10/16 or 20/32 of the vectors the row-wise kernels use), and the
+// result is transposed back to NCHW with the epilogue (NHWC: stored a pixel vector at a time,
+// the same values). Any kernel size and stride.
 #define DW_GROUP 8  // output pixels computed together (independent chains of multiply-adds)
 
 static CHEX_ISA void depthwise_channels_last(const chex_depthwise_shape *s, const float *weights, const float *x,
@@ -209,8 +210,19 @@ static CHEX_ISA void depthwise_channels_last(const chex_depthwise_shape *s, cons
   const long row0 = s->pad_top, column0 = s->pad_left;
   for (long c0 = c_begin; c0 < c_end; c0 += 16) {
     const long n = c_end - c0 < 16 ? c_end - c0 : 16;
-    // In: 16 pixels x 16 channels at a time.
-    for (long p = 0; p < in_plane; p += 16) {
+    const __mmask16 lanes = chex_lanes(n);
+    // In: NHWC, each pixel's vector as it is; NCHW, 16 pixels x 16 channels at a time.
+    for (long iy = 0; s->input_nhwc && iy < s->height; iy++) {
+      const long r = iy + row0;
+      if (r < 0 || r >= hp) continue;
+      for (long ix = 0; ix < s->width; ix++) {
+        const long q = ix + column0;
+        if (q >= 0 && q < wp)
+          _mm512_store_ps(padded + (r * wp + q) * 16,
+                          _mm512_maskz_loadu_ps(lanes, x + (iy * s->width + ix) * s->channels + c0));
+      }
+    }
+    for (long p = 0; !s->input_nhwc && p < in_plane; p += 16) {
       const long count = in_plane - p < 16 ? in_plane - p : 16;
       const __mmask16 mask = chex_lanes(count);
       __m512 block[16];
@@ -254,7 +266,18 @@ static CHEX_ISA void depthwise_channels_last(const chex_depthwise_shape *s, cons
           if (i < g) _mm512_store_ps(result + (oy * s->out_width + ox + i) * 16, acc[i]);
       }
     }
-    // Out: back to NCHW rows of 16 pixels, with bias, residual and activation.
+    // Out: NHWC, a pixel vector at a time; else back to NCHW rows of 16 pixels; with bias,
+    // residual and activation.
+    if (s->output_nhwc) {
+      const __m512 bias = e->bias ? _mm512_maskz_loadu_ps(lanes, e->bias + c0) : _mm512_setzero_ps();
+      for (long p = 0; p < out_plane; p++) {
+        const long at = p * s->channels + c0;
+        __m512 v = e->bias ? _mm512_add_ps(_mm512_load_ps(result + p * 16), bias) : _mm512_load_ps(result + p * 16);
+        if (e->residual) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(lanes, e->residual + at));
+        _mm512_mask_storeu_ps(y + at, lanes, chex_activate(v, e));
+      }
+      continue;
+    }
     for (long p = 0; p < out_plane; p += 16) {
       const long count = out_plane - p < 16 ? out_plane - p : 16;
       const __mmask16 mask = chex_lanes(count);

@@ -3,14 +3,17 @@ import ChexLinalg
 extension GraphBuilder {
   /// After kernel selection: the activations that go channels-last (NHWC). A value does when
   /// the step that writes it and every step that reads it take that layout:
-  /// - written by a native dense convolution (not one with a fused max pooling);
-  /// - read by native dense convolutions, as their input (without a prologue) or residual, or by
-  ///   a global average (GlobalAveragePool, ReduceMean over the plane), which then averages
-  ///   rows of channels;
+  /// - written by a native dense convolution (not one with a fused max pooling, nor one whose
+  ///   output channels waste the direct kernel's tiles) or a channels-last depthwise one (small
+  ///   planes, `DepthwiseConvolution.Method.channelsLast`);
+  /// - read by such convolutions, as their input (without a prologue) or residual, or by a
+  ///   global average (GlobalAveragePool, ReduceMean over the plane), which then averages rows
+  ///   of channels;
   /// - not a graph output, not viewed under another shape, and a convolution's residual and
   ///   output in the same layout (pairs that disagree both stay NCHW, until nothing changes).
-  /// In ResNets every activation after the stem qualifies; DenseNets (Concat), MobileNets and
-  /// EfficientNets (depthwise convolutions, squeeze-excitation) keep NCHW where those ops read.
+  /// In ResNets every activation after the stem qualifies; in MobileNets and EfficientNets those
+  /// of the 20x20 and 10x10 blocks (not the squeeze-excitation products, nor the planes where
+  /// the depthwise kernels work on NCHW rows); DenseNets keep NCHW for their concatenations.
   /// Channels-last lets the direct kernel store a register tile's channels of a pixel as whole
   /// vectors (no transpose, the residual read the same way) and read strided 1x1 inputs in place.
   /// - Complexity: O(steps) per round, a few rounds.
@@ -27,13 +30,17 @@ extension GraphBuilder {
       else { return nil }
       return native
     }
+    // Depthwise convolutions on small planes work channels-last inside (`channelsLast`).
+    func channelsLastDepthwise(_ index: Int) -> Bool {
+      (steps[index].kernel as? ConvKernel)?.nativeDepthwise?.method == .channelsLast
+    }
     func readsChannelsLast(_ index: Int, _ value: Int) -> Bool {
       let step = steps[index]
       if let native = directConvolution(index) { return step.inputs[0] != value || native.prologue == nil }
-      return planeMean(step, of: values[value].shape) != nil
+      return channelsLastDepthwise(index) || planeMean(step, of: values[value].shape) != nil
     }
     var channelsLast = Set<Int>()
-    for (value, index) in writer where directConvolution(index) != nil {
+    for (value, index) in writer where directConvolution(index) != nil || channelsLastDepthwise(index) {
       guard !graphOutputs.contains(value), values[value].shape.count == 4,
         valuesPerStorage[values[value].storage] == 1, let readers = users[value],
         readers.allSatisfy({ readsChannelsLast($0, value) })
@@ -49,7 +56,7 @@ extension GraphBuilder {
     while changed {
       changed = false
       for step in steps {
-        guard let conv = step.kernel as? ConvKernel, let native = conv.native else { continue }
+        guard let conv = step.kernel as? ConvKernel else { continue }
         let (input, output) = (step.inputs[0], step.outputs[0])
         if conv.hasResidual, step.inputs.count > 1,
           channelsLast.contains(output) != channelsLast.contains(step.inputs[1])
@@ -58,7 +65,8 @@ extension GraphBuilder {
           channelsLast.remove(step.inputs[1])
           changed = true
         }
-        if native.method == .packedPanels, channelsLast.contains(input), !channelsLast.contains(output) {
+        if conv.native?.method == .packedPanels, channelsLast.contains(input), !channelsLast.contains(output)
+        {
           channelsLast.remove(input)
           changed = true
         }
@@ -71,6 +79,11 @@ extension GraphBuilder {
         let output: PackedConvolution.Layout = channelsLast.contains(step.outputs[0]) ? .nhwc : .nchw
         guard input == .nhwc || output == .nhwc else { continue }
         conv.native = native.withLayouts(input: input, output: output, weights: conv.weights)
+        steps[index].kernel = conv
+      } else if var conv = step.kernel as? ConvKernel, let depthwise = conv.nativeDepthwise {
+        let input: PackedConvolution.Layout = channelsLast.contains(step.inputs[0]) ? .nhwc : .nchw
+        let output: PackedConvolution.Layout = channelsLast.contains(step.outputs[0]) ? .nhwc : .nchw
+        conv.nativeDepthwise = depthwise.withLayouts(input: input, output: output)
         steps[index].kernel = conv
       } else if step.inputs.count == 1, channelsLast.contains(step.inputs[0]),
         let mean = planeMean(step, of: values[step.inputs[0]].shape)

@@ -1,3 +1,5 @@
+import ChexLinalg
+
 /// The time one step of a compiled plan took, averaged over the runs of
 /// `InferenceSession.profile`: a developer's view of where a model spends its time.
 public struct StepProfile: Sendable, Equatable {
@@ -25,12 +27,11 @@ extension ConvKernel {
     let g = geometry
     let method: String
     if let native {
-      method =
-        native.method.rawValue
-        + (native.inputLayout == .nchw && native.outputLayout == .nchw
-          ? "" : " \(native.inputLayout.rawValue)->\(native.outputLayout.rawValue)")
+      method = native.method.rawValue + layouts(native.inputLayout, native.outputLayout)
     } else if let nativeDepthwise {
-      method = "depthwise " + nativeDepthwise.method.rawValue
+      method =
+        "depthwise " + nativeDepthwise.method.rawValue
+        + layouts(nativeDepthwise.inputLayout, nativeDepthwise.outputLayout)
     } else {
       method = g.isDepthwise ? "depthwise" : g.isPointwise ? "sgemm" : "im2col sgemm"
     }
@@ -44,6 +45,11 @@ extension ConvKernel {
         " +maxpool \(maxPool.kernelHeight)x\(maxPool.kernelWidth)/\(maxPool.strideY) -> \(maxPool.outHeight)x\(maxPool.outWidth)"
     }
     return text
+  }
+
+  /// ` nchw->nhwc` and the like when either layout is channels-last, else nothing.
+  private func layouts(_ input: PackedConvolution.Layout, _ output: PackedConvolution.Layout) -> String {
+    input == .nchw && output == .nchw ? "" : " \(input.rawValue)->\(output.rawValue)"
   }
 
   /// Multiply-adds of the whole step (every image of its batch).

@@ -12,6 +12,8 @@ import CChexKernels
 ///   10x10 at 320 px input): blocks of 16 channels are transposed to pixels x 16 with zero
 ///   padding, each output pixel is kh kw multiply-adds of whole vectors (a 20-wide row would
 ///   fill 20 of 32 lanes in `rows`), and transposed back: 1.5-2x faster there.
+/// `channelsLast` also reads and writes NHWC activations (`inputLayout`, `outputLayout`: no
+/// transpose on that side), with the same values.
 /// Bias, residual and activation (SiLU included) are applied in registers before the one store.
 /// Channels are independent, so the work may be cut into any channel ranges without changing a
 /// result.
@@ -25,6 +27,9 @@ public struct DepthwiseConvolution: Sendable {
   public let bias: [Float]
   public let activation: Activation
   public let method: Method
+  /// The layout of `run`'s input, and of its output and residual (NHWC only for `channelsLast`).
+  public private(set) var inputLayout = PackedConvolution.Layout.nchw
+  public private(set) var outputLayout = PackedConvolution.Layout.nchw
 
   /// How the kernel walks the plane (see the type's description).
   public enum Method: String, Sendable, CaseIterable {
@@ -74,15 +79,27 @@ public struct DepthwiseConvolution: Sendable {
     (self.weights, self.bias, self.activation) = (weights, bias, activation)
   }
 
+  /// This convolution with other activation layouts (NHWC needs `channelsLast`).
+  public func withLayouts(input: PackedConvolution.Layout, output: PackedConvolution.Layout) -> Self {
+    precondition(
+      method == .channelsLast || (input == .nchw && output == .nchw),
+      "DepthwiseConvolution: NHWC activations need the channels-last method")
+    var copy = self
+    (copy.inputLayout, copy.outputLayout) = (input, output)
+    return copy
+  }
+
   private var shape: chex_depthwise_shape {
     chex_depthwise_shape(
       channels: channels, height: height, width: width, kernel_h: kernelHeight, kernel_w: kernelWidth,
       stride_y: strideY, stride_x: strideX, pad_top: padTop, pad_left: padLeft, out_height: outHeight,
-      out_width: outWidth)
+      out_width: outWidth, input_nhwc: inputLayout == .nhwc ? 1 : 0,
+      output_nhwc: outputLayout == .nhwc ? 1 : 0)
   }
 
   /// Computes output `channels` of one image: `input` holds `channels` planes of
-  /// height x width, `output` and `residual` planes of outHeight x outWidth. The pointers come
+  /// height x width, `output` and `residual` planes of outHeight x outWidth (or those pixels'
+  /// channels together, for NHWC layouts). The pointers come
   /// from the inference engine's arena; the range is checked here, the extents are the caller's.
   public func run(
     input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?,

@@ -124,6 +124,39 @@ final class FixtureTests: XCTestCase {
     }
   }
 
+  /// MobileNetV2/EfficientNet blocks wide enough for the channels-last path: the depthwise
+  /// convolutions on small planes read and write NHWC (`DepthwiseConvolution.Method.channelsLast`)
+  /// except the one whose output a squeeze-excitation product (an elementwise Mul) reads, which
+  /// writes NCHW. Against onnxruntime on 1 and 3 threads, identical bits across them.
+  func testInvertedResidualsRunChannelsLast() throws {
+    let expected = [
+      "Conv 3x3/2 3->32 48x48->24x24 direct nchw->nhwc",
+      "Conv 1x1/1 32->128 24x24->24x24 direct nhwc->nhwc",
+      "Conv 3x3/1 128->128 group 128 24x24->24x24 depthwise channels-last nhwc->nhwc",
+      "Conv 1x1/1 128->32 24x24->24x24 direct nhwc->nhwc +residual",
+      "Conv 1x1/1 32->128 24x24->24x24 direct nhwc->nhwc",
+      "Conv 5x5/2 128->128 group 128 24x24->12x12 depthwise channels-last nhwc->nhwc",
+      "Conv 1x1/1 128->64 12x12->12x12 direct nhwc->nhwc",
+      "Conv 1x1/1 64->256 12x12->12x12 direct nhwc->nhwc",
+      "Conv 3x3/1 256->256 group 256 12x12->12x12 depthwise channels-last nhwc->nchw",
+      "Conv 1x1/1 256->64 1x1->1x1 direct",
+      "Conv 1x1/1 64->256 1x1->1x1 packed",
+      "Conv 1x1/1 256->64 12x12->12x12 direct nchw->nhwc +residual",
+      "Conv 1x1/1 64->128 12x12->12x12 direct nhwc->nhwc",
+    ]
+    for name in ["inverted_tiny_legacy17", "inverted_tiny_dynamo"] {
+      let (model, input, session) = try checkedOnOneAndThreeThreads(name)
+      if ConvolutionKernels.automatic.resolved == .automatic {
+        let operations = try session.profile(input, runs: 1).map(\.operation)
+        XCTAssertEqual(operations.filter { $0.hasPrefix("Conv") }, expected, name)
+      }
+      let three = try InferenceSession(model: model, threads: 3).run(input)
+      XCTAssertEqual(
+        try session.run(input).map { $0.data.map(\.bitPattern) }, three.map { $0.data.map(\.bitPattern) },
+        name)
+    }
+  }
+
   func testResultsDoNotDependOnThreadCount() throws {
     let folder = try fixturesPath() + "/mobilenet_tiny_dynamo"
     let model = try ONNXLoader.load(path: folder + "/model.onnx")

@@ -425,6 +425,23 @@ final class ConvolutionKernelTests: XCTestCase {
     XCTAssertFalse(conv.fusesMaxPool(average))
   }
 
+  /// `kernel`'s output for `x` and `residual`, computed in two channel ranges (one channel,
+  /// then the rest).
+  func depthwiseOutput(_ kernel: DepthwiseConvolution, x: [Float], residual: [Float]) -> [Float] {
+    var y = [Float](repeating: .nan, count: residual.count)
+    x.withUnsafeBufferPointer { xp in
+      residual.withUnsafeBufferPointer { rp in
+        y.withUnsafeMutableBufferPointer { yp in
+          for range in [0..<1, 1..<kernel.channels] {
+            kernel.run(
+              input: xp.baseAddress!, output: yp.baseAddress!, residual: rp.baseAddress, channels: range)
+          }
+        }
+      }
+    }
+    return y
+  }
+
   func testDepthwise() {
     let cases: [(Int, Int, Int, Int, Int, (Int, Int, Int, Int))] = [
       // channels, h, w, k, stride, pads
@@ -460,21 +477,24 @@ final class ConvolutionKernelTests: XCTestCase {
           channels: channels, height: h, width: w, kernelHeight: k, kernelWidth: k, strideY: stride,
           strideX: stride, padTop: pads.0, padLeft: pads.1, outHeight: g.outHeight, outWidth: g.outWidth,
           weights: weights, bias: bias, activation: activation, method: method)
-        var y = [Float](repeating: .nan, count: channels * plane)
-        x.withUnsafeBufferPointer { xp in
-          residual.withUnsafeBufferPointer { rp in
-            y.withUnsafeMutableBufferPointer { yp in
-              for range in [0..<1, 1..<channels] {
-                kernel.run(
-                  input: xp.baseAddress!, output: yp.baseAddress!, residual: rp.baseAddress, channels: range)
-              }
-            }
-          }
-        }
+        let y = depthwiseOutput(kernel, x: x, residual: residual)
         for (i, value) in y.enumerated() {
           XCTAssertEqual(
             Double(value), expected[i], accuracy: 1e-5 * Double(k * k + 2),
             "depthwise case \(index) \(method) at \(i)")
+        }
+        guard method == .channelsLast else { continue }
+        // NHWC input, output or both: the same values, bit for bit.
+        let layouts: [(PackedConvolution.Layout, PackedConvolution.Layout)] = [
+          (.nhwc, .nhwc), (.nhwc, .nchw), (.nchw, .nhwc),
+        ]
+        for layout in layouts {
+          let other = kernel.withLayouts(input: layout.0, output: layout.1)
+          let source = layout.0 == .nhwc ? transposed(x, channels: channels, pixels: h * w) : x
+          let added = layout.1 == .nhwc ? transposed(residual, channels: channels, pixels: plane) : residual
+          let z = depthwiseOutput(other, x: source, residual: added)
+          let back = layout.1 == .nhwc ? transposed(z, channels: channels, pixels: plane, inverse: true) : z
+          XCTAssertEqual(back.map(\.bitPattern), y.map(\.bitPattern), "depthwise case \(index) \(layout)")
         }
       }
     }

@@ -179,6 +179,9 @@ typedef struct chex_depthwise_shape {
   long kernel_h, kernel_w, stride_y, stride_x;
   long pad_top, pad_left;
   long out_height, out_width;
+  /// Layout of x, and of y and the residual: 0 NCHW, 1 NHWC (rows of `channels` floats per
+  /// pixel). NHWC only for the channels-last path (chex_depthwise_channels_last_applies).
+  int input_nhwc, output_nhwc;
 } chex_depthwise_shape;
 
 /// The widest depthwise kernel chex_depthwise_run takes.

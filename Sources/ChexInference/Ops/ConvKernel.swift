@@ -113,10 +113,12 @@ struct ConvKernel: Kernel {
           } else if let nativeDepthwise {
             let taps = g.outChannels * outPlane * g.kernelHeight * g.kernelWidth
             let parts = taps < Parallelism.minimumValues ? 1 : min(g.outChannels, 2 * io.workers.count)
+            // Whole 16-channel vectors per chunk for the channels-last method.
+            let alignment = nativeDepthwise.method == .channelsLast ? 16 : 1
             io.workers.forEach(chunks: parts) { chunk, _ in
               nativeDepthwise.run(
-                input: x, output: y, residual: r, channels: chunkRange(chunk, of: parts, count: g.outChannels)
-              )
+                input: x, output: y, residual: r,
+                channels: chunkRange(chunk, of: parts, count: g.outChannels, alignment: alignment))
             }
           } else if g.isDepthwise {
             let taps = g.outChannels * outPlane * g.kernelHeight * g.kernelWidth
