@@ -99,8 +99,8 @@ public struct DepthwiseConvolution: Sendable {
 
   /// Computes output `channels` of one image: `input` holds `channels` planes of
   /// height x width, `output` and `residual` planes of outHeight x outWidth (or those pixels'
-  /// channels together, for NHWC layouts). The pointers come
-  /// from the inference engine's arena; the range is checked here, the extents are the caller's.
+  /// channels together, for NHWC layouts). The pointers come from the inference engine's arena;
+  /// the range is checked here, the extents are the caller's.
   public func run(
     input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?,
     channels range: Range<Int>

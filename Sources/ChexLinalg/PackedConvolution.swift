@@ -441,8 +441,9 @@ public struct PackedConvolution: Sendable {
   /// Computes `pixels` (row-major positions in the output plane; for the Winograd methods,
   /// output tiles, see `workCount`) of output channels `channels` (lower bound a multiple of
   /// `channelBlock`) for one image. (A Winograd call transforms its tiles' whole input whatever
-  /// its channels: split such calls by channels only when the weights outweigh the tiles.) `input` holds
-  /// `inChannels` planes, `output` and `residual` hold `outChannels` planes; `shared` is the
+  /// its channels: split such calls by channels only when the weights outweigh the tiles.)
+  /// `input` holds `inChannels` planes (`inputLayout` NCHW) or each pixel's `inChannels` values
+  /// (NHWC), `output` and `residual` `outChannels` likewise in `outputLayout`; `shared` is the
   /// copy `prepareInput` wrote (ignored when `sharedInputCount` is 0).
   ///
   /// The pointers come from the inference engine's activation arena, which is why they are

@@ -84,7 +84,10 @@ void chex_conv_run(const chex_conv_shape *shape, const float *packed, const floa
 // output channels, lanes along the channels; each K row broadcasts the input values the 12
 // pixels see straight from the activations (1x1 stride 1, "flat": pixels run across rows) or
 // from a zero-padded copy of the input, so nothing is packed per call. Better than the packed
-// kernel when the output has many channels and the input few rows of K per pixel to pack.
+// kernel when the output has many channels and the input few rows of K per pixel to pack. It
+// reads and writes NCHW or NHWC activations (chex_conv_shape's input_nhwc / output_nhwc; an
+// NHWC input orders K by tap, then input channel, and is read in place by every 1x1
+// convolution without padding); an NHWC tile stores each pixel's 32 channels as two vectors.
 
 /// 1 when the convolution reads its input directly (1x1, stride 1, no padding).
 int chex_direct_is_flat(const chex_conv_shape *shape);
@@ -96,8 +99,8 @@ long chex_direct_packed_count(const chex_conv_shape *shape);
 void chex_direct_pack_weights(const chex_conv_shape *shape, const float *oihw, float *packed);
 
 /// Floats of the input copy shared by every chex_direct_run call of an image: a zero-padded
-/// copy of x, or 0 for 1x1 convolutions without padding (which read x itself, or copy what they
-/// read into their scratch, see chex_direct_scratch_count).
+/// copy of x in x's layout, or 0 for 1x1 convolutions without padding (which read x itself, or
+/// copy what they read into their scratch, see chex_direct_scratch_count).
 long chex_direct_padded_count(const chex_conv_shape *shape, int has_prologue);
 
 /// Units [unit_begin, unit_end) of that copy of x, applying the epilogue's prologue (scale,
