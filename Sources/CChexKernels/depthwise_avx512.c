@@ -90,8 +90,8 @@ static int chunk_interior(const chex_depthwise_shape *s, long ox) {
 // weights: 5x5 stride 2 was 15 % slower with them in registers; stride 1 is 25 % faster so).
 #define TAP_S1(kx) part = _mm512_fmadd_ps(wv[ky * KW + (kx)], SHIFTED(prev, cur, next, (kx) - PAD), part);
 #define HALF_FLOOR(d) (((d) >= 0 ? (d) : (d) - 1) / 2)
-#define TAP_S2(kx)                                                                                     \
-  part = _mm512_fmadd_ps(_mm512_set1_ps(w[ky * KW + (kx)]),                                                            \
+#define TAP_S2(kx)                                                                                      \
+  part = _mm512_fmadd_ps(_mm512_set1_ps(w[ky * KW + (kx)]),                                             \
                          (((kx) - PAD) & 1) ? SHIFTED(po_, co_, no_, HALF_FLOOR((kx) - PAD))             \
                                             : SHIFTED(pe_, ce_, ne_, HALF_FLOOR((kx) - PAD)),            \
                          part);

@@ -248,9 +248,10 @@ public struct PackedConvolution: Sendable {
     self.activation = activation
     self.prologue = prologue
     let channelsLast = inputLayout == .nhwc || outputLayout == .nhwc
-    var method =
-      method
-      ?? Self.preferredMethod(geometry: geometry, hasPrologue: prologue != nil)
+    precondition(
+      !channelsLast || method != .packedPanels,
+      "PackedConvolution: the packed panels take NCHW activations only")
+    var method = method ?? Self.preferredMethod(geometry: geometry, hasPrologue: prologue != nil)
     if channelsLast && method == .packedPanels { method = .directBroadcast }
     precondition(
       method.winogradTile == nil
