@@ -44,9 +44,10 @@ int chex_direct_is_flat(const chex_conv_shape *s) {
 enum { READ_INPUT, READ_STRIP, READ_PADDED };
 
 static int read_mode(const chex_conv_shape *s, int prologue) {
-  if (s->input_nhwc) return s->kernel_h == 1 && s->kernel_w == 1 && s->pad_top == 0 && s->pad_left == 0 ? READ_INPUT : READ_PADDED;
+  const int unpadded_1x1 = s->kernel_h == 1 && s->kernel_w == 1 && s->pad_top == 0 && s->pad_left == 0;
+  if (s->input_nhwc) return unpadded_1x1 ? READ_INPUT : READ_PADDED;
   if (chex_direct_is_flat(s) && !prologue) return READ_INPUT;
-  if (s->kernel_h == 1 && s->kernel_w == 1 && s->pad_top == 0 && s->pad_left == 0) return READ_STRIP;
+  if (unpadded_1x1) return READ_STRIP;
   return READ_PADDED;
 }
 
@@ -989,10 +990,12 @@ static CHEX_ISA void run_wino(const chex_conv_shape *s, int mt, const float *pac
         long npx = (count - p) / (parts - part);
         for (long c0 = c_begin; c0 < c_end; c0 += OC, call++) {
           if (next) prefetch_lines(next, weight_lines * call / calls, weight_lines * (call + 1) / calls);
+          // V's tile p + r, input channel c at vx + (p + r) cin + c (NHWC input) or vx + c block + p + r.
+          const float *weights = u + (c0 / OC) * cin * OC;
           if (s->input_nhwc) {
-            tiles[npx](&gemm, u + (c0 / OC) * cin * OC, vx + p * cin, 1, 0, cin, 0, mx, c0, p, OC, block, NULL, ldm);
+            tiles[npx](&gemm, weights, vx + p * cin, 1, 0, cin, 0, mx, c0, p, OC, block, NULL, ldm);
           } else {
-            tiles[npx](&gemm, u + (c0 / OC) * cin * OC, vx + p, block, block, 1, 0, mx, c0, p, OC, block, NULL, ldm);
+            tiles[npx](&gemm, weights, vx + p, block, block, 1, 0, mx, c0, p, OC, block, NULL, ldm);
           }
         }
         p += npx;

@@ -150,7 +150,8 @@ static int chunk_interior(const chex_depthwise_shape *s, long ox) {
           } else {                                                                                      \
             /* Output column ox + i reads input column 2 (ox + i) + kx - P. */                         \
             const long c = 2 * ox;                                                                      \
-            __m512 c0 = chex_row_chunk(rows[ky], c + 32, width, zero), c1 = chex_row_chunk(rows[ky], c + 48, width, zero); \
+            __m512 c0 = chex_row_chunk(rows[ky], c + 32, width, zero);                                   \
+            __m512 c1 = chex_row_chunk(rows[ky], c + 48, width, zero);                                   \
             const __m512 pe_ = pe[ky], po_ = po[ky], ce_ = ce[ky], co_ = co[ky];                        \
             const __m512 ne_ = _mm512_permutex2var_ps(c0, even, c1), no_ = _mm512_permutex2var_ps(c0, odd, c1); \
             TAPS##K(TAP_S2)                                                                            \
