@@ -275,8 +275,8 @@ final class ConvolutionKernelTests: XCTestCase {
   /// bits for 1x1 and Winograd (same sums in the same order), rounding-level otherwise (an NHWC
   /// input orders K by tap, then channel). Covers the in-place strided 1x1 read, the padded
   /// NHWC copy (cut into rows), 7x7 stems reading NCHW, channel tails (40, 70, 33, 48 outputs),
-  /// residuals (Winograd adds it in the output transform), and Winograd F(2x2) and F(4x4) over
-  /// partial tiles.
+  /// residuals (Winograd adds it in the output transform), Winograd F(2x2) and F(4x4) over
+  /// partial tiles, 1x7 / 7x1 kernels with their one-sided padding and a dilated kernel.
   func testChannelsLast() {
     let cases: [(Case, residual: Bool)] = [
       (Case(cin: 64, h: 9, w: 11, cout: 70, kh: 1, kw: 1), true),
@@ -289,6 +289,10 @@ final class ConvolutionKernelTests: XCTestCase {
       (Case(cin: 16, h: 9, w: 13, cout: 40, kh: 3, kw: 3, pads: (1, 1, 1, 1)), false),
       (Case(cin: 20, h: 7, w: 30, cout: 64, kh: 3, kw: 3, pads: (1, 1, 1, 1)), false),
       (Case(cin: 24, h: 11, w: 9, cout: 48, kh: 3, kw: 3, pads: (1, 1, 1, 1)), true),
+      // Inception's 1x7 and 7x1 layers, and a dilated kernel.
+      (Case(cin: 20, h: 9, w: 12, cout: 32, kh: 1, kw: 7, pads: (0, 3, 0, 3)), false),
+      (Case(cin: 20, h: 12, w: 9, cout: 32, kh: 7, kw: 1, pads: (3, 0, 3, 0)), true),
+      (Case(cin: 18, h: 11, w: 11, cout: 32, kh: 3, kw: 3, dilation: (2, 2), pads: (2, 2, 2, 2)), false),
     ]
     let layouts: [(PackedConvolution.Layout, PackedConvolution.Layout)] = [
       (.nhwc, .nhwc), (.nchw, .nhwc), (.nhwc, .nchw),
