@@ -309,7 +309,7 @@ static inline CHEX_ISA void prefetch_row(const float *next_out, const float *nex
     const long next_at = ldy ? (p0 + 2 * PX) * ldy + c0 : c0 * plane + p0 + 2 * PX;                    \
     const float *next_out = y + next_at;                                                               \
     const float *next_residual = e && e->residual ? e->residual + next_at : NULL;                      \
-    const int nchw_input = channel_stride != 1;                                                        \
+    const int nchw_input = !s->input_nhwc;                                                             \
     /* NHWC input: the lines of the tile two tiles on, one per K row (pixel, then 16 channels). */  \
     const float *ahead = source + 2 * PX * step;                                                       \
     long ahead_pixel = 0, ahead_channel = 0;                                                           \
@@ -605,6 +605,15 @@ typedef struct {
   __m512i even, odd, next, next_odd;
 } wino2_lanes;
 
+// B^T d (or d B) for F(2x2) over four vectors d0..d3 (lane = tile or channel), into q[0..3].
+static inline __attribute__((always_inline)) CHEX_ISA void wino2_bt(__m512 d0, __m512 d1, __m512 d2, __m512 d3,
+                                                                    __m512 q[4]) {
+  q[0] = _mm512_sub_ps(d0, d2);
+  q[1] = _mm512_add_ps(d1, d2);
+  q[2] = _mm512_sub_ps(d2, d1);
+  q[3] = _mm512_sub_ps(d1, d3);
+}
+
 // d B for one input row of 16 tiles starting at column `start` (each tile 4 columns, stride 2):
 // columns 2t - 1, 2t, 2t + 1, 2t + 2 of the tiles as four vectors, combined by B. `inside`: the
 // 48 columns read lie in the row (plain loads), else loads masked by `masks` (the columns of each
@@ -626,10 +635,7 @@ static inline __attribute__((always_inline)) CHEX_ISA void wino2_row(const float
   __m512 d1 = _mm512_permutex2var_ps(a, l->odd, b);  // 2t
   __m512 d2 = _mm512_permutex2var_ps(d0, l->next, c);  // 2t + 1 (lane 15 from c[0])
   __m512 d3 = _mm512_permutex2var_ps(d1, l->next_odd, c);  // 2t + 2 (lane 15 from c[1])
-  q[0] = _mm512_sub_ps(d0, d2);
-  q[1] = _mm512_add_ps(d1, d2);
-  q[2] = _mm512_sub_ps(d2, d1);
-  q[3] = _mm512_sub_ps(d1, d3);
+  wino2_bt(d0, d1, d2, d3, q);
 }
 
 // F(2x2): V[xi][c][b + i] for the n (<= 16) tiles tx0 + i of tile row ty, input channel c. The
@@ -660,8 +666,8 @@ static inline __attribute__((always_inline)) CHEX_ISA void wino2_input(const che
 #undef WINO2_ROW
   __mmask16 mask = chex_lanes(n);
   for (int j = 0; j < 4; j++) {  // B^T (d B)
-    __m512 t[4] = {_mm512_sub_ps(q[0][j], q[2][j]), _mm512_add_ps(q[1][j], q[2][j]),
-                   _mm512_sub_ps(q[2][j], q[1][j]), _mm512_sub_ps(q[1][j], q[3][j])};
+    __m512 t[4];
+    wino2_bt(q[0][j], q[1][j], q[2][j], q[3][j], t);
     for (int i = 0; i < 4; i++)
       _mm512_mask_storeu_ps(v + (i * 4 + j) * vstride + c * block + b, mask, t[i]);
   }
@@ -907,15 +913,10 @@ static CHEX_ISA void wino_input_nhwc(const chex_conv_shape *s, int mt, const flo
       float *dst = v + b * cin + c0;
       if (mt == 2) {
         __m512 q[4][4];
-        for (int i = 0; i < 4; i++) {  // d B, row i
-          q[i][0] = _mm512_sub_ps(d[i][0], d[i][2]);
-          q[i][1] = _mm512_add_ps(d[i][1], d[i][2]);
-          q[i][2] = _mm512_sub_ps(d[i][2], d[i][1]);
-          q[i][3] = _mm512_sub_ps(d[i][1], d[i][3]);
-        }
+        for (int i = 0; i < 4; i++) wino2_bt(d[i][0], d[i][1], d[i][2], d[i][3], q[i]);  // d B, row i
         for (int j = 0; j < 4; j++) {  // B^T (d B)
-          __m512 t4[4] = {_mm512_sub_ps(q[0][j], q[2][j]), _mm512_add_ps(q[1][j], q[2][j]),
-                          _mm512_sub_ps(q[2][j], q[1][j]), _mm512_sub_ps(q[1][j], q[3][j])};
+          __m512 t4[4];
+          wino2_bt(q[0][j], q[1][j], q[2][j], q[3][j], t4);
           for (int i = 0; i < 4; i++) _mm512_mask_storeu_ps(dst + (i * 4 + j) * vstride, lanes, t4[i]);
         }
       } else {
