@@ -1,7 +1,7 @@
 import ChexStats
 import Foundation
 
-/// What every JSON renderer shares: one encoder setting and the interval value.
+/// What every JSON renderer shares: one encoder setting, the interval and the estimate.
 enum JSONText {
   /// Pretty, key-sorted JSON text ending in a newline. The documents are plain values, so
   /// encoding cannot fail; `{}` stands in should it ever.
@@ -20,6 +20,25 @@ enum JSONText {
     init?(_ ci: ConfidenceInterval?) {
       guard let ci else { return nil }
       (lower, upper, level) = (ci.lower, ci.upper, ci.level)
+    }
+  }
+
+  /// An ``Estimate`` as `{"estimate", "ci", "bootstrap_se", "replicates_used"}`; a value that
+  /// is undefined or not finite is `null`.
+  struct EstimateValue: Encodable {
+    let estimate: Double?
+    let ci: Interval?
+    let bootstrap_se: Double?
+    let replicates_used: Int
+    init(_ e: Estimate) {
+      estimate = e.value.flatMap { $0.isFinite ? $0 : nil }
+      ci = Interval(e.interval)
+      bootstrap_se = e.standardError
+      replicates_used = e.replicatesUsed
+    }
+    init?(_ e: Estimate?) {
+      guard let e else { return nil }
+      self.init(e)
     }
   }
 }

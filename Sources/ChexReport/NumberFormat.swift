@@ -57,4 +57,9 @@ public enum NumberFormat {
     guard let interval else { return format(estimate) }
     return "\(format(estimate)) [\(format(interval.lower)), \(format(interval.upper))]"
   }
+
+  /// An estimate as `value [lower, upper]` (see ``withInterval(_:_:decimals:signed:)``).
+  public static func withInterval(_ estimate: Estimate?, decimals: Int, signed: Bool = false) -> String {
+    withInterval(estimate?.value, estimate?.interval, decimals: decimals, signed: signed)
+  }
 }

@@ -18,8 +18,8 @@ struct Compare: ParsableCommand {
   @Argument(help: "Run B (predictions CSV or run folder).")
   var runB: String
 
-  @OptionGroup var evaluation: EvaluationOptions
-  @OptionGroup var bootstrap: BootstrapOptions
+  @OptionGroup var evaluation: EvaluationArguments
+  @OptionGroup var bootstrap: BootstrapArguments
 
   @Option(help: "Output format: markdown, csv or json.")
   var format: OutputFormat = .markdown
@@ -39,25 +39,12 @@ struct Compare: ParsableCommand {
   }
 
   func run() throws {
-    try reportingErrors {
-      let labels = try LabelFile.read(
-        path: evaluation.labels, keyColumn: evaluation.key, aggregation: evaluation.aggregate)
-      let runs = try [runA, runB].map { path throws(DataError) in
-        try Run.load(path: path, keyColumn: evaluation.key, aggregation: evaluation.aggregate)
-      }
-      let set = try EvaluationSet.join(
-        labels: labels, runs: runs, tasks: evaluation.taskSelection(),
-        uncertain: evaluation.uncertain, blank: evaluation.blank, intersect: evaluation.intersect)
-      let report = ComparisonReport(
-        set: set, runs: runs, labelsPath: evaluation.labels, aggregation: evaluation.aggregate,
-        intersect: evaluation.intersect, design: bootstrap.design, threads: bootstrap.threads)
-      let text: String
-      switch format {
-      case .markdown: text = MarkdownRenderer.render(report)
-      case .csv: text = CSVRenderer.render(report)
-      case .json: text = JSONRenderer.render(report)
-      }
-      try Output.write(text, to: output)
+    try reportingFailures {
+      let set = try EvaluationSet.load(
+        labels: evaluation.labels, runs: [runA, runB], options: evaluation.options())
+      let comparison = ModelComparison(set, design: bootstrap.design, threads: bootstrap.threads)
+      let report = ComparisonReport(comparison: comparison, provenance: set.provenance)
+      try Output.write(format.render(report), to: output)
     }
   }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import ChexONNX
-import Foundation
 
 /// `chexstats inspect MODEL.onnx`: what a model file contains and what it costs to run.
 struct Inspect: ParsableCommand {
@@ -25,17 +24,15 @@ struct Inspect: ParsableCommand {
   var format: Format = .text
 
   func run() throws {
-    let loaded: ONNXModel
-    do {
-      loaded = try ONNXLoader.load(path: model)
-    } catch {
-      FileHandle.standardError.write(Data("chexstats inspect: \(error.description.singleLine)\n".utf8))
-      throw ExitCode(1)
-    }
-    let summary = ModelSummary(model: loaded)
-    switch format {
-    case .text: print(summary.renderText(modelName: model), terminator: "")
-    case .json: print(summary.renderJSON(modelName: model), terminator: "")
+    try reportingFailures {
+      let loaded = try ONNXLoader.load(path: model)
+      let summary = ModelSummary(model: loaded)
+      let text =
+        switch format {
+        case .text: summary.renderText(modelName: model)
+        case .json: summary.renderJSON(modelName: model)
+        }
+      try Output.write(text, to: nil)
     }
   }
 }

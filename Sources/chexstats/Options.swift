@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChexData
+import ChexReport
 import ChexStats
 
 extension Aggregation: ExpressibleByArgument {}
@@ -7,7 +8,8 @@ extension UncertainPolicy: ExpressibleByArgument {}
 extension BlankPolicy: ExpressibleByArgument {}
 
 /// How labels and predictions are read and joined; shared by the commands that evaluate runs.
-struct EvaluationOptions: ParsableArguments {
+/// Each flag is one field of `ChexData.EvaluationOptions`.
+struct EvaluationArguments: ParsableArguments {
   @Option(name: .long, help: "Ground-truth CSV (CheXpert style: Study or Path key, observation columns).")
   var labels: String
 
@@ -44,10 +46,17 @@ struct EvaluationOptions: ParsableArguments {
       throw ValidationError(error.description)
     }
   }
+
+  /// The flags as library options (`validate()` has already checked `--tasks`).
+  func options() throws -> EvaluationOptions {
+    EvaluationOptions(
+      keyColumn: key, aggregation: aggregate, tasks: try taskSelection(), uncertain: uncertain,
+      blank: blank, intersect: intersect)
+  }
 }
 
 /// The bootstrap's replicates, seed and stratification.
-struct BootstrapOptions: ParsableArguments {
+struct BootstrapArguments: ParsableArguments {
   @Option(help: "Bootstrap replicates.")
   var replicates: Int = 1000
 
@@ -74,6 +83,15 @@ struct BootstrapOptions: ParsableArguments {
   }
 }
 
+/// The formats `compare` renders.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
   case markdown, csv, json
+
+  func render(_ report: ComparisonReport) -> String {
+    switch self {
+    case .markdown: return ComparisonMarkdown.render(report)
+    case .csv: return ComparisonCSV.render(report)
+    case .json: return ComparisonJSON.render(report)
+    }
+  }
 }

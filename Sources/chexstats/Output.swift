@@ -38,24 +38,10 @@ extension Output {
   }
 }
 
-/// A failure already phrased for the user.
-struct CommandFailure: Error, CustomStringConvertible {
-  let description: String
-  init(_ description: String) { self.description = description }
-}
-
-/// Runs `body`, turning any library error into one line on standard error and exit status 1.
-func reportingErrors(_ body: () throws -> Void) throws {
-  do {
-    try body()
-  } catch let error as ValidationError {
-    throw error
-  } catch let error as ExitCode {
-    throw error
-  } catch {
-    let message = String(describing: error)
-    FileHandle.standardError.write(Data("chexstats: error: \(message)\n".utf8))
-    throw ExitCode(1)
+extension Output {
+  /// A line for the user on standard error (progress and summaries, never results).
+  static func note(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
   }
 }
 

@@ -2,7 +2,6 @@ import ArgumentParser
 import ChexData
 import ChexReport
 import ChexStats
-import Foundation
 
 struct Report: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -16,8 +15,8 @@ struct Report: ParsableCommand {
   @Argument(help: "Runs, or folders of runs.")
   var runs: [String]
 
-  @OptionGroup var evaluation: EvaluationOptions
-  @OptionGroup var bootstrap: BootstrapOptions
+  @OptionGroup var evaluation: EvaluationArguments
+  @OptionGroup var bootstrap: BootstrapArguments
 
   @Option(help: "Output folder (created if needed; files in it are replaced atomically).")
   var out: String
@@ -38,36 +37,17 @@ struct Report: ParsableCommand {
   }
 
   func run() throws {
-    try reportingErrors {
-      let paths = try StudyRuns.discover(runs)
-      let loaded = try paths.map { path throws(DataError) in
-        try Run.load(path: path, keyColumn: evaluation.key, aggregation: evaluation.aggregate)
-      }
-      try StudyRuns.checkNames(loaded)
-      let tablePath =
-        architectures
-        ?? (FileManager.default.fileExists(atPath: "data/architectures.csv")
-          ? "data/architectures.csv" : nil)
-      let table = try tablePath.map { path throws(DataError) in try ArchitectureTable.read(path: path) }
-      let resolved = try StudyRun.resolve(loaded, table: table)
-      let labels = try LabelFile.read(
-        path: evaluation.labels, keyColumn: evaluation.key, aggregation: evaluation.aggregate)
-      let set = try EvaluationSet.join(
-        labels: labels, runs: loaded, tasks: evaluation.taskSelection(),
-        uncertain: evaluation.uncertain, blank: evaluation.blank, intersect: evaluation.intersect)
-      let report = StudyReport(
-        set: set, runs: resolved, labelsPath: evaluation.labels, architectureTablePath: tablePath,
-        aggregation: evaluation.aggregate, design: bootstrap.design, threads: bootstrap.threads,
-        architectureOrder: table?.entries.map(\.architecture) ?? [])
-      var files = StudyCSV.render(report)
-      files.append(("report.md", StudyMarkdown.render(report)))
-      files.append(("report.json", StudyJSON.render(report)))
-      files.append(contentsOf: StudyFigures.render(report))
-      try Output.writeFolder(files, to: out)
-      FileHandle.standardError.write(
-        Data(
-          "chexstats report: \(loaded.count) runs, \(set.keys.count) studies, \(set.tasks.count) tasks, \(bootstrap.replicates) replicates (seed \(bootstrap.seed)) -> \(out)/report.md\n"
-            .utf8))
+    try reportingFailures {
+      let experiment = try Experiment.load(
+        runs: runs, labels: evaluation.labels, options: evaluation.options(),
+        architectureTable: ArchitectureTable.Source(option: architectures))
+      let analysis = ExperimentAnalysis(experiment, design: bootstrap.design, threads: bootstrap.threads)
+      let report = ExperimentReport(experiment: experiment, analysis: analysis)
+      try Output.writeFolder(report.files, to: out)
+      let set = experiment.evaluation
+      Output.note(
+        "chexstats report: \(set.runNames.count) runs, \(set.keys.count) studies, \(set.tasks.count) tasks, \(bootstrap.replicates) replicates (seed \(bootstrap.seed)) -> \(out)/report.md"
+      )
     }
   }
 }

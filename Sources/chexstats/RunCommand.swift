@@ -35,39 +35,21 @@ struct RunModel: ParsableCommand {
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads).") }
   }
 
-  /// Errors (unreadable files, unsupported ops, wrong input shape) print as one line on standard
-  /// error that names the file, and exit with status 1.
+  /// Load, compute, write. Errors (unreadable files, unsupported ops, wrong input shape) are
+  /// one line on standard error naming the file: the loader's and the .npy reader's errors
+  /// already do; the engine's name the op and node, so the model and input are added.
   func run() throws {
-    do {
-      try execute()
-    } catch let failure as CommandFailure {
-      FileHandle.standardError.write(Data("chexstats run: \(failure.description.singleLine)\n".utf8))
-      throw ExitCode(1)
-    }
-  }
-
-  /// Loads, runs and writes; every error comes back as a `CommandFailure` whose sentence names the
-  /// file it is about (the loader's and the .npy reader's errors already do; the engine's name the
-  /// op and node, so the model and input are added).
-  private func execute() throws {
-    let loaded = try failing(context: nil) { try ONNXLoader.load(path: model) }
-    let batch = try failing(context: nil) { try NumPy.read(path: input) }
-    let session = try failing(context: "ONNX model '\(model)' cannot be run") {
-      try InferenceSession(model: loaded, threads: threads, kernels: kernels)
-    }
-    let outputs = try failing(context: "ONNX model '\(model)' on input '\(input)'") { try session.run(batch) }
-    guard let result = outputs.first else {
-      throw CommandFailure("ONNX model '\(model)' produced no output")
-    }
-    try failing(context: nil) { try NumPy.write(result, path: output) }
-  }
-
-  /// Runs `body`; its error becomes a `CommandFailure`, after `context: ` when given.
-  private func failing<T>(context: String?, _ body: () throws -> T) throws -> T {
-    do {
-      return try body()
-    } catch {
-      throw CommandFailure(context.map { "\($0): \(error)" } ?? String(describing: error))
+    try reportingFailures {
+      let loaded = try ONNXLoader.load(path: model)
+      let batch = try NumPy.read(path: input)
+      let session = try inContext("ONNX model '\(model)' cannot be run") {
+        try InferenceSession(model: loaded, threads: threads, kernels: kernels)
+      }
+      let outputs = try inContext("ONNX model '\(model)' on input '\(input)'") { try session.run(batch) }
+      guard let result = outputs.first else {
+        throw CommandFailure("ONNX model '\(model)' produced no output")
+      }
+      try NumPy.write(result, path: output)
     }
   }
 }

@@ -28,20 +28,20 @@ final class ComparisonReportTests: XCTestCase {
   }
 
   func testMarkdownGolden() throws {
-    try assertSnapshot(MarkdownRenderer.render(Self.report()), named: "compare.md")
+    try assertSnapshot(ComparisonMarkdown.render(Self.report()), named: "compare.md")
   }
 
   func testMarkdownWithIntersectionGolden() throws {
     let report = Self.report(intersection: .init(droppedFromLabels: 3, droppedFromRuns: [1, 0]))
-    try assertSnapshot(MarkdownRenderer.render(report), named: "compare-intersect.md")
+    try assertSnapshot(ComparisonMarkdown.render(report), named: "compare-intersect.md")
   }
 
   func testCSVGolden() throws {
-    try assertSnapshot(CSVRenderer.render(Self.report()), named: "compare.csv")
+    try assertSnapshot(ComparisonCSV.render(Self.report()), named: "compare.csv")
   }
 
   func testCSVHeaderIsTheContract() {
-    let first = CSVRenderer.render(Self.report()).split(separator: "\n").first
+    let first = ComparisonCSV.render(Self.report()).split(separator: "\n").first
     XCTAssertEqual(
       first.map(String.init),
       "task,n,positives,auroc_a,auroc_a_low,auroc_a_high,auroc_b,auroc_b_low,auroc_b_high,difference,difference_low,difference_high,p_bootstrap,delong_z,delong_p"
@@ -49,13 +49,13 @@ final class ComparisonReportTests: XCTestCase {
   }
 
   func testJSONGolden() throws {
-    try assertSnapshot(JSONRenderer.render(Self.report()), named: "compare.json")
+    try assertSnapshot(ComparisonJSON.render(Self.report()), named: "compare.json")
   }
 
   /// Hand-checked values in the rendered CSV: Edema AUROC A is 1 (every positive above every
   /// negative); the undefined task has empty cells.
   func testCSVValues() {
-    let rows = CSVRenderer.render(Self.report()).split(separator: "\n").map {
+    let rows = ComparisonCSV.render(Self.report()).split(separator: "\n").map {
       $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
     }
     let edema = rows[1]

@@ -60,7 +60,7 @@ final class BootstrapTests: XCTestCase {
         let design = BootstrapDesign(
           replicates: reference.bootstrap_replicates, seed: 99, stratified: stratified)
         let boot = Bootstrap.aurocs([[ranked]], design: design)
-        let estimate = BootstrapEstimate(replicates: boot.series(model: 0, task: 0), level: 0.95)
+        let estimate = Estimate(replicates: boot.series(model: 0, task: 0), level: 0.95)
         let interval = try XCTUnwrap(estimate.interval)
         let key = stratified ? "strat" : "boot"
         assertClose(interval.lower, d.proc["\(key)_ci1_low"], tolerance: 0.005, "\(d.name) \(key)")
@@ -79,7 +79,7 @@ final class BootstrapTests: XCTestCase {
       let boot = Bootstrap.aurocs(
         [[a], [b]], design: BootstrapDesign(replicates: reference.bootstrap_replicates, seed: 7))
       let diffs = zip(boot.series(model: 0, task: 0), boot.series(model: 1, task: 0)).map { $0 - $1 }
-      let sd = try XCTUnwrap(BootstrapEstimate(replicates: diffs, level: 0.95).standardError)
+      let sd = try XCTUnwrap(Estimate(replicates: diffs, level: 0.95).standardError)
       let expected = try XCTUnwrap(d.proc["boot_diff_sd"])
       XCTAssertEqual(sd / expected, 1, accuracy: 0.03, d.name)
     }
@@ -98,7 +98,7 @@ final class BootstrapTests: XCTestCase {
     // Two studies, one positive: about half the replicates lack a class.
     let ranked = RankedScores(labels: [true, false], scores: [0.9, 0.1])
     let boot = Bootstrap.aurocs([[ranked]], design: BootstrapDesign(replicates: 400, seed: 3))
-    let estimate = BootstrapEstimate(replicates: boot.series(model: 0, task: 0), level: 0.95)
+    let estimate = Estimate(replicates: boot.series(model: 0, task: 0), level: 0.95)
     XCTAssertGreaterThan(estimate.replicatesUsed, 120)
     XCTAssertLessThan(estimate.replicatesUsed, 280)
     XCTAssertEqual(estimate.interval, ConfidenceInterval(lower: 1, upper: 1, level: 0.95))
@@ -117,7 +117,7 @@ final class BootstrapEstimateTests: XCTestCase {
   }
 
   func testNaNReplicatesAreSkipped() {
-    let estimate = BootstrapEstimate(replicates: [.nan, 0.5, .nan, 0.7], level: 0.9)
+    let estimate = Estimate(replicates: [.nan, 0.5, .nan, 0.7], level: 0.9)
     XCTAssertEqual(estimate.replicatesUsed, 2)
     XCTAssertEqual(estimate.interval?.lower ?? 0, 0.51, accuracy: 1e-15)
     XCTAssertEqual(estimate.interval?.upper ?? 0, 0.69, accuracy: 1e-15)

@@ -25,17 +25,12 @@ public struct TaskComparison: Sendable {
   public var studies: Int { positives + negatives }
   public let positives: Int
   public let negatives: Int
-  /// The AUROCs on the full sample; `nil` when the task has one class.
-  public let aurocA: Double?
-  public let aurocB: Double?
-  public var difference: Double? {
-    guard let aurocA, let aurocB else { return nil }
-    return aurocA - aurocB
-  }
-  public let bootstrapA: BootstrapEstimate
-  public let bootstrapB: BootstrapEstimate
-  /// Replicates of AUROC_A - AUROC_B.
-  public let bootstrapDifference: BootstrapEstimate
+  /// The AUROCs on the full sample (value `nil` when the task has one class) with their
+  /// bootstrap intervals.
+  public let aurocA: Estimate
+  public let aurocB: Estimate
+  /// AUROC_A - AUROC_B, with the interval of the paired replicate differences.
+  public let difference: Estimate
   /// See ``bootstrapPValue(differences:)``.
   public let bootstrapP: Double?
   /// The paired DeLong test; `nil` with fewer than 2 positives or negatives.
@@ -46,12 +41,9 @@ public struct TaskComparison: Sendable {
 public struct MeanComparison: Sendable {
   /// The names of the tasks the mean covers.
   public let tasks: [String]
-  public let aurocA: Double
-  public let aurocB: Double
-  public var difference: Double { aurocA - aurocB }
-  public let bootstrapA: BootstrapEstimate
-  public let bootstrapB: BootstrapEstimate
-  public let bootstrapDifference: BootstrapEstimate
+  public let aurocA: Estimate
+  public let aurocB: Estimate
+  public let difference: Estimate
   public let bootstrapP: Double?
 }
 
@@ -88,13 +80,13 @@ extension ModelComparison {
       let aucA = auroc(rankedA[t])
       let aucB = auroc(rankedB[t])
       if aucA != nil && aucB != nil { meanTasks.append(t) }
+      let difference = aucA.flatMap { x in aucB.map { x - $0 } }
       tasks.append(
         TaskComparison(
           name: names[t], positives: rankedA[t].positives, negatives: rankedA[t].negatives,
-          aurocA: aucA, aurocB: aucB,
-          bootstrapA: BootstrapEstimate(replicates: a, level: level),
-          bootstrapB: BootstrapEstimate(replicates: b, level: level),
-          bootstrapDifference: BootstrapEstimate(replicates: d, level: level),
+          aurocA: Estimate(aucA, replicates: a, level: level),
+          aurocB: Estimate(aucB, replicates: b, level: level),
+          difference: Estimate(difference, replicates: d, level: level),
           bootstrapP: bootstrapPValue(differences: d),
           deLong: DeLong.compare(rankedA[t], rankedB[t], level: level)))
     }
@@ -110,13 +102,13 @@ extension ModelComparison {
         meanTasks.reduce(0) { $0 + boot.value(replicate: r, model: 1, task: $1) } / k
       }
       let d = zip(meanA, meanB).map { $0 - $1 }
+      let pointA = meanTasks.reduce(0) { $0 + (tasks[$1].aurocA.value ?? .nan) } / k
+      let pointB = meanTasks.reduce(0) { $0 + (tasks[$1].aurocB.value ?? .nan) } / k
       mean = MeanComparison(
         tasks: meanTasks.map { names[$0] },
-        aurocA: meanTasks.reduce(0) { $0 + (tasks[$1].aurocA ?? .nan) } / k,
-        aurocB: meanTasks.reduce(0) { $0 + (tasks[$1].aurocB ?? .nan) } / k,
-        bootstrapA: BootstrapEstimate(replicates: meanA, level: level),
-        bootstrapB: BootstrapEstimate(replicates: meanB, level: level),
-        bootstrapDifference: BootstrapEstimate(replicates: d, level: level),
+        aurocA: Estimate(pointA, replicates: meanA, level: level),
+        aurocB: Estimate(pointB, replicates: meanB, level: level),
+        difference: Estimate(pointA - pointB, replicates: d, level: level),
         bootstrapP: bootstrapPValue(differences: d))
     }
     self.init(
