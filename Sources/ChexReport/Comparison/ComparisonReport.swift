@@ -4,15 +4,8 @@ import ChexStats
 /// Everything `chexstats compare` reports: where the data came from, how it was evaluated,
 /// and the statistics. Renderers turn it into Markdown, CSV or JSON without computing anything.
 public struct ComparisonReport: Sendable {
-  /// A run as the report names it.
-  public struct RunDescription: Sendable, Equatable {
-    public var name: String
-    public var path: String
-    public init(name: String, path: String) {
-      self.name = name
-      self.path = path
-    }
-  }
+  /// A run as the report names it: its name and the path it was loaded from.
+  public typealias RunDescription = EvaluationProvenance.RunReference
 
   /// How the labels and predictions were turned into the evaluated studies.
   public struct Evaluation: Sendable, Equatable {
@@ -83,8 +76,7 @@ extension ComparisonReport {
   public init(comparison: ModelComparison, provenance: EvaluationProvenance) {
     precondition(provenance.runs.count == 2, "ComparisonReport.init(comparison:provenance:): two runs")
     self.init(
-      runA: RunDescription(name: provenance.runs[0].name, path: provenance.runs[0].path),
-      runB: RunDescription(name: provenance.runs[1].name, path: provenance.runs[1].path),
+      runA: provenance.runs[0], runB: provenance.runs[1],
       evaluation: Evaluation(
         labelsPath: provenance.labelsPath, aggregation: provenance.aggregation.rawValue,
         uncertainPolicy: provenance.uncertain.rawValue, blankPolicy: provenance.blank.rawValue,
