@@ -36,8 +36,16 @@ public enum LAPACK {
 
   /// Solves min ||A x - b||_2 for a full-column-rank m x n matrix A (m >= n) by Householder QR.
   ///
+  /// `dgels` itself reports only an exactly zero diagonal element of R; rounding usually leaves
+  /// a tiny one instead (1e-17 for two proportional columns, depending on the BLAS kernels of the
+  /// CPU), and the solution is then noise. So a diagonal element with
+  /// |R_ii| <= max(m, n) * eps * max_j |R_jj| counts as zero too: numerical rank below n, the
+  /// tolerance of numpy's `matrix_rank` and `lstsq` (Golub and Van Loan, Matrix Computations,
+  /// 4th ed., section 5.4.1).
+  ///
   /// The corresponding C function is `LAPACKE_dgels` (trans = 'N').
-  /// - Throws: `LAPACKError.failed(routine: "dgels", ...)` when A does not have full rank.
+  /// - Throws: `LAPACKError.failed(routine: "dgels", info: i, ...)` when A does not have full
+  ///   column rank, i the first (1-based) diagonal element of R that is zero to working precision.
   /// - Complexity: O(m n^2).
   public static func leastSquaresQR(rows m: Int, columns n: Int, a: [Double], b: [Double]) throws
     -> LeastSquaresQR
@@ -60,6 +68,15 @@ public enum LAPACK {
     var r = [Double](repeating: 0, count: n * n)
     for i in 0..<n {
       for j in i..<n { r[i * n + j] = factor[i * n + j] }
+    }
+    let diagonal = (0..<n).map { abs(r[$0 * n + $0]) }
+    let tolerance = Double(max(m, n)) * Double.ulpOfOne * (diagonal.max() ?? 0)
+    if let small = diagonal.firstIndex(where: { $0 <= tolerance }) {
+      throw LAPACKError.failed(
+        routine: "dgels", info: small + 1,
+        meaning:
+          "diagonal element \(small + 1) of R is zero to working precision (|R| = \(diagonal[small]), tolerance \(tolerance)), so the matrix does not have full column rank"
+      )
     }
     let residual = rhs[n..<m].reduce(0) { $0 + $1 * $1 }
     return LeastSquaresQR(solution: Array(rhs[0..<n]), r: r, residualSumOfSquares: residual)

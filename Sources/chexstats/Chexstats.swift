@@ -7,6 +7,6 @@ struct Chexstats: ParsableCommand {
     commandName: "chexstats",
     abstract: "Compare trained chest X-ray classifiers: AUROC, DeLong, paired bootstrap.",
     version: ChexstatsVersion.current,
-    subcommands: [Compare.self, Report.self, Inspect.self, RunModel.self, Bench.self]
+    subcommands: [Compare.self, Report.self, Inspect.self, RunModel.self]
   )
 }

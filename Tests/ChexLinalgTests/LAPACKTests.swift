@@ -30,6 +30,18 @@ final class LAPACKTests: XCTestCase {
     }
   }
 
+  /// Proportional columns (x and 0.3 x, with values whose products round): rounding leaves a
+  /// diagonal element of R of order 1e-17 rather than 0, which still means rank 1.
+  func testNumericallyRankDeficientThrows() {
+    let x = [0.1, 0.7, 1.3, 2.9]
+    let a = x.flatMap { [$0, 0.3 * $0] }
+    XCTAssertThrowsError(try LAPACK.leastSquaresQR(rows: 4, columns: 2, a: a, b: [1, 2, 3, 4])) { error in
+      guard case .failed("dgels", 2, _) = error as? LAPACKError else {
+        return XCTFail("unexpected error \(error)")
+      }
+    }
+  }
+
   /// [[2, 1], [0, 4]]^-1 = [[1/2, -1/8], [0, 1/4]].
   func testInvertUpperTriangular() throws {
     let inverse = try LAPACK.invertUpperTriangular([2, 1, 0, 4], n: 2)

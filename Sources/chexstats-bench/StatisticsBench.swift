@@ -4,8 +4,10 @@ import ChexStats
 import Dispatch
 import Foundation
 
-struct Bench: ParsableCommand {
+/// `chexstats-bench statistics`: the sort, DeLong and the paired bootstrap on seeded data.
+struct StatisticsBench: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "statistics",
     abstract: "Time chexstats's statistics on synthetic data (use a release build).",
     discussion: """
       Generates seeded binormal data (2 correlated models, T tasks, prevalence 0.3, 2 decimal \
@@ -37,7 +39,7 @@ struct Bench: ParsableCommand {
   }
 
   func run() throws {
-    print("chexstats bench: paired bootstrap of AUROC, 2 models x \(tasks) tasks, \(replicates) replicates")
+    print("chexstats-bench statistics: paired bootstrap of AUROC, 2 models x \(tasks) tasks, \(replicates) replicates")
     print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; OpenBLAS kernels \(BLAS.coreName)")
     print("")
     print(
