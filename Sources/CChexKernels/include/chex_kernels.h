@@ -147,7 +147,7 @@ void chex_direct_run_max_pooled(const chex_conv_shape *shape, const float *packe
                                 long row_begin, long row_end, long channel_begin, long channel_end,
                                 long band_rows, float *scratch);
 
-// Winograd F(m x m, 3x3), m = 2 or 4 (conv_direct_avx512.c): 3x3 stride-1 convolutions padded
+// Winograd F(m x m, 3x3), m = 2 or 4 (conv_winograd_avx512.c): 3x3 stride-1 convolutions padded
 // by one on every side, in m x m output tiles; (m + 2)^2 products of transformed weights and
 // transformed input tiles by the direct kernel's register tiles, 2.25x (m = 2) or 4x (m = 4)
 // fewer multiply-adds. Bias, residual and activation are applied in the output transform; no
