@@ -1,3 +1,4 @@
+import ChexKernels
 import ChexLinalg
 
 /// How an `InferenceSession` computes dense (group 1) convolutions.
@@ -31,7 +32,8 @@ public enum ConvolutionKernels: String, Sendable, CaseIterable {
 
 extension GraphBuilder {
   /// After fusion: gives every dense convolution, every depthwise one with strides 1 or 2 and
-  /// every pooling its native kernel when `choice` resolves to it. First a BatchNormalization
+  /// every pooling its native kernel when `choice` resolves to it, with the method `KernelPolicy`
+  /// picks from the layer's geometry. First a BatchNormalization
   /// (+ ReLU) that feeds nothing but one dense convolution becomes that convolution's prologue,
   /// applied while it packs or copies its input (DenseNet's BN-ReLU-Conv order, where the BN
   /// cannot be folded into weights because the ReLU sits in between): one pass fewer over the
@@ -46,7 +48,7 @@ extension GraphBuilder {
         scaleShift.activation == .none || scaleShift.activation == .relu,
         let value = step.outputs.first, step.outputs.count == 1, !graphOutputs.contains(value),
         valuesPerStorage[values[value].storage] == 1, let uses = users[value], uses.count == 1,
-        let conv = steps[uses[0]].kernel as? ConvKernel, conv.usesNativeKernel,
+        let conv = steps[uses[0]].kernel as? ConvKernel, KernelPolicy.usesPackedConvolution(conv.geometry),
         steps[uses[0]].inputs.firstIndex(of: value) == 0, steps[uses[0]].inputs.lastIndex(of: value) == 0
       else { continue }
       removed.insert(index)
@@ -65,23 +67,19 @@ extension GraphBuilder {
       }
       guard var conv = steps[index].kernel as? ConvKernel else { continue }
       let g = conv.geometry
-      if conv.usesNativeKernel {
-        let method = PackedConvolution.preferredMethod(
-          geometry: g.packed, hasPrologue: prologues[index] != nil,
-          winogradTile: choice.resolved == .fast ? 4 : 2)
+      if KernelPolicy.usesPackedConvolution(g) {
+        let method = KernelPolicy.denseMethod(
+          g.packed, hasPrologue: prologues[index] != nil, winogradTile: choice.resolved == .fast ? 4 : 2)
         conv.native = PackedConvolution(
           geometry: g.packed, weights: conv.weights, bias: conv.bias,
           activation: conv.activation.packed, prologue: prologues[index],
           method: method)
-      } else if g.isDepthwise,
-        DepthwiseConvolution.supports(
-          strideY: g.strideY, strideX: g.strideX, dilationY: g.dilationY, dilationX: g.dilationX)
-      {
+      } else if KernelPolicy.usesDepthwiseConvolution(g) {
         conv.nativeDepthwise = DepthwiseConvolution(
           channels: g.outChannels, height: g.height, width: g.width, kernelHeight: g.kernelHeight,
           kernelWidth: g.kernelWidth, strideY: g.strideY, strideX: g.strideX, padTop: g.padTop,
           padLeft: g.padLeft, outHeight: g.outHeight, outWidth: g.outWidth, weights: conv.weights,
-          bias: conv.bias, activation: conv.activation.packed)
+          bias: conv.bias, activation: conv.activation.packed, method: KernelPolicy.depthwiseMethod(g))
       } else {
         continue
       }
@@ -133,11 +131,6 @@ extension GraphBuilder {
     }
     steps = steps.indices.filter { !removed.contains($0) }.map { steps[$0] }
   }
-}
-
-extension ConvKernel {
-  /// Dense convolutions (group 1) go through the native kernel; depthwise ones keep their own.
-  var usesNativeKernel: Bool { geometry.group == 1 }
 }
 
 extension ConvGeometry {

@@ -13,7 +13,7 @@
 // whatever range of pixels or channels a call covers: results do not depend on how a caller
 // cuts the work across threads.
 //
-// Only ChexLinalg includes this header.
+// Only ChexKernels (the Swift door to these kernels) includes this header.
 #ifndef CHEX_KERNELS_H
 #define CHEX_KERNELS_H
 

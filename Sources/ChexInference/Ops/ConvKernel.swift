@@ -1,3 +1,4 @@
+import ChexKernels
 import ChexLinalg
 
 /// The fixed shapes of one 2-D convolution (NCHW input, OIHW weights).
@@ -22,9 +23,10 @@ struct ConvGeometry: Sendable, Equatable {
 ///
 /// Five paths, chosen at compile time:
 /// - native (on CPUs with AVX-512, `ConvolutionKernels.automatic` or `.fast`): chexstats' own kernels in
-///   ChexLinalg do the whole step with the epilogue in registers: `PackedConvolution` for dense
+///   ChexKernels do the whole step with the epilogue in registers: `PackedConvolution` for dense
 ///   convolutions (with an optional BatchNormalization + ReLU prologue applied while packing),
-///   `DepthwiseConvolution` for depthwise ones with strides 1 or 2;
+///   `DepthwiseConvolution` for depthwise ones with strides 1 or 2, by the method `KernelPolicy`
+///   chose;
 /// - pointwise (1x1, stride 1, no pads, group 1): one `sgemm` per image directly on the
 ///   activations, `Y[Cout x HW] = W[Cout x Cin] * X[Cin x HW]`;
 /// - depthwise (group = C_in = C_out): a direct vector kernel over a padded copy of each
