@@ -54,6 +54,9 @@ struct ConvKernel: Kernel {
   /// A max pooling fused after the native kernel (one image's planes; `native.fusesMaxPool`):
   /// the step then writes the pooled output and never stores the convolution's.
   var maxPool: Pooling2D?
+  /// A BatchNormalization (+ ReLU) applied to the input, set by `GraphBuilder.absorbPrologues`
+  /// for the native kernel (`native` then carries it too); the other paths have none.
+  var prologue: PackedConvolution.Prologue?
 
   init(geometry: ConvGeometry, weights: [Float], bias: [Float]) {
     self.geometry = geometry
