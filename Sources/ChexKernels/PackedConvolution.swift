@@ -1,7 +1,8 @@
 import CChexKernels
 
-/// A dense 2-D convolution (group 1, NCHW activations, OIHW weights) with its weights packed
-/// once for one of chexstats' own AVX-512 kernels (Sources/CChexKernels). All four methods compute
+/// A dense 2-D convolution (group 1, OIHW weights; NCHW activations, or NHWC for the direct and
+/// Winograd methods, see below) with its weights packed once for one of chexstats' own AVX-512
+/// kernels (Sources/CChexKernels). All four methods compute
 /// `Y[C_out x pixels] = W[C_out x K] * P[K x pixels]` (K = C_in kh kw) without storing the
 /// patch matrix P, and apply bias, a residual input and the activation in registers before the
 /// single store:

@@ -1,10 +1,12 @@
 import ChexKernels
 import ChexLinalg
 
-/// How an `InferenceSession` computes dense (group 1) convolutions.
+/// How an `InferenceSession` computes convolutions (and pooling): three choices, two of them
+/// chexstats' own kernels, which resolve to `openBLAS` on CPUs without AVX-512F.
 public enum ConvolutionKernels: String, Sendable, CaseIterable {
-  /// chexstats' own AVX-512 kernel (`PackedConvolution`) where the CPU runs it, else
-  /// `openBLAS`.
+  /// chexstats' own AVX-512 kernels (ChexKernels: `PackedConvolution` for dense convolutions,
+  /// `DepthwiseConvolution`, `Pooling2D`) where the CPU runs them, each layer with the method
+  /// `KernelPolicy` picks; else `openBLAS`.
   case automatic
   /// `automatic` with Winograd F(4x4, 3x3) instead of F(2x2, 3x3) for 3x3 stride-1 layers: 2-10 %
   /// faster on ResNets and DenseNets, at the price of float32 rounding 4-7x larger in those
@@ -12,7 +14,8 @@ public enum ConvolutionKernels: String, Sendable, CaseIterable {
   /// `PackedConvolution`).
   case fast
   /// im2col tiles (or the activations themselves for 1x1 convolutions) and OpenBLAS sgemm,
-  /// with the epilogue as a second pass: the portable path, kept for comparison.
+  /// with the epilogue as a second pass; depthwise convolutions and pooling in Swift: the
+  /// portable path, kept for comparison.
   case openBLAS = "openblas"
 
   /// The path a session actually takes on this CPU.
