@@ -15,7 +15,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
   ],
   targets: [
-    // MARK: - C libraries (only ChexLinalg imports them)
+    // MARK: - C libraries (ChexLinalg imports the system ones, ChexKernels CChexKernels)
     .systemLibrary(
       name: "COpenBLAS",
       pkgConfig: "openblas",
@@ -31,8 +31,8 @@ let package = Package(
     .target(name: "CChexKernels", exclude: ["README.md"]),
 
     // MARK: - Libraries
-    .target(
-      name: "ChexLinalg", dependencies: ["COpenBLAS", "CLAPACKE", "CChexKernels"], exclude: ["README.md"]),
+    .target(name: "ChexLinalg", dependencies: ["COpenBLAS", "CLAPACKE"], exclude: ["README.md"]),
+    .target(name: "ChexKernels", dependencies: ["CChexKernels"], exclude: ["README.md"]),
     .target(name: "ChexStats", dependencies: ["ChexLinalg"], exclude: ["README.md"]),
     .target(name: "ChexData", dependencies: ["ChexStats"], exclude: ["README.md"]),
     .target(name: "ChexReport", dependencies: ["ChexStats", "ChexData"], exclude: ["README.md"]),
@@ -41,7 +41,8 @@ let package = Package(
       dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
       exclude: ["README.md"]
     ),
-    .target(name: "ChexInference", dependencies: ["ChexONNX", "ChexLinalg"], exclude: ["README.md"]),
+    .target(
+      name: "ChexInference", dependencies: ["ChexONNX", "ChexLinalg", "ChexKernels"], exclude: ["README.md"]),
 
     // MARK: - Tool
     .executableTarget(
@@ -56,12 +57,13 @@ let package = Package(
     // MARK: - Benchmarks (kept out of the library build)
     .executableTarget(
       name: "inference-bench",
-      dependencies: ["ChexInference", "ChexONNX", "ChexLinalg"],
+      dependencies: ["ChexInference", "ChexONNX"],
       path: "Sources/inference-bench"
     ),
 
     // MARK: - Tests
     .testTarget(name: "ChexLinalgTests", dependencies: ["ChexLinalg"]),
+    .testTarget(name: "ChexKernelsTests", dependencies: ["ChexKernels"]),
     .testTarget(
       name: "ChexStatsTests", dependencies: ["ChexStats"], resources: [.copy("Fixtures")]),
     .testTarget(

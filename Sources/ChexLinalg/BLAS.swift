@@ -2,8 +2,10 @@ import COpenBLAS
 
 /// The BLAS routines chexstats uses, each wrapped once.
 ///
-/// Every call into OpenBLAS goes through this file; no `UnsafePointer` appears in a public
-/// signature. Matrices are row-major.
+/// Every call into OpenBLAS goes through this file. Matrices are row-major and come as Swift
+/// arrays, except in `sgemm`, which takes buffer pointers (the inference engine calls it on
+/// windows of its activation arena) and checks their extents; no bare `UnsafePointer` appears in
+/// a public signature.
 public enum BLAS {
   /// The name of the OpenBLAS kernel set in use (for example `Haswell` or `SkylakeX`).
   ///

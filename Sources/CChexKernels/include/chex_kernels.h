@@ -1,19 +1,22 @@
-// chexstats' own convolution kernels for x86-64 with AVX-512 (written for this project).
+// chexstats' own convolution and pooling kernels for x86-64 with AVX-512 (written for this
+// project): dense convolution by packed panels (conv_avx512.c, described first), by direct
+// broadcast (conv_direct_avx512.c) and by Winograd (conv_winograd_avx512.c), depthwise
+// convolution (depthwise_avx512.c) and pooling (pool_avx512.c).
 //
-// A dense 2-D convolution (group 1, NCHW activations) computed as a matrix product
-// Y[C_out x pixels] = W[C_out x K] * P[K x pixels], K = C_in * kh * kw, without ever storing
-// the patch matrix P: P is packed 48 output pixels at a time, at most KC rows at a time, into
-// a panel that stays in the L1 cache while every block of 8 output channels passes over it
-// (the register tile is 8 channels x 48 pixels: 24 zmm accumulators). Weights are packed once,
-// at load time, 8 output channels interleaved per K row. Bias, a residual input, a per-input-
-// channel scale/shift/ReLU applied while packing (a preceding BatchNormalization + ReLU) and
-// the activation are applied in registers before the final store.
+// The packed-panel kernel: a dense 2-D convolution (group 1, NCHW activations) computed as a
+// matrix product Y[C_out x pixels] = W[C_out x K] * P[K x pixels], K = C_in * kh * kw, without
+// ever storing the patch matrix P: P is packed 48 output pixels at a time, at most KC rows at a
+// time, into a panel that stays in the L1 cache while every block of 8 output channels passes
+// over it (the register tile is 8 channels x 48 pixels: 24 zmm accumulators). Weights are
+// packed once, at load time, 8 output channels interleaved per K row. Bias, a residual input, a
+// per-input-channel scale/shift/ReLU applied while packing (a preceding BatchNormalization +
+// ReLU) and the activation are applied in registers before the final store.
 //
-// Every output value is the sum over K in the same order (K ascending, fused multiply-adds),
-// whatever range of pixels or channels a call covers: results do not depend on how a caller
-// cuts the work across threads.
+// In every dense kernel each output value is the sum over K in the same order (K ascending,
+// fused multiply-adds), whatever range of pixels or channels a call covers: results do not
+// depend on how a caller cuts the work across threads.
 //
-// Only ChexLinalg includes this header.
+// Only ChexKernels (the Swift door to these kernels) includes this header.
 #ifndef CHEX_KERNELS_H
 #define CHEX_KERNELS_H
 
@@ -147,7 +150,7 @@ void chex_direct_run_max_pooled(const chex_conv_shape *shape, const float *packe
                                 long row_begin, long row_end, long channel_begin, long channel_end,
                                 long band_rows, float *scratch);
 
-// Winograd F(m x m, 3x3), m = 2 or 4 (conv_direct_avx512.c): 3x3 stride-1 convolutions padded
+// Winograd F(m x m, 3x3), m = 2 or 4 (conv_winograd_avx512.c): 3x3 stride-1 convolutions padded
 // by one on every side, in m x m output tiles; (m + 2)^2 products of transformed weights and
 // transformed input tiles by the direct kernel's register tiles, 2.25x (m = 2) or 4x (m = 4)
 // fewer multiply-adds. Bias, residual and activation are applied in the output transform; no

@@ -1,4 +1,4 @@
-import ChexLinalg
+import ChexKernels
 
 // Pooling over 2-D windows of NCHW tensors:
 // MaxPool https://onnx.ai/onnx/operators/onnx__MaxPool.html (opsets 8, 10, 11, 12, 22)

@@ -109,8 +109,7 @@ public final class InferenceSession: Sendable {
     let lowered = try builder.lower(model.graph, inputName: inputName, inputShape: shape)
     var protected = Set<Int>()
     for case .runtime(let id) in lowered.outputs { protected.insert(id) }
-    builder.fuse(protecting: protected)
-    builder.selectKernels(kernels, protecting: protected)
+    builder.runPasses(kernels: kernels, protecting: protected)
     let plan = ExecutionPlan(builder: builder, input: lowered.input, outputs: lowered.outputs)
     plans.withLock { $0[shape] = plan }
     return plan

@@ -26,7 +26,8 @@ struct Step {
 }
 
 /// Compiles an ONNX graph for one fixed input shape: walks the nodes in order, folds every node
-/// whose inputs are known, lowers the rest to kernels through `OpRegistry`, then fuses.
+/// whose inputs are known, lowers the rest to kernels through `OpRegistry`, then rewrites the
+/// steps with the passes of `passes(kernels:)`, in that order.
 ///
 /// - Complexity: O(nodes + weights) plus the cost of folding.
 final class GraphBuilder {
@@ -84,6 +85,44 @@ final class GraphBuilder {
     let outputs = outputShapes.map { newValue(shape: $0) }
     steps.append(Step(kernel: kernel, inputs: inputs, outputs: outputs, inPlace: inPlace, node: node))
     return outputs
+  }
+
+  // MARK: Passes
+
+  /// One rewrite of the lowered steps, for a graph whose outputs (`graphOutputs`) must survive.
+  struct Pass {
+    let name: String
+    let run: (_ builder: GraphBuilder, _ graphOutputs: Set<Int>) -> Void
+  }
+
+  /// The passes from the lowered steps to the steps a plan runs, in the order they run. Each
+  /// pass reads what the ones before it left; the native-kernel passes run only when `kernels`
+  /// resolves to chexstats' own kernels on this CPU.
+  static func passes(kernels: ConvolutionKernels) -> [Pass] {
+    // BatchNormalization folded into convolution weights; activations, residual adds and SiLU
+    // (Sigmoid + Mul) into convolution epilogues, activations into unfolded BatchNormalizations
+    // (Fusion.swift).
+    let fusion = Pass(name: "fuse") { builder, outputs in builder.fuse(protecting: outputs) }
+    guard kernels.resolved != .openBLAS else { return [fusion] }
+    return [
+      fusion,
+      // A BatchNormalization (+ ReLU) in front of a dense convolution becomes the prologue its
+      // native kernel applies to the input (DenseNet's BN-ReLU-Conv; KernelSelection.swift).
+      Pass(name: "absorbPrologues") { builder, outputs in builder.absorbPrologues(protecting: outputs) },
+      // Each dense and depthwise convolution and each pooling gets its native kernel, with the
+      // method `KernelPolicy` measured best for its geometry (KernelSelection.swift).
+      Pass(name: "selectKernels") { builder, _ in builder.selectKernels(kernels) },
+      // A direct convolution feeding only the stems' 3x3/2 max pooling takes the pooling into its
+      // step; the full-size output is never stored (KernelSelection.swift).
+      Pass(name: "fuseMaxPools") { builder, outputs in builder.fuseMaxPools(protecting: outputs) },
+      // The activations between native convolutions that go channels-last (Layouts.swift).
+      Pass(name: "chooseLayouts") { builder, outputs in builder.chooseLayouts(protecting: outputs) },
+    ]
+  }
+
+  /// Runs `passes(kernels:)` in order.
+  func runPasses(kernels: ConvolutionKernels, protecting graphOutputs: Set<Int>) {
+    for pass in Self.passes(kernels: kernels) { pass.run(self, graphOutputs) }
   }
 
   // MARK: Lowering

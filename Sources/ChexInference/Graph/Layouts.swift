@@ -1,4 +1,4 @@
-import ChexLinalg
+import ChexKernels
 
 extension GraphBuilder {
   /// After kernel selection: the activations that go channels-last (NHWC). A value does when
@@ -26,7 +26,7 @@ extension GraphBuilder {
     // Convolutions whose output channels waste the direct kernel's tiles keep the packed panels.
     func directConvolution(_ index: Int) -> PackedConvolution? {
       guard let conv = steps[index].kernel as? ConvKernel, let native = conv.native, conv.maxPool == nil,
-        !PackedConvolution.wastesDirectTiles(geometry: native.geometry)
+        !KernelPolicy.wastesDirectTiles(native.geometry)
       else { return nil }
       return native
     }

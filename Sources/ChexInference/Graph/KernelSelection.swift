@@ -1,9 +1,12 @@
+import ChexKernels
 import ChexLinalg
 
-/// How an `InferenceSession` computes dense (group 1) convolutions.
+/// How an `InferenceSession` computes convolutions (and pooling): three choices, two of them
+/// chexstats' own kernels, which resolve to `openBLAS` on CPUs without AVX-512F.
 public enum ConvolutionKernels: String, Sendable, CaseIterable {
-  /// chexstats' own AVX-512 kernel (`PackedConvolution`) where the CPU runs it, else
-  /// `openBLAS`.
+  /// chexstats' own AVX-512 kernels (ChexKernels: `PackedConvolution` for dense convolutions,
+  /// `DepthwiseConvolution`, `Pooling2D`) where the CPU runs them, each layer with the method
+  /// `KernelPolicy` picks; else `openBLAS`.
   case automatic
   /// `automatic` with Winograd F(4x4, 3x3) instead of F(2x2, 3x3) for 3x3 stride-1 layers: 2-10 %
   /// faster on ResNets and DenseNets, at the price of float32 rounding 4-7x larger in those
@@ -11,7 +14,8 @@ public enum ConvolutionKernels: String, Sendable, CaseIterable {
   /// `PackedConvolution`).
   case fast
   /// im2col tiles (or the activations themselves for 1x1 convolutions) and OpenBLAS sgemm,
-  /// with the epilogue as a second pass: the portable path, kept for comparison.
+  /// with the epilogue as a second pass; depthwise convolutions and pooling in Swift: the
+  /// portable path, kept for comparison.
   case openBLAS = "openblas"
 
   /// The path a session actually takes on this CPU.
@@ -30,30 +34,35 @@ public enum ConvolutionKernels: String, Sendable, CaseIterable {
 }
 
 extension GraphBuilder {
-  /// After fusion: gives every dense convolution, every depthwise one with strides 1 or 2 and
-  /// every pooling its native kernel when `choice` resolves to it. First a BatchNormalization
-  /// (+ ReLU) that feeds nothing but one dense convolution becomes that convolution's prologue,
-  /// applied while it packs or copies its input (DenseNet's BN-ReLU-Conv order, where the BN
-  /// cannot be folded into weights because the ReLU sits in between): one pass fewer over the
-  /// growing concatenation before every dense layer.
-  func selectKernels(_ choice: ConvolutionKernels, protecting graphOutputs: Set<Int>) {
-    guard choice.resolved != .openBLAS else { return }
+  /// A BatchNormalization (+ ReLU) that feeds nothing but one dense convolution becomes that
+  /// convolution's prologue (`ConvKernel.prologue`), applied while the native kernel packs or
+  /// copies its input (DenseNet's BN-ReLU-Conv order, where the BN cannot be folded into weights
+  /// because the ReLU sits in between): one pass fewer over the growing concatenation before
+  /// every dense layer. Only for native kernels: the OpenBLAS path has no prologue.
+  func absorbPrologues(protecting graphOutputs: Set<Int>) {
     let (valuesPerStorage, users) = usage()
     var removed = Set<Int>()
-    var prologues: [Int: PackedConvolution.Prologue] = [:]
     for (index, step) in steps.enumerated() {
       guard let scaleShift = step.kernel as? ScaleShiftKernel, scaleShift.batch == 1,
         scaleShift.activation == .none || scaleShift.activation == .relu,
         let value = step.outputs.first, step.outputs.count == 1, !graphOutputs.contains(value),
         valuesPerStorage[values[value].storage] == 1, let uses = users[value], uses.count == 1,
-        let conv = steps[uses[0]].kernel as? ConvKernel, conv.usesNativeKernel,
+        var conv = steps[uses[0]].kernel as? ConvKernel, KernelPolicy.usesPackedConvolution(conv.geometry),
         steps[uses[0]].inputs.firstIndex(of: value) == 0, steps[uses[0]].inputs.lastIndex(of: value) == 0
       else { continue }
       removed.insert(index)
-      prologues[uses[0]] = PackedConvolution.Prologue(
+      conv.prologue = PackedConvolution.Prologue(
         scale: scaleShift.scaleF, shift: scaleShift.shiftF, relu: scaleShift.activation == .relu)
+      steps[uses[0]].kernel = conv
       steps[uses[0]].inputs[0] = step.inputs[0]
     }
+    steps = steps.indices.filter { !removed.contains($0) }.map { steps[$0] }
+  }
+
+  /// Gives every dense convolution, every depthwise one with strides 1 or 2 and every pooling
+  /// its native kernel, with the method `KernelPolicy` picks from the layer's geometry
+  /// (Winograd F(4x4) instead of F(2x2) for `choice` `.fast`).
+  func selectKernels(_ choice: ConvolutionKernels) {
     for index in steps.indices {
       if var pool = steps[index].kernel as? PoolKernel {
         let native = pool.native2D
@@ -65,31 +74,24 @@ extension GraphBuilder {
       }
       guard var conv = steps[index].kernel as? ConvKernel else { continue }
       let g = conv.geometry
-      if conv.usesNativeKernel {
-        let method = PackedConvolution.preferredMethod(
-          geometry: g.packed, hasPrologue: prologues[index] != nil,
-          winogradTile: choice.resolved == .fast ? 4 : 2)
+      if KernelPolicy.usesPackedConvolution(g) {
+        let method = KernelPolicy.denseMethod(
+          g.packed, hasPrologue: conv.prologue != nil, winogradTile: choice.resolved == .fast ? 4 : 2)
         conv.native = PackedConvolution(
           geometry: g.packed, weights: conv.weights, bias: conv.bias,
-          activation: conv.activation.packed, prologue: prologues[index],
+          activation: conv.activation.packed, prologue: conv.prologue,
           method: method)
-      } else if g.isDepthwise,
-        DepthwiseConvolution.supports(
-          strideY: g.strideY, strideX: g.strideX, dilationY: g.dilationY, dilationX: g.dilationX)
-      {
+      } else if KernelPolicy.usesDepthwiseConvolution(g) {
         conv.nativeDepthwise = DepthwiseConvolution(
           channels: g.outChannels, height: g.height, width: g.width, kernelHeight: g.kernelHeight,
           kernelWidth: g.kernelWidth, strideY: g.strideY, strideX: g.strideX, padTop: g.padTop,
           padLeft: g.padLeft, outHeight: g.outHeight, outWidth: g.outWidth, weights: conv.weights,
-          bias: conv.bias, activation: conv.activation.packed)
+          bias: conv.bias, activation: conv.activation.packed, method: KernelPolicy.depthwiseMethod(g))
       } else {
         continue
       }
       steps[index].kernel = conv
     }
-    steps = steps.indices.filter { !removed.contains($0) }.map { steps[$0] }
-    fuseMaxPools(protecting: graphOutputs)
-    chooseLayouts(protecting: graphOutputs)
   }
 
   /// How many values share each storage, and the steps that read each value.
@@ -106,7 +108,7 @@ extension GraphBuilder {
   /// A native direct convolution whose output feeds nothing but the stems' max pooling (ResNets,
   /// DenseNets, Inception-v3's first pool is 3x3/2 without padding) takes the pooling into its
   /// step (`PackedConvolution.runMaxPooled`): its full-size output is never stored.
-  private func fuseMaxPools(protecting graphOutputs: Set<Int>) {
+  func fuseMaxPools(protecting graphOutputs: Set<Int>) {
     let (valuesPerStorage, users) = usage()
     var removed = Set<Int>()
     for index in steps.indices {
@@ -133,11 +135,6 @@ extension GraphBuilder {
     }
     steps = steps.indices.filter { !removed.contains($0) }.map { steps[$0] }
   }
-}
-
-extension ConvKernel {
-  /// Dense convolutions (group 1) go through the native kernel; depthwise ones keep their own.
-  var usesNativeKernel: Bool { geometry.group == 1 }
 }
 
 extension ConvGeometry {

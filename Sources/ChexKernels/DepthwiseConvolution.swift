@@ -3,7 +3,8 @@ import CChexKernels
 /// A depthwise 2-D convolution (group = input channels = output channels, NCHW, strides 1 or
 /// 2, no dilation) for chexstats' own AVX-512 kernel (Sources/CChexKernels).
 ///
-/// Two methods (`Method`), chosen by the geometry alone (so never by the thread count):
+/// Two methods (`Method`); the caller names one (the inference engine chooses by the geometry
+/// alone, in its `KernelPolicy`):
 /// - `rows`: 16 output pixels of a row at a time take kh kw fused multiply-adds of shifted input
 ///   rows: for 3x3 and 5x5 with symmetric padding built from whole 16-value row chunks by lane
 ///   shifts (stride 2: even/odd lane permutes), otherwise read with masked loads that leave the
@@ -11,7 +12,7 @@ import CChexKernels
 /// - `channelsLast`, for small planes (the padded input at most 1024 pixels, e.g. 20x20 and
 ///   10x10 at 320 px input): blocks of 16 channels are transposed to pixels x 16 with zero
 ///   padding, each output pixel is kh kw multiply-adds of whole vectors (a 20-wide row would
-///   fill 20 of 32 lanes in `rows`), and transposed back: 1.5-2x faster there.
+///   fill 20 of 32 lanes in `rows`), and transposed back (`channelsLastApplies`).
 /// `channelsLast` also reads and writes NHWC activations (`inputLayout`, `outputLayout`: no
 /// transpose on that side), with the same values.
 /// Bias, residual and activation (SiLU included) are applied in registers before the one store.
@@ -38,7 +39,8 @@ public struct DepthwiseConvolution: Sendable {
   }
 
   /// Whether `channelsLast` takes this geometry: the zero-padded input plane
-  /// ((outHeight - 1) strideY + kh) x ((outWidth - 1) strideX + kw) has at most 1024 pixels.
+  /// ((outHeight - 1) strideY + kh) x ((outWidth - 1) strideX + kw) has at most 1024 pixels (the
+  /// C kernel's block buffer, `chex_depthwise_channels_last_applies`).
   public static func channelsLastApplies(
     kernelHeight: Int, kernelWidth: Int, strideY: Int, strideX: Int, outHeight: Int, outWidth: Int
   ) -> Bool {
@@ -51,20 +53,20 @@ public struct DepthwiseConvolution: Sendable {
       && dilationX == 1
   }
 
-  /// `weights` holds `channels x kh x kw` values, `bias` one per channel. `method` defaults to
-  /// `channelsLast` where it applies, else `rows`.
+  /// `weights` holds `channels x kh x kw` values, `bias` one per channel; `channelsLast` only
+  /// where it applies (a precondition).
   public init(
     channels: Int, height: Int, width: Int, kernelHeight: Int, kernelWidth: Int, strideY: Int, strideX: Int,
     padTop: Int, padLeft: Int, outHeight: Int, outWidth: Int, weights: [Float], bias: [Float],
-    activation: Activation, method: Method? = nil
+    activation: Activation, method: Method
   ) {
-    let fits = Self.channelsLastApplies(
-      kernelHeight: kernelHeight, kernelWidth: kernelWidth, strideY: strideY, strideX: strideX,
-      outHeight: outHeight, outWidth: outWidth)
     precondition(
-      method != .channelsLast || fits,
+      method != .channelsLast
+        || Self.channelsLastApplies(
+          kernelHeight: kernelHeight, kernelWidth: kernelWidth, strideY: strideY, strideX: strideX,
+          outHeight: outHeight, outWidth: outWidth),
       "DepthwiseConvolution: channels-last needs a padded plane of <= 1024 pixels")
-    self.method = method ?? (fits ? .channelsLast : .rows)
+    self.method = method
     precondition(
       weights.count == channels * kernelHeight * kernelWidth && bias.count == channels,
       "DepthwiseConvolution: \(weights.count) weights and \(bias.count) biases for \(channels) channels of "

@@ -33,6 +33,21 @@ extension ConvKernel {
   /// that a row's last vector may read past the row's end.
   var depthwiseScratchCount: Int { DepthwisePlaneLayout(geometry).count + 8 }
 
+  /// One image through `depthwise`, its channels cut into up to `Parallelism.parts` chunks.
+  func runDepthwise(
+    x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>, residual r: UnsafeMutablePointer<Float>?,
+    w: UnsafeBufferPointer<Float>, b: UnsafeBufferPointer<Float>, io: KernelIO
+  ) {
+    let g = geometry
+    let taps = g.outChannels * g.outHeight * g.outWidth * g.kernelHeight * g.kernelWidth
+    let parts = taps < Parallelism.minimumValues ? 1 : min(g.outChannels, Parallelism.parts)
+    io.workers.forEach(chunks: parts) { chunk, scratch in
+      depthwise(
+        x: x, y: y, residual: r, w: w, b: b,
+        channels: chunkRange(chunk, of: parts, count: g.outChannels), scratch: scratch)
+    }
+  }
+
   /// Depthwise convolution (group = C_in = C_out), channel by channel.
   ///
   /// Each input plane is copied once into the padded, phase-split layout of

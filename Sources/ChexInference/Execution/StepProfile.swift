@@ -1,4 +1,4 @@
-import ChexLinalg
+import ChexKernels
 
 /// The time one step of a compiled plan took, averaged over the runs of
 /// `InferenceSession.profile`: a developer's view of where a model spends its time.

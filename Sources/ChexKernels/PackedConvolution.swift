@@ -1,7 +1,8 @@
 import CChexKernels
 
-/// A dense 2-D convolution (group 1, NCHW activations, OIHW weights) with its weights packed
-/// once for one of chexstats' own AVX-512 kernels (Sources/CChexKernels). Both compute
+/// A dense 2-D convolution (group 1, OIHW weights; NCHW activations, or NHWC for the direct and
+/// Winograd methods, see below) with its weights packed once for one of chexstats' own AVX-512
+/// kernels (Sources/CChexKernels). All four methods compute
 /// `Y[C_out x pixels] = W[C_out x K] * P[K x pixels]` (K = C_in kh kw) without storing the
 /// patch matrix P, and apply bias, a residual input and the activation in registers before the
 /// single store:
@@ -14,8 +15,9 @@ import CChexKernels
 /// - `packedPanels`: register tiles of 8 output channels x 48 output pixels (lanes along the
 ///   pixels); 48 columns x 128 rows of P at a time are packed into a panel that stays in L1
 ///   (implicit im2col); it wastes less on outputs with few channels.
-/// Both can apply a per-input-channel scale, shift and ReLU to the input (a BatchNormalization +
-/// ReLU in front of the convolution, as in DenseNet): while packing, or while making the copy.
+/// These two can apply a per-input-channel scale, shift and ReLU to the input (a
+/// BatchNormalization + ReLU in front of the convolution, as in DenseNet): while packing, or
+/// while making the copy.
 /// - `winograd2x2` / `winograd4x4`: Winograd F(2x2, 3x3) / F(4x4, 3x3) (Lavin & Gray, CVPR 2016)
 ///   for 3x3 stride-1 convolutions padded by one: 16 (36) products of transformed weights and
 ///   transformed 4x4 (6x6) input patches, computed by the direct kernel's register tiles, 2.25x
@@ -25,7 +27,8 @@ import CChexKernels
 ///   constants of its transforms (5 and 8 against 1) make its rounding 4-7x larger (simulated:
 ///   rms 2.4e-6 vs 3.6e-7 of the output; ResNet101 at 320 px ends 2.2e-4 from float64 against
 ///   onnxruntime's 6.5e-5): used only when asked for (`ConvolutionKernels.fast`).
-/// `preferredMethod` picks one from the geometry (as measured here, see the README).
+/// The caller names the method; which one a layer gets is the inference engine's measured policy
+/// (ChexInference's `KernelPolicy`), not this type's.
 ///
 /// The direct and Winograd methods also read and write channels-last (NHWC) activations
 /// (`Layout`): each pixel's channels together, so a register tile's 32 channels of a pixel go out
@@ -153,47 +156,17 @@ public struct PackedConvolution: Sendable {
     return !hasPrologue && chex_wino_applies(&shape) != 0
   }
 
-  /// A Winograd method where it applies, the output has at least 256 pixels (on 10x10 planes
-  /// its transforms cost what it saves; F(4x4) there is 1.4x slower than direct: 9 tiles of 16
-  /// cover 144 pixels and the transformed weights are read for them alone) and at most a quarter
-  /// of its 32-channel tiles are empty: `winograd2x2`, or `winograd4x4` when `winogradTile` is
-  /// 4 (faster, larger rounding: see the type's description). Else `directBroadcast`, except
-  /// where `packedPanels` measured faster: when rounding the output channels up to the direct
-  /// kernel's 32-channel tiles would waste more than a quarter of the work (fewer than 32
-  /// channels, or 40, 48, ...), and for 1x1 convolutions over few input channels, where the
-  /// direct kernel's transposed store costs as much as the few multiply-adds per output: up to
-  /// 128 input channels when the 1x1 convolution reads its input in place (stride 1, no
-  /// prologue: the MobileNet/EfficientNet expansions, ResNet's 64->256 and 128->512 layers,
-  /// 5-15 % faster there), fewer than 64 otherwise.
-  public static func preferredMethod(
-    geometry g: Geometry, hasPrologue: Bool = false, winogradTile: Int = 2
-  )
-    -> Method
-  {
-    if wastesDirectTiles(geometry: g) { return .packedPanels }
-    if winogradApplies(geometry: g, hasPrologue: hasPrologue)
-      && g.outHeight * g.outWidth >= 256
-    {
-      return winogradTile == 4 ? .winograd4x4 : .winograd2x2
-    }
-    if g.kernelHeight * g.kernelWidth == 1 {
-      var shape = g.c
-      let inPlace = chex_direct_is_flat(&shape) != 0 && !hasPrologue
-      if g.inChannels < (inPlace ? 129 : 64) { return .packedPanels }
-    }
-    return .directBroadcast
+  /// Whether the direct method reads this convolution's input in place, without a copy: 1x1,
+  /// stride 1, no padding and no prologue (NCHW; an NHWC input is read in place by every 1x1
+  /// convolution without padding).
+  public static func readsInputInPlace(geometry g: Geometry, hasPrologue: Bool) -> Bool {
+    var shape = g.c
+    return !hasPrologue && chex_direct_is_flat(&shape) != 0
   }
 
-  /// Whether rounding the output channels up to the direct kernel's 32-channel tiles would
-  /// waste more than a quarter of its work (fewer than 32 channels, or 40, 48, ...): such
-  /// convolutions take `packedPanels`, and so NCHW activations.
-  public static func wastesDirectTiles(geometry g: Geometry) -> Bool {
-    let padded = (g.outChannels + 31) / 32 * 32
-    return g.outChannels < 32 || 4 * (padded - g.outChannels) > g.outChannels
-  }
-
-  /// Whether this CPU runs the kernel (x86-64 with AVX-512F and FMA). Elsewhere callers use
-  /// `BLAS.sgemm` on im2col tiles instead.
+  /// Whether this CPU runs the kernels (x86-64 with AVX-512F and FMA), this type's and
+  /// `DepthwiseConvolution`'s and `Pooling2D`'s. Elsewhere the inference engine takes its
+  /// OpenBLAS and Swift paths instead.
   public static let isAvailable: Bool = chex_conv_available() != 0
 
   /// Output channels per register tile: channel ranges given to `run` start at a multiple.
@@ -221,15 +194,13 @@ public struct PackedConvolution: Sendable {
   public let prologue: Prologue?
   private let packed: [Float]
 
-  /// Packs `weights` (OIHW, `outChannels x inChannels x kh x kw`) for `method` (by default
-  /// `preferredMethod`). An NHWC layout needs a method other than `packedPanels` (the
-  /// default method then is `directBroadcast` where it would be `packedPanels`), and an NHWC
-  /// input no prologue.
+  /// Packs `weights` (OIHW, `outChannels x inChannels x kh x kw`) for `method`. An NHWC layout
+  /// needs a method other than `packedPanels`, a Winograd method a convolution it applies to
+  /// (`winogradApplies`), and an NHWC input no prologue: each a precondition.
   /// - Complexity: O(weights).
   public init(
     geometry: Geometry, weights: [Float], bias: [Float], activation: Activation, prologue: Prologue? = nil,
-    method: Method? = nil, inputLayout: Layout = .nchw,
-    outputLayout: Layout = .nchw
+    method: Method, inputLayout: Layout = .nchw, outputLayout: Layout = .nchw
   ) {
     let g = geometry
     precondition(
@@ -251,8 +222,6 @@ public struct PackedConvolution: Sendable {
     precondition(
       !channelsLast || method != .packedPanels,
       "PackedConvolution: the packed panels take NCHW activations only")
-    var method = method ?? Self.preferredMethod(geometry: geometry, hasPrologue: prologue != nil)
-    if channelsLast && method == .packedPanels { method = .directBroadcast }
     precondition(
       method.winogradTile == nil
         || Self.winogradApplies(geometry: geometry, hasPrologue: prologue != nil),
