@@ -1,6 +1,25 @@
 // swift-tools-version: 6.0
 // chexstats: compare trained chest X-ray classifiers, correctly and fast.
-// Dependencies point one way: chexstats -> ChexReport, ChexData, ChexONNX -> ChexStats -> ChexLinalg -> C.
+//
+// Data flows one way: load (ChexData, ChexONNX) -> compute (ChexStats, ChexInference) -> render
+// (ChexReport) -> write (the chexstats tool). One Swift module is the door to each C module:
+// ChexLinalg to OpenBLAS and LAPACKE, ChexKernels to chexstats' own kernels (used only by
+// ChexInference).
+//
+// Module graph (each target and what it depends on; .ci/module-graph checks these lines against
+// the targets below and against every Swift file's imports):
+//   COpenBLAS       -> (none)
+//   CLAPACKE        -> (none)
+//   CChexKernels    -> (none)
+//   ChexLinalg      -> COpenBLAS, CLAPACKE
+//   ChexKernels     -> CChexKernels
+//   ChexStats       -> ChexLinalg
+//   ChexData        -> ChexStats
+//   ChexReport      -> ChexData, ChexStats
+//   ChexONNX        -> SwiftProtobuf
+//   ChexInference   -> ChexONNX, ChexLinalg, ChexKernels
+//   chexstats       -> ChexData, ChexStats, ChexReport, ChexONNX, ChexInference, ArgumentParser
+//   chexstats-bench -> ChexStats, ChexLinalg, ChexONNX, ChexInference, ArgumentParser
 import PackageDescription
 
 let package = Package(
@@ -54,11 +73,13 @@ let package = Package(
       exclude: ["README.md"]
     ),
 
-    // MARK: - Benchmarks (kept out of the library build)
+    // MARK: - Benchmarks (an executable that no product ships)
     .executableTarget(
-      name: "inference-bench",
-      dependencies: ["ChexInference", "ChexONNX"],
-      path: "Sources/inference-bench"
+      name: "chexstats-bench",
+      dependencies: [
+        "ChexStats", "ChexLinalg", "ChexONNX", "ChexInference",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
     ),
 
     // MARK: - Tests

@@ -1,11 +1,11 @@
 """Speed of chexstats' inference engine against onnxruntime, same machine, same run.
 
-Run from the repository root (release build first: swift build -c release --product inference-bench):
+Run from the repository root (release build first: swift build -c release --product chexstats-bench):
     env -u OPENBLAS_CORETYPE python3 notebooks-export/bench_inference.py [--batch 8] [--threads 1,2] [--rounds 3] [MODEL ...]
 Exports torchvision resnet18 / resnet50 / mobilenet_v2 / densenet121 / efficientnet_b0 with random
 weights (BatchNorm statistics calibrated on N(0,1) batches) to $CHEXBENCH_DIR (default /tmp/chexbench,
 not committed), a Bx3x320x320 N(0,1) input (seed 0), then, per thread count (1 and 2), times
-onnxruntime 1.32 (default optimisations; median of 10 after 0.3 s of warm-up) and the inference-bench
+onnxruntime 1.32 (default optimisations; median of 10 after 0.3 s of warm-up) and the chexstats-bench inference
 binary three times, with chexstats' own AVX-512 kernels (`automatic`, the default), with those and
 Winograd F(4x4, 3x3) (`fast`) and with the OpenBLAS path (median of 10 each),
 in 3 interleaved rounds whose medians are reported (the machine's speed drifts between runs),
@@ -106,7 +106,7 @@ for name in names:
             session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
             reference = session.run(None, {"x": x})[0]
             warm = time.perf_counter()
-            while time.perf_counter() - warm < 0.3:  # the same warm-up as inference-bench
+            while time.perf_counter() - warm < 0.3:  # the same warm-up as chexstats-bench inference
                 session.run(None, {"x": x})
             times = []
             for _ in range(10):
@@ -118,7 +118,7 @@ for name in names:
             gc.collect()
             time.sleep(0.5)
             for kernels in ("automatic", "fast", "openblas"):
-                result = subprocess.run([".build/release/inference-bench", path, input_path, str(threads), "10",
+                result = subprocess.run([".build/release/chexstats-bench", "inference", path, input_path, str(threads), "10",
                                          f"{OUT}/{name}_chex.npy", kernels], capture_output=True, text=True)
                 line = result.stdout.strip() or result.stderr.strip()
                 medians[kernels].append(float(line.split("median=")[1].split("ms")[0]))

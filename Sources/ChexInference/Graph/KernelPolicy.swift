@@ -8,7 +8,7 @@ import ChexKernels
 /// Every choice depends on the layer's geometry alone, never on the thread count, so a plan's
 /// arithmetic (and so its results, bit for bit) is the same on any number of threads. The
 /// measurements are single-image runs on this project's machine (AVX-512, 1 MB L2 per core), in
-/// isolation and inside whole networks, with `inference-bench` (`CHEXBENCH_PROFILE=1` prints
+/// isolation and inside whole networks, with `chexstats-bench inference` (`CHEXBENCH_PROFILE=1` prints
 /// every step's time and method).
 enum KernelPolicy {
   /// Dense convolutions (group 1) go through `PackedConvolution`; grouped ones do not (depthwise
