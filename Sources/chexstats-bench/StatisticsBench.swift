@@ -39,7 +39,9 @@ struct StatisticsBench: ParsableCommand {
   }
 
   func run() throws {
-    print("chexstats-bench statistics: paired bootstrap of AUROC, 2 models x \(tasks) tasks, \(replicates) replicates")
+    print(
+      "chexstats-bench statistics: paired bootstrap of AUROC, 2 models x \(tasks) tasks, \(replicates) replicates"
+    )
     print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; OpenBLAS kernels \(BLAS.coreName)")
     print("")
     print(
