@@ -1,5 +1,8 @@
+import ChexTestSupport
 import Foundation
-import XCTest
+
+/// This target's `Fixtures/` folder (each test target has its own bundle).
+let fixtures = FixtureFolder(bundle: .module)
 
 /// `Fixtures/roc_reference.json`, made by notebooks-export/make_roc_fixtures.py
 /// (scikit-learn and R's pROC; versions inside the file).
@@ -20,27 +23,6 @@ struct ROCReference: Decodable {
   let datasets: [Dataset]
 
   static func load() throws -> ROCReference {
-    let url = try XCTUnwrap(
-      Bundle.module.url(forResource: "roc_reference", withExtension: "json", subdirectory: "Fixtures"))
-    return try JSONDecoder().decode(ROCReference.self, from: Data(contentsOf: url))
-  }
-}
-
-extension XCTestCase {
-  /// Asserts |actual - expected| <= tolerance * max(1, |expected|).
-  func assertClose(
-    _ actual: Double?, _ expected: Double?, tolerance: Double, _ message: String = "",
-    file: StaticString = #filePath, line: UInt = #line
-  ) {
-    guard let actual, let expected else {
-      XCTFail(
-        "nil value: \(String(describing: actual)) vs \(String(describing: expected)) \(message)", file: file,
-        line: line)
-      return
-    }
-    let scale = max(1, abs(expected))
-    XCTAssertLessThanOrEqual(
-      abs(actual - expected), tolerance * scale,
-      "\(actual) vs expected \(expected) \(message)", file: file, line: line)
+    try fixtures.decode("roc_reference.json", as: ROCReference.self)
   }
 }
