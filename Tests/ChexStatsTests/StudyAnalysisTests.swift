@@ -80,7 +80,14 @@ final class StudyAnalysisTests: XCTestCase {
       (analysis.configurations[0].mean.value ?? .nan) - (analysis.configurations[3].mean.value ?? .nan),
       accuracy: 1e-15)
     XCTAssertGreaterThan(rowA.boost?.interval?.lower ?? -1, 0)
-    XCTAssertNotNil(rowA.boostPHolm)
+    // Holm over the two architectures' boost p-values, worked by hand: the smaller p times 2,
+    // the larger p kept but never below the first; both capped at 1.
+    let pA = try XCTUnwrap(rowA.boostP)
+    let pB = try XCTUnwrap(analysis.architectures[1].boostP)
+    let holmSmaller = min(1, 2 * min(pA, pB))
+    let holmLarger = min(1, max(holmSmaller, max(pA, pB)))
+    XCTAssertEqual(try XCTUnwrap(rowA.boostPHolm), pA <= pB ? holmSmaller : holmLarger)
+    XCTAssertEqual(try XCTUnwrap(analysis.architectures[1].boostPHolm), pB < pA ? holmSmaller : holmLarger)
     // Truncation: cut 1 is identical to seed 1 only, so its difference from the seed average is
     // small; cut 2 drops to chance.
     XCTAssertEqual(analysis.truncation.count, 2)

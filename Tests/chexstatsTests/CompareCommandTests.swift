@@ -35,7 +35,18 @@ final class CompareCommandTests: XCTestCase {
         XCTAssertEqual(try value("delong_z"), expected.delong_z, accuracy: 1e-6, task)
         XCTAssertEqual(try value("delong_p"), expected.delong_p, accuracy: 1e-6, task)
       }
-      XCTAssertNotNil(csv.rows["mean"])
+      // The mean row: the unweighted mean of the five scikit-learn AUROCs, over all 500 studies.
+      let mean = try XCTUnwrap(csv.rows["mean"], "no mean row")
+      let tasks = Array(pair.tasks.values)
+      XCTAssertEqual(tasks.count, 5)
+      XCTAssertEqual(mean["n"], "500")
+      let meanA = tasks.map(\.auroc_a).reduce(0, +) / Double(tasks.count)
+      let meanB = tasks.map(\.auroc_b).reduce(0, +) / Double(tasks.count)
+      XCTAssertEqual(try XCTUnwrap(Double(mean["auroc_a"] ?? "")), meanA, accuracy: 1e-9, pair.a)
+      XCTAssertEqual(try XCTUnwrap(Double(mean["auroc_b"] ?? "")), meanB, accuracy: 1e-9, pair.b)
+      XCTAssertEqual(
+        try XCTUnwrap(Double(mean["difference"] ?? "")), meanA - meanB, accuracy: 1e-9,
+        "\(pair.a) - \(pair.b)")
     }
   }
 
