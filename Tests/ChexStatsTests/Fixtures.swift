@@ -26,3 +26,36 @@ struct ROCReference: Decodable {
     try fixtures.decode("roc_reference.json", as: ROCReference.self)
   }
 }
+
+/// `Fixtures/beta_t_f.json`, made by notebooks-export/beta_t_f_fixture.py: the regularized
+/// incomplete beta function, Student t and F distributions, each row with scipy's value and a
+/// 40-digit mpmath reference (`true_*`). Versions in `_provenance`.
+struct BetaTFReference: Decodable {
+  struct Beta: Decodable {
+    var x, a, b: Double
+    var scipy_lower, scipy_upper, true_lower, true_upper: Double
+  }
+  struct T: Decodable {
+    var t, df: Double
+    var scipy_cdf, scipy_sf, true_cdf, true_sf: Double
+  }
+  struct TQuantile: Decodable {
+    var p, df: Double
+    /// nil where scipy's `t.ppf` overflowed to infinity (JSON has no infinity).
+    var scipy_quantile: Double?
+    var true_quantile: Double
+  }
+  struct F: Decodable {
+    var f, d1, d2: Double
+    var scipy_cdf, scipy_sf, true_cdf, true_sf: Double
+  }
+  let _provenance: String
+  let beta: [Beta]
+  let t: [T]
+  let t_quantile: [TQuantile]
+  let f: [F]
+
+  static func load() throws -> BetaTFReference {
+    try fixtures.decode("beta_t_f.json", as: BetaTFReference.self)
+  }
+}

@@ -42,3 +42,30 @@ public func assertClose(
         + "allowed relative \(relative), absolute \(absolute))", file: file, line: line)
   }
 }
+
+/// Asserts that `actual` matches a high-precision reference `truth` to `relative` (relative
+/// error), and an independent implementation's value `other` (scipy, say) to `relative` plus
+/// that implementation's own error against `truth`, so its known inaccuracies are not held
+/// against us. A `truth` below the smallest normal double must be matched by a value below
+/// 1e-300 (subnormals carry no relative accuracy). Returns the relative error against `truth`.
+@discardableResult
+public func assertMatchesReference(
+  _ actual: Double, truth: Double, other: Double?, relative: Double, _ name: String,
+  file: StaticString = #filePath, line: UInt = #line
+) -> Double {
+  if abs(truth) < Double.leastNormalMagnitude {
+    XCTAssertLessThan(abs(actual), 1e-300, "\(name): \(actual) vs reference \(truth)", file: file, line: line)
+    return 0
+  }
+  let error = relativeError(actual, truth)
+  XCTAssertLessThanOrEqual(
+    error, relative, "\(name): \(actual) vs reference \(truth) (allowed relative \(relative))", file: file,
+    line: line)
+  if let other {
+    let otherOwn = relativeError(other, truth)
+    XCTAssertLessThanOrEqual(
+      relativeError(actual, other), relative + otherOwn * 1.0001,
+      "\(name): \(actual) vs other \(other) (its own error \(otherOwn))", file: file, line: line)
+  }
+  return error
+}
