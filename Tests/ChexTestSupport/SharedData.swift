@@ -9,7 +9,7 @@ import XCTest
 /// `<repo>/Tests/ChexTestSupport/SharedData.swift` -> `<repo>/../shared/data`.
 /// `CHEXSTATS_SHARED_DATA=<folder>` points it elsewhere (to test the absent case, say).
 ///
-/// - Absent folder: the test is skipped with a printed notice, or fails when
+/// - Absent folder: the test is skipped with a notice printed once per suite, or fails when
 ///   `CHEXSTATS_REQUIRE_SHARED_DATA=1` (set it in CI, where the data must be there).
 /// - Folder present but a needed file missing: the test fails, never skips.
 /// - Present: prints once per suite "real data: <suite> used <folder>", so a log shows which
@@ -56,7 +56,9 @@ public enum SharedData {
       if ProcessInfo.processInfo.environment["CHEXSTATS_REQUIRE_SHARED_DATA"] == "1" {
         throw Failure.required(folder: root.path, suite: suite)
       }
-      print("NOTICE: ../shared/data absent: \(suite) real-data checks skipped (looked in \(root.path))")
+      Announced.shared.once("absent \(suite)") {
+        print("NOTICE: ../shared/data absent: \(suite) real-data checks skipped (looked in \(root.path))")
+      }
       throw XCTSkip(
         "../shared/data absent (\(root.path)): \(suite) real-data checks skipped", file: file, line: line)
     }
@@ -73,7 +75,7 @@ public enum SharedData {
   }
 }
 
-/// Remembers which notices were printed, so each suite announces its real data once.
+/// Remembers which notices were printed, so each suite prints its notice once.
 private final class Announced: @unchecked Sendable {
   static let shared = Announced()
   private let lock = NSLock()
