@@ -1,3 +1,4 @@
+import ChexTestSupport
 import XCTest
 
 @testable import ChexStats
@@ -7,8 +8,8 @@ final class StudyAnalysisTests: XCTestCase {
   /// one with the full model's scores (no drop), one with scores that ignore the label.
   static func study() -> (runs: [StudyAnalysis.Run], labels: [[Bool?]], scores: [[[Double]]]) {
     let n = 200
-    var rng = Xoshiro256StarStar(seed: 42)
-    func uniform() -> Double { Double(rng.next() >> 11) / Double(1 << 53) }
+    var rng = SeededGenerator(seed: 42)
+    func uniform() -> Double { rng.uniform() }
     let labels: [[Bool?]] = (0..<2).map { _ in (0..<n).map { _ in uniform() < 0.3 } }
     func scores(strength: Double) -> [[Double]] {
       labels.map { task in task.map { ($0 == true ? strength : 0) + uniform() } }
