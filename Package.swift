@@ -83,19 +83,21 @@ let package = Package(
     ),
 
     // MARK: - Tests
+    // Helpers shared by the test targets (seeded data, closeness, fixtures, snapshots, shared data).
+    .target(name: "ChexTestSupport", path: "Tests/ChexTestSupport", exclude: ["README.md"]),
     .testTarget(name: "ChexLinalgTests", dependencies: ["ChexLinalg"]),
     .testTarget(name: "ChexKernelsTests", dependencies: ["ChexKernels"]),
     .testTarget(
-      name: "ChexStatsTests", dependencies: ["ChexStats"], resources: [.copy("Fixtures")]),
+      name: "ChexStatsTests", dependencies: ["ChexStats", "ChexTestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(
-      name: "ChexDataTests", dependencies: ["ChexData"], resources: [.copy("Fixtures")]),
+      name: "ChexDataTests", dependencies: ["ChexData", "ChexTestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(
-      name: "ChexReportTests", dependencies: ["ChexReport", "ChexData", "ChexStats"],
+      name: "ChexReportTests", dependencies: ["ChexReport", "ChexData", "ChexStats", "ChexTestSupport"],
       exclude: ["Snapshots"]),
     .testTarget(
-      name: "chexstatsTests", dependencies: ["chexstats"], resources: [.copy("Fixtures")]),
+      name: "chexstatsTests", dependencies: ["chexstats", "ChexTestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(
-      name: "ChexONNXTests", dependencies: ["ChexONNX"], resources: [.copy("Fixtures")]),
+      name: "ChexONNXTests", dependencies: ["ChexONNX", "ChexTestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(
       name: "ChexInferenceTests", dependencies: ["ChexInference", "ChexONNX"],
       resources: [.copy("Fixtures"), .copy("Architectures")]),

@@ -7,6 +7,7 @@ and a 40-digit mpmath reference, so the Swift tests can tell scipy's own error f
 Run: python3 notebooks-export/beta_t_f_fixture.py > Tests/ChexStatsTests/Fixtures/beta_t_f.json
 """
 import json
+import math
 import sys
 
 import mpmath as mp
@@ -120,7 +121,12 @@ def t_quantile(p, nu):
         return mp.log(beta_pair_mp(x, nu / 2, mp.mpf(1) / 2)[0] / 2) - target
 
     guess = abs(float(stats.t.ppf(q, float(nu))))
-    u0 = mp.log(mp.mpf(guess))
+    if math.isfinite(guess) and guess > 0:
+        u0 = mp.log(mp.mpf(guess))
+    else:
+        # scipy's ppf overflows far out (t.ppf(1e-300, 3) is +inf, likewise for nu 3 to 10);
+        # start from the tail asymptote P(T > t) ~ nu^(nu/2 - 1) t^(-nu) / B(nu/2, 1/2), in log t.
+        u0 = ((nu / 2 - 1) * mp.log(nu) - mp.log(mp.beta(nu / 2, mp.mpf(1) / 2)) - target) / nu
     root = mp.findroot(f, (u0, u0 * (1 + mp.mpf(10) ** -6) + mp.mpf(10) ** -8), solver="secant",
                        tol=mp.mpf(10) ** -32, verify=False)
     assert abs(f(root)) < mp.mpf(10) ** -25, (p, nu)
@@ -139,6 +145,11 @@ for nu in dfs:
             "true_cdf": lower, "true_sf": upper,
         })
 
+def finite_or_none(value):
+    """JSON has no infinity: scipy's overflowed quantiles (t.ppf(1e-300, 3) is +inf) become null."""
+    return value if math.isfinite(value) else None
+
+
 tq_rows = []
 ps = [1e-300, 1e-100, 1e-30, 1e-12, 1e-6, 1e-3, 0.01, 0.025, 0.05, 0.1, 0.25, 0.4, 0.49, 0.5,
       0.51, 0.75, 0.9, 0.95, 0.975, 0.99, 0.999, 1 - 1e-6, 1 - 1e-12]
@@ -148,7 +159,7 @@ for nu in dfs:
             continue  # the Cauchy quantile overflows
         tq_rows.append({
             "p": p, "df": nu,
-            "scipy_quantile": float(stats.t.ppf(p, nu)),
+            "scipy_quantile": finite_or_none(float(stats.t.ppf(p, nu))),
             "true_quantile": t_quantile(p, nu) if p != 0.5 else 0.0,
         })
 
@@ -170,5 +181,5 @@ json.dump({
         f"mpmath {mp.__version__} (dps 40); Python {sys.version.split()[0]}"
     ),
     "beta": beta_rows, "t": t_rows, "t_quantile": tq_rows, "f": f_rows,
-}, sys.stdout, indent=0)
+}, sys.stdout, indent=0, allow_nan=False)
 print()

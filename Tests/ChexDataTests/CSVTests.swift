@@ -1,3 +1,4 @@
+import ChexTestSupport
 import XCTest
 
 @testable import ChexData
@@ -149,7 +150,7 @@ final class CSVTests: XCTestCase {
   // MARK: - Python's csv module as the oracle
 
   func testAgreesWithPythonCSVOnRandomFiles() throws {
-    let fixture = try loadFixture("csv-quirks.json")
+    let fixture = try fixtures.jsonObject("csv-quirks.json")
     let cases = try XCTUnwrap(fixture["cases"] as? [[String: Any]])
     XCTAssertEqual(cases.count, 300)
     for testCase in cases {

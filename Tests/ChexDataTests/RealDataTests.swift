@@ -1,3 +1,4 @@
+import ChexTestSupport
 import Foundation
 import XCTest
 
@@ -6,19 +7,18 @@ import XCTest
 /// The released CheXpert test labels and three leaderboard prediction files, checked against
 /// counts and values read with Python's csv module (Fixtures/chexpert-test-counts.json).
 final class RealDataTests: XCTestCase {
-  /// `<repo>/../shared/data/chexpert-test`, or a skip when it is absent.
+  /// `<repo>/../shared/data/chexpert-test` with every file these tests read: a skip when
+  /// ../shared/data is absent (a failure with CHEXSTATS_REQUIRE_SHARED_DATA=1), a failure when it
+  /// is present but a file is missing.
   private func dataFolder() throws -> String {
-    let repository = URL(fileURLWithPath: #filePath)
-      .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let folder = repository.deletingLastPathComponent()
-      .appendingPathComponent("shared/data/chexpert-test").path
-    guard FileManager.default.fileExists(atPath: folder + "/groundtruth.csv") else {
-      throw XCTSkip("the CheXpert test files are not at \(folder)")
-    }
-    return folder
+    try SharedData.require(
+      "chexpert-test",
+      files: ["groundtruth.csv", "labeler_chexpert_labels.csv"] + predictionFiles.map { "predictions/" + $0 },
+      suite: "RealDataTests"
+    ).path
   }
 
-  private func fixture() throws -> [String: Any] { try loadFixture("chexpert-test-counts.json") }
+  private func fixture() throws -> [String: Any] { try fixtures.jsonObject("chexpert-test-counts.json") }
 
   private let predictionFiles = [
     "desmond_predictions.csv", "drnet_predictions.csv", "jfaboy_predictions.csv",

@@ -1,4 +1,5 @@
 import ChexStats
+import ChexTestSupport
 import XCTest
 
 @testable import ChexReport

@@ -1,5 +1,6 @@
 import ChexData
 import ChexStats
+import ChexTestSupport
 import XCTest
 
 @testable import ChexReport

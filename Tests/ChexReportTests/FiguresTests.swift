@@ -1,4 +1,5 @@
 import ChexStats
+import ChexTestSupport
 import Foundation
 import XCTest
 
@@ -177,10 +178,16 @@ final class FiguresTests: XCTestCase {
         fit: LineFit(slope: 1, intercept: 0))
     ])
     let inspector = assertValidSVG(FigureRenderer.render(a))
-    // One point: a fit line has no x range to span, so only the legend's dashed sample is drawn.
-    XCTAssertEqual(
-      inspector.elementCounts["line", default: 0] - 0, inspector.elementCounts["line", default: 0])
+    // One point: a fit line has no x range to span, so no fit polyline is drawn and the only
+    // dashed element is the legend's sample (a <line>). With a second point at another x, the
+    // same fit is drawn: one dashed polyline.
+    XCTAssertEqual(inspector.elementCounts["polyline", default: 0], 0)
     XCTAssertEqual(FigureRenderer.render(a).components(separatedBy: "stroke-dasharray").count - 1, 1)
+    var two = a
+    two.groups[0].points.append(.init(name: "B", imageNetTop1: 80, auroc: FigureEstimate(0.9)))
+    let twoInspector = assertValidSVG(FigureRenderer.render(two))
+    XCTAssertEqual(twoInspector.elementCounts["polyline", default: 0], 1)
+    XCTAssertEqual(FigureRenderer.render(two).components(separatedBy: "stroke-dasharray").count - 1, 2)
     let equal = ImageNetVsCheXpertFigure(groups: [
       .init(
         name: "Equal",

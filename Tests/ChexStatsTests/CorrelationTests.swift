@@ -1,3 +1,4 @@
+import ChexTestSupport
 import XCTest
 
 @testable import ChexStats
@@ -22,7 +23,7 @@ final class CorrelationTests: XCTestCase {
   struct Fixture: Decodable { var cases: [Case] }
 
   func cases() throws -> [Case] {
-    let fixture = try DistFixtures.load("correlation", as: Fixture.self)
+    let fixture = try fixtures.decode("correlation.json", as: Fixture.self)
     XCTAssertGreaterThan(fixture.cases.count, 20)
     return fixture.cases
   }

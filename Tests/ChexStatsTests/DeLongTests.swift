@@ -1,3 +1,4 @@
+import ChexTestSupport
 import XCTest
 
 @testable import ChexStats

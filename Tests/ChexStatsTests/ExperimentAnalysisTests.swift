@@ -1,3 +1,4 @@
+import ChexTestSupport
 import XCTest
 
 @testable import ChexStats
@@ -7,8 +8,8 @@ final class ExperimentAnalysisTests: XCTestCase {
   /// one with the full model's scores (no drop), one with scores that ignore the label.
   static func study() -> (runs: [ExperimentAnalysis.Model], labels: [[Bool?]], scores: [[[Double]]]) {
     let n = 200
-    var rng = Xoshiro256StarStar(seed: 42)
-    func uniform() -> Double { Double(rng.next() >> 11) / Double(1 << 53) }
+    var rng = SeededGenerator(seed: 42)
+    func uniform() -> Double { rng.uniform() }
     let labels: [[Bool?]] = (0..<2).map { _ in (0..<n).map { _ in uniform() < 0.3 } }
     func scores(strength: Double) -> [[Double]] {
       labels.map { task in task.map { ($0 == true ? strength : 0) + uniform() } }
@@ -80,7 +81,14 @@ final class ExperimentAnalysisTests: XCTestCase {
       (analysis.configurations[0].mean.value ?? .nan) - (analysis.configurations[3].mean.value ?? .nan),
       accuracy: 1e-15)
     XCTAssertGreaterThan(rowA.boost?.interval?.lower ?? -1, 0)
-    XCTAssertNotNil(rowA.boostPHolm)
+    // Holm over the two architectures' boost p-values, worked by hand: the smaller p times 2,
+    // the larger p kept but never below the first; both capped at 1.
+    let pA = try XCTUnwrap(rowA.boostP)
+    let pB = try XCTUnwrap(analysis.architectures[1].boostP)
+    let holmSmaller = min(1, 2 * min(pA, pB))
+    let holmLarger = min(1, max(holmSmaller, max(pA, pB)))
+    XCTAssertEqual(try XCTUnwrap(rowA.boostPHolm), pA <= pB ? holmSmaller : holmLarger)
+    XCTAssertEqual(try XCTUnwrap(analysis.architectures[1].boostPHolm), pB < pA ? holmSmaller : holmLarger)
     // Truncation: cut 1 is identical to seed 1 only, so its difference from the seed average is
     // small; cut 2 drops to chance.
     XCTAssertEqual(analysis.truncation.count, 2)

@@ -1,5 +1,8 @@
+import ChexTestSupport
 import Foundation
-import XCTest
+
+/// This target's `Fixtures/` folder (each test target has its own bundle).
+let fixtures = FixtureFolder(bundle: .module)
 
 /// `Fixtures/roc_reference.json`, made by notebooks-export/make_roc_fixtures.py
 /// (scikit-learn and R's pROC; versions inside the file).
@@ -20,27 +23,39 @@ struct ROCReference: Decodable {
   let datasets: [Dataset]
 
   static func load() throws -> ROCReference {
-    let url = try XCTUnwrap(
-      Bundle.module.url(forResource: "roc_reference", withExtension: "json", subdirectory: "Fixtures"))
-    return try JSONDecoder().decode(ROCReference.self, from: Data(contentsOf: url))
+    try fixtures.decode("roc_reference.json", as: ROCReference.self)
   }
 }
 
-extension XCTestCase {
-  /// Asserts |actual - expected| <= tolerance * max(1, |expected|).
-  func assertClose(
-    _ actual: Double?, _ expected: Double?, tolerance: Double, _ message: String = "",
-    file: StaticString = #filePath, line: UInt = #line
-  ) {
-    guard let actual, let expected else {
-      XCTFail(
-        "nil value: \(String(describing: actual)) vs \(String(describing: expected)) \(message)", file: file,
-        line: line)
-      return
-    }
-    let scale = max(1, abs(expected))
-    XCTAssertLessThanOrEqual(
-      abs(actual - expected), tolerance * scale,
-      "\(actual) vs expected \(expected) \(message)", file: file, line: line)
+/// `Fixtures/beta_t_f.json`, made by notebooks-export/beta_t_f_fixture.py: the regularized
+/// incomplete beta function, Student t and F distributions, each row with scipy's value and a
+/// 40-digit mpmath reference (`true_*`). Versions in `_provenance`.
+struct BetaTFReference: Decodable {
+  struct Beta: Decodable {
+    var x, a, b: Double
+    var scipy_lower, scipy_upper, true_lower, true_upper: Double
+  }
+  struct T: Decodable {
+    var t, df: Double
+    var scipy_cdf, scipy_sf, true_cdf, true_sf: Double
+  }
+  struct TQuantile: Decodable {
+    var p, df: Double
+    /// nil where scipy's `t.ppf` overflowed to infinity (JSON has no infinity).
+    var scipy_quantile: Double?
+    var true_quantile: Double
+  }
+  struct F: Decodable {
+    var f, d1, d2: Double
+    var scipy_cdf, scipy_sf, true_cdf, true_sf: Double
+  }
+  let _provenance: String
+  let beta: [Beta]
+  let t: [T]
+  let t_quantile: [TQuantile]
+  let f: [F]
+
+  static func load() throws -> BetaTFReference {
+    try fixtures.decode("beta_t_f.json", as: BetaTFReference.self)
   }
 }

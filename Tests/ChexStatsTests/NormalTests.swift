@@ -1,3 +1,4 @@
+import ChexTestSupport
 import XCTest
 
 @testable import ChexStats
@@ -26,7 +27,7 @@ final class NormalTests: XCTestCase {
   let normalRange = Double.leastNormalMagnitude
 
   func testCDFAndSFMatchReferenceTo1e14() throws {
-    let fixture = try DistFixtures.load("normal", as: Fixture.self)
+    let fixture = try fixtures.decode("normal.json", as: Fixture.self)
     XCTAssertGreaterThan(fixture.cdf.count, 700)
     var worst = 0.0
     for row in fixture.cdf {
@@ -51,7 +52,7 @@ final class NormalTests: XCTestCase {
   }
 
   func testQuantileMatchesReferenceTo1e14() throws {
-    let fixture = try DistFixtures.load("normal", as: Fixture.self)
+    let fixture = try fixtures.decode("normal.json", as: Fixture.self)
     XCTAssertGreaterThan(fixture.quantile.count, 700)
     var worst = 0.0
     for row in fixture.quantile {

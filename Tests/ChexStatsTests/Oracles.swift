@@ -1,3 +1,5 @@
+import ChexTestSupport
+
 @testable import ChexStats
 
 /// Obviously-correct O(n^2) versions of the fast statistics, used only by the tests.
@@ -16,12 +18,13 @@ enum Oracle {
     return pairs > 0 ? wins / pairs : nil
   }
 
-  /// Seeded random labels and two correlated, partly tied score vectors.
+  /// Seeded random labels and two correlated, partly tied score vectors, drawn from the test
+  /// support's own generator rather than the library's.
   static func data(n: Int, seed: UInt64, tieGrid: Double? = nil) -> (
     labels: [Bool?], a: [Double], b: [Double]
   ) {
-    var rng = Xoshiro256StarStar(seed: seed)
-    func uniform() -> Double { Double(rng.next() >> 11) / Double(1 << 53) }
+    var rng = SeededGenerator(seed: seed)
+    func uniform() -> Double { rng.uniform() }
     var labels: [Bool?] = []
     var a: [Double] = []
     var b: [Double] = []

@@ -1,3 +1,4 @@
+import ChexTestSupport
 import XCTest
 
 @testable import ChexStats
@@ -28,7 +29,7 @@ final class RegressionTests: XCTestCase {
     var anova: [ANOVACase]
   }
 
-  func fixture() throws -> Fixture { try DistFixtures.load("regression", as: Fixture.self) }
+  func fixture() throws -> Fixture { try fixtures.decode("regression.json", as: Fixture.self) }
 
   func assertClose(
     _ actual: Double, _ expected: Double, _ tolerance: Double, _ label: String,

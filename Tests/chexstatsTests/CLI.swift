@@ -1,3 +1,4 @@
+import ChexTestSupport
 import Foundation
 import XCTest
 
@@ -42,40 +43,21 @@ enum CLI {
       .deletingLastPathComponent()
   }
 
-  /// `../shared/data/chexpert-test` beside the repository, or a skip when it is absent.
-  static func sharedChexpertTest() throws -> URL {
-    let url = repositoryRoot.deletingLastPathComponent().appendingPathComponent(
-      "shared/data/chexpert-test")
-    guard FileManager.default.fileExists(atPath: url.appendingPathComponent("groundtruth.csv").path)
-    else { throw XCTSkip("../shared/data/chexpert-test is not present") }
-    return url
+  /// `../shared/data/chexpert-test` with the labels and the three leaderboard prediction files
+  /// the end-to-end tests read: a skip when ../shared/data is absent (a failure with
+  /// CHEXSTATS_REQUIRE_SHARED_DATA=1), a failure when it is present but incomplete.
+  static func sharedChexpertTest(suite: String) throws -> URL {
+    try SharedData.require(
+      "chexpert-test",
+      files: [
+        "groundtruth.csv", "predictions/desmond_predictions.csv", "predictions/drnet_predictions.csv",
+        "predictions/jfaboy_predictions.csv",
+      ], suite: suite)
   }
 }
 
-/// A scratch folder of files a test writes, removed afterwards.
-final class Scratch {
-  let url: URL
-
-  init() throws {
-    url = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "chexstats-test-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-  }
-
-  deinit { try? FileManager.default.removeItem(at: url) }
-
-  /// Writes `text` to `name` inside the folder and returns its path.
-  @discardableResult
-  func write(_ name: String, _ text: String) throws -> String {
-    let file = url.appendingPathComponent(name)
-    try FileManager.default.createDirectory(
-      at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try Data(text.utf8).write(to: file)
-    return file.path
-  }
-
-  func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-}
+/// This target's `Fixtures/` folder (each test target has its own bundle).
+let fixtures = FixtureFolder(bundle: .module)
 
 /// Parses the compare CSV output into rows keyed by task, then column.
 func parseCompareCSV(_ text: String) -> (header: [String], rows: [String: [String: String]]) {

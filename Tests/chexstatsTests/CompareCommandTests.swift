@@ -1,3 +1,4 @@
+import ChexTestSupport
 import Foundation
 import XCTest
 
@@ -11,11 +12,8 @@ final class CompareCommandTests: XCTestCase {
   /// Expected values: Fixtures/chexpert_test_reference.json
   /// (notebooks-export/make_chexpert_test_reference.py).
   func testRealLeaderboardModelsMatchScikitLearnAndPROC() throws {
-    let shared = try CLI.sharedChexpertTest()
-    let url = try XCTUnwrap(
-      Bundle.module.url(
-        forResource: "chexpert_test_reference", withExtension: "json", subdirectory: "Fixtures"))
-    let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
+    let shared = try CLI.sharedChexpertTest(suite: "CompareCommandTests")
+    let reference = try fixtures.decode("chexpert_test_reference.json", as: Reference.self)
     XCTAssertEqual(reference.pairs.count, 3)
     for pair in reference.pairs {
       let result = try CLI.run([
@@ -37,7 +35,18 @@ final class CompareCommandTests: XCTestCase {
         XCTAssertEqual(try value("delong_z"), expected.delong_z, accuracy: 1e-6, task)
         XCTAssertEqual(try value("delong_p"), expected.delong_p, accuracy: 1e-6, task)
       }
-      XCTAssertNotNil(csv.rows["mean"])
+      // The mean row: the unweighted mean of the five scikit-learn AUROCs, over all 500 studies.
+      let mean = try XCTUnwrap(csv.rows["mean"], "no mean row")
+      let tasks = Array(pair.tasks.values)
+      XCTAssertEqual(tasks.count, 5)
+      XCTAssertEqual(mean["n"], "500")
+      let meanA = tasks.map(\.auroc_a).reduce(0, +) / Double(tasks.count)
+      let meanB = tasks.map(\.auroc_b).reduce(0, +) / Double(tasks.count)
+      XCTAssertEqual(try XCTUnwrap(Double(mean["auroc_a"] ?? "")), meanA, accuracy: 1e-9, pair.a)
+      XCTAssertEqual(try XCTUnwrap(Double(mean["auroc_b"] ?? "")), meanB, accuracy: 1e-9, pair.b)
+      XCTAssertEqual(
+        try XCTUnwrap(Double(mean["difference"] ?? "")), meanA - meanB, accuracy: 1e-9,
+        "\(pair.a) - \(pair.b)")
     }
   }
 
@@ -60,7 +69,7 @@ final class CompareCommandTests: XCTestCase {
 
   /// Six studies; run B is run A with Edema reversed. Hand-worked AUROCs for Edema:
   /// labels 1,1,0,0,0,1 with A scores .9,.8,.1,.2,.3,.7 -> 1.0; B scores -> 0.0.
-  func makeStudy(_ scratch: Scratch) throws -> (labels: String, a: String, b: String) {
+  func makeStudy(_ scratch: TemporaryFolder) throws -> (labels: String, a: String, b: String) {
     let labels = try scratch.write(
       "labels.csv",
       """
@@ -99,11 +108,11 @@ final class CompareCommandTests: XCTestCase {
       CheXpert-v1.0-small/test/patient5/study1/view1_frontal.jpg,0.7,0.3,0.9\r
 
       """)
-    return (labels, scratch.path("a"), b)
+    return (labels, scratch.file("a"), b)
   }
 
   func testSmallStudyAllFormats() throws {
-    let scratch = try Scratch()
+    let scratch = TemporaryFolder()
     let study = try makeStudy(scratch)
     let args = [
       "compare", study.a, study.b, "--labels", study.labels, "--tasks", "Edema,Atelectasis,Cardiomegaly",
@@ -145,7 +154,7 @@ final class CompareCommandTests: XCTestCase {
   }
 
   func testUncertainOnesAndBlankIgnoreChangeTheCounts() throws {
-    let scratch = try Scratch()
+    let scratch = TemporaryFolder()
     let study = try makeStudy(scratch)
     let result = try CLI.run([
       "compare", study.a, study.b, "--labels", study.labels, "--tasks", "Atelectasis,Cardiomegaly",
@@ -159,9 +168,9 @@ final class CompareCommandTests: XCTestCase {
   }
 
   func testOutputFileIsWritten() throws {
-    let scratch = try Scratch()
+    let scratch = TemporaryFolder()
     let study = try makeStudy(scratch)
-    let out = scratch.path("report.md")
+    let out = scratch.file("report.md")
     let result = try CLI.run([
       "compare", study.a, study.b, "--labels", study.labels, "--tasks", "Edema", "--replicates",
       "20", "--output", out,
@@ -174,7 +183,7 @@ final class CompareCommandTests: XCTestCase {
 
   /// The same seed gives the same report on 1 and 2 threads.
   func testSeedReproducesAcrossThreadCounts() throws {
-    let scratch = try Scratch()
+    let scratch = TemporaryFolder()
     let study = try makeStudy(scratch)
     let base = [
       "compare", study.a, study.b, "--labels", study.labels, "--tasks", "Edema,Atelectasis",
@@ -206,18 +215,18 @@ final class CompareCommandTests: XCTestCase {
   }
 
   func testMissingFile() throws {
-    let scratch = try Scratch()
+    let scratch = TemporaryFolder()
     let study = try makeStudy(scratch)
     try assertFails(
-      ["compare", study.a, scratch.path("nope.csv"), "--labels", study.labels],
+      ["compare", study.a, scratch.file("nope.csv"), "--labels", study.labels],
       mentions: ["nope.csv"])
     try assertFails(
-      ["compare", study.a, study.b, "--labels", scratch.path("missing.csv")],
+      ["compare", study.a, study.b, "--labels", scratch.file("missing.csv")],
       mentions: ["missing.csv"])
   }
 
   func testEmptyAndBinaryFiles() throws {
-    let scratch = try Scratch()
+    let scratch = TemporaryFolder()
     let study = try makeStudy(scratch)
     let empty = try scratch.write("empty.csv", "")
     try assertFails(["compare", study.a, empty, "--labels", study.labels], mentions: ["empty.csv"])
@@ -226,7 +235,7 @@ final class CompareCommandTests: XCTestCase {
   }
 
   func testBadScoreNamesLineAndColumn() throws {
-    let scratch = try Scratch()
+    let scratch = TemporaryFolder()
     let study = try makeStudy(scratch)
     let bad = try scratch.write(
       "bad.csv",
@@ -241,7 +250,7 @@ final class CompareCommandTests: XCTestCase {
   }
 
   func testBadLabelValue() throws {
-    let scratch = try Scratch()
+    let scratch = TemporaryFolder()
     let study = try makeStudy(scratch)
     let labels = try scratch.write(
       "labels2.csv", "Study,Edema\nCheXpert-v1.0/test/patient1/study1,2\n")
@@ -251,7 +260,7 @@ final class CompareCommandTests: XCTestCase {
   }
 
   func testDuplicateKeys() throws {
-    let scratch = try Scratch()
+    let scratch = TemporaryFolder()
     let study = try makeStudy(scratch)
     let dup = try scratch.write(
       "dup.csv", "Study,Edema\ntest/patient1/study1,0.1\ntest/patient1/study1,0.2\n")
@@ -261,7 +270,7 @@ final class CompareCommandTests: XCTestCase {
   }
 
   func testNoKeyColumn() throws {
-    let scratch = try Scratch()
+    let scratch = TemporaryFolder()
     let study = try makeStudy(scratch)
     let noKey = try scratch.write("nokey.csv", "Image,Edema\nx,0.1\n")
     try assertFails(
@@ -270,7 +279,7 @@ final class CompareCommandTests: XCTestCase {
   }
 
   func testMissingTask() throws {
-    let scratch = try Scratch()
+    let scratch = TemporaryFolder()
     let study = try makeStudy(scratch)
     try assertFails(
       ["compare", study.a, study.b, "--labels", study.labels, "--tasks", "Pneumonia"],
@@ -281,7 +290,7 @@ final class CompareCommandTests: XCTestCase {
   }
 
   func testMismatchedStudiesAndIntersect() throws {
-    let scratch = try Scratch()
+    let scratch = TemporaryFolder()
     let study = try makeStudy(scratch)
     let short = try scratch.write(
       "short.csv",
@@ -307,7 +316,7 @@ final class CompareCommandTests: XCTestCase {
   }
 
   func testOneClassTaskIsReportedNotFatal() throws {
-    let scratch = try Scratch()
+    let scratch = TemporaryFolder()
     let study = try makeStudy(scratch)
     let labels = try scratch.write(
       "oneclass.csv",
@@ -338,7 +347,7 @@ final class CompareCommandTests: XCTestCase {
   }
 
   func testStratifiedNeedsOneTask() throws {
-    let scratch = try Scratch()
+    let scratch = TemporaryFolder()
     let study = try makeStudy(scratch)
     let result = try CLI.run([
       "compare", study.a, study.b, "--labels", study.labels, "--tasks", "Edema,Atelectasis",

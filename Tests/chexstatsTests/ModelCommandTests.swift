@@ -1,3 +1,4 @@
+import ChexTestSupport
 import Foundation
 import XCTest
 
@@ -19,7 +20,7 @@ final class ModelCommandTests: XCTestCase {
   }
 
   func fixture(_ name: String) throws -> String {
-    try XCTUnwrap(Bundle.module.url(forResource: "Fixtures/models/" + name, withExtension: nil)).path
+    try fixtures.path("models/" + name)
   }
 
   struct ExpectedFile: Decodable {
@@ -90,12 +91,12 @@ final class ModelCommandTests: XCTestCase {
   // MARK: - run
 
   func testRunMatchesOnnxRuntimeWithOneAndTwoThreads() throws {
-    let scratch = try Scratch()
+    let scratch = TemporaryFolder()
     let reference = try NPY.read(try fixture("densenet_g8_ort_output.npy"))
     XCTAssertEqual(reference.shape, [2, 14])
     let scale = max(1, reference.values.map(abs).max() ?? 0)
     for threads in [1, 2] {
-      let output = scratch.path("out\(threads).npy")
+      let output = scratch.file("out\(threads).npy")
       let result = try CLI.run([
         "run", try fixture("densenet_g8.onnx"), "--input", try fixture("densenet_g8_input.npy"),
         "--output", output, "--threads", "\(threads)",
@@ -113,7 +114,7 @@ final class ModelCommandTests: XCTestCase {
   /// Weights in `MODEL.onnx.data` beside the model (the dynamo exporter's default), the model
   /// named by a path relative to the working directory: same numbers as the self-contained file.
   func testExternalWeightsFromAnotherFolder() throws {
-    let scratch = try Scratch()
+    let scratch = TemporaryFolder()
     let models = URL(fileURLWithPath: try fixture("densenet_g8_external.onnx")).deletingLastPathComponent()
     let folder = models.deletingLastPathComponent()
     let relative = "models/densenet_g8_external.onnx"
@@ -122,7 +123,7 @@ final class ModelCommandTests: XCTestCase {
     let json = try XCTUnwrap(
       try JSONSerialization.jsonObject(with: Data(inspect.stdout.utf8)) as? [String: Any])
     XCTAssertEqual(json["parameters"] as? Int, try expected().parameters_onnx)
-    let output = scratch.path("y.npy")
+    let output = scratch.file("y.npy")
     let run = try CLI.run(
       ["run", relative, "--input", try fixture("densenet_g8_input.npy"), "--output", output],
       currentDirectory: folder)
@@ -157,32 +158,32 @@ final class ModelCommandTests: XCTestCase {
 
   /// Both commands on one bad model.
   func assertBothCommandsFail(_ model: String, mentions phrase: String, line: UInt = #line) throws {
-    let scratch = try Scratch()
+    let scratch = TemporaryFolder()
     try assertFailsCleanly(["inspect", model], naming: model, mentions: phrase, line: line)
     try assertFailsCleanly(
-      ["run", model, "--input", try fixture("densenet_g8_input.npy"), "--output", scratch.path("y.npy")],
+      ["run", model, "--input", try fixture("densenet_g8_input.npy"), "--output", scratch.file("y.npy")],
       naming: model, mentions: phrase, line: line)
-    XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.path("y.npy")), line: line)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.file("y.npy")), line: line)
   }
 
   func testTruncatedModel() throws {
-    let scratch = try Scratch()
+    let scratch = TemporaryFolder()
     let whole = try Data(contentsOf: URL(fileURLWithPath: try fixture("densenet_g8.onnx")))
-    let path = scratch.path("truncated.onnx")
+    let path = scratch.file("truncated.onnx")
     try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: path))
     try assertBothCommandsFail(path, mentions: "truncated")
   }
 
   func testFileThatIsNotProtobuf() throws {
-    let scratch = try Scratch()
+    let scratch = TemporaryFolder()
     let path = try scratch.write("notes.onnx", "task,auroc\nEdema,0.93\n")
     try assertBothCommandsFail(path, mentions: "not an ONNX model")
   }
 
   func testEmptyAndMissingModelFiles() throws {
-    let scratch = try Scratch()
+    let scratch = TemporaryFolder()
     try assertBothCommandsFail(try scratch.write("empty.onnx", ""), mentions: "empty")
-    try assertBothCommandsFail(scratch.path("absent.onnx"), mentions: "not found")
+    try assertBothCommandsFail(scratch.file("absent.onnx"), mentions: "not found")
   }
 
   func testMissingExternalData() throws {
@@ -191,27 +192,27 @@ final class ModelCommandTests: XCTestCase {
   }
 
   func testUnsupportedOpFailsToRun() throws {
-    let scratch = try Scratch()
-    let input = scratch.path("x.npy")
+    let scratch = TemporaryFolder()
+    let input = scratch.file("x.npy")
     try NPY.write(shape: [1, 3, 8, 8], values: [Float](repeating: 0, count: 192), to: input)
     let model = try fixture("unsupported_op.onnx")
     let message = try assertFailsCleanly(
-      ["run", model, "--input", input, "--output", scratch.path("y.npy")], naming: model,
+      ["run", model, "--input", input, "--output", scratch.file("y.npy")], naming: model,
       mentions: "Softmax")
     XCTAssertTrue(message.contains("softmax_0"), "the node is named: \(message)")
   }
 
   func testInputOfWrongRankOrShape() throws {
-    let scratch = try Scratch()
+    let scratch = TemporaryFolder()
     let model = try fixture("densenet_g8.onnx")
     let cases: [(name: String, shape: [Int])] = [
       ("rank3.npy", [3, 48, 48]), ("channels4.npy", [1, 4, 48, 48]), ("small.npy", [1, 3, 16, 16]),
     ]
     for (name, shape) in cases {
-      let input = scratch.path(name)
+      let input = scratch.file(name)
       try NPY.write(shape: shape, values: [Float](repeating: 0.5, count: shape.reduce(1, *)), to: input)
       let message = try assertFailsCleanly(
-        ["run", model, "--input", input, "--output", scratch.path("y.npy")], naming: input,
+        ["run", model, "--input", input, "--output", scratch.file("y.npy")], naming: input,
         mentions: "expects shape [batch, 3, 48, 48]")
       XCTAssertTrue(message.contains(model), message)
       XCTAssertTrue(message.contains("found \(shape)"), message)
@@ -219,21 +220,21 @@ final class ModelCommandTests: XCTestCase {
   }
 
   func testInputThatIsNotFloat32NumPy() throws {
-    let scratch = try Scratch()
+    let scratch = TemporaryFolder()
     let model = try fixture("densenet_g8.onnx")
     let text = try scratch.write("x.npy", "0.1,0.2,0.3\n")
     try assertFailsCleanly(
-      ["run", model, "--input", text, "--output", scratch.path("y.npy")], naming: text,
+      ["run", model, "--input", text, "--output", scratch.file("y.npy")], naming: text,
       mentions: "NUMPY")
     try assertFailsCleanly(
-      ["run", model, "--input", scratch.path("absent.npy"), "--output", scratch.path("y.npy")],
+      ["run", model, "--input", scratch.file("absent.npy"), "--output", scratch.file("y.npy")],
       naming: "absent.npy", mentions: "cannot be read")
     // The reader quotes the bad header, which ends in a newline: still one line on stderr.
-    let misnamed = scratch.path("misnamed.npy")
+    let misnamed = scratch.file("misnamed.npy")
     try NPY.write(
       shape: [1, 3, 48, 48], values: [Float](repeating: 0, count: 6912), to: misnamed, typeKey: "dtype")
     try assertFailsCleanly(
-      ["run", model, "--input", misnamed, "--output", scratch.path("y.npy")], naming: misnamed,
+      ["run", model, "--input", misnamed, "--output", scratch.file("y.npy")], naming: misnamed,
       mentions: "descr")
   }
 }

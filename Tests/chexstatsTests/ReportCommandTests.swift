@@ -1,3 +1,4 @@
+import ChexTestSupport
 import Foundation
 import XCTest
 
@@ -26,9 +27,7 @@ final class ReportCommandTests: XCTestCase {
   }
 
   func anchor(_ name: String) throws -> [[String: String]] {
-    let url = try XCTUnwrap(
-      Bundle.module.url(forResource: name, withExtension: "csv", subdirectory: "Fixtures/anchor-demo"))
-    return try readCSV(url)
+    try readCSV(fixtures.url("anchor-demo/\(name).csv"))
   }
 
   func number(_ row: [String: String], _ column: String) throws -> Double {
@@ -170,7 +169,7 @@ final class ReportCommandTests: XCTestCase {
   // MARK: - Bad input
 
   func makeRun(
-    _ scratch: Scratch, _ name: String, json: String, keys: [String] = ["p1/s1", "p2/s1", "p3/s1"]
+    _ scratch: TemporaryFolder, _ name: String, json: String, keys: [String] = ["p1/s1", "p2/s1", "p3/s1"]
   )
     throws
   {
@@ -180,11 +179,11 @@ final class ReportCommandTests: XCTestCase {
     try scratch.write("runs/\(name)/run.json", json)
   }
 
-  func runReport(_ scratch: Scratch) throws -> CLI.Result {
+  func runReport(_ scratch: TemporaryFolder) throws -> CLI.Result {
     try scratch.write("labels.csv", "Study,Edema\np1/s1,0\np2/s1,1\np3/s1,1\n")
     return try CLI.run([
-      "report", scratch.path("runs"), "--labels", scratch.path("labels.csv"), "--tasks", "Edema",
-      "--out", scratch.path("out"), "--replicates", "20",
+      "report", scratch.file("runs"), "--labels", scratch.file("labels.csv"), "--tasks", "Edema",
+      "--out", scratch.file("out"), "--replicates", "20",
     ])
   }
 
@@ -200,20 +199,20 @@ final class ReportCommandTests: XCTestCase {
   }
 
   func testDuplicateRunNames() throws {
-    let scratch = try Scratch()
+    let scratch = TemporaryFolder()
     try makeRun(scratch, "a", json: #"{"name": "same", "architecture": "ResNet18", "pretrained": true}"#)
     try makeRun(scratch, "b", json: #"{"name": "same", "architecture": "ResNet18", "pretrained": false}"#)
     assertOneLineError(try runReport(scratch), mentions: ["same", "runs/a", "runs/b"])
   }
 
   func testMissingPretrainedFlag() throws {
-    let scratch = try Scratch()
+    let scratch = TemporaryFolder()
     try makeRun(scratch, "a", json: #"{"architecture": "ResNet18"}"#)
     assertOneLineError(try runReport(scratch), mentions: ["runs/a/run.json", "pretrained"])
   }
 
   func testContradictoryFamily() throws {
-    let scratch = try Scratch()
+    let scratch = TemporaryFolder()
     try makeRun(
       scratch, "a", json: #"{"architecture": "Net1", "family": "X", "pretrained": true}"#)
     try makeRun(
@@ -222,7 +221,7 @@ final class ReportCommandTests: XCTestCase {
   }
 
   func testRunsScoredOnDifferentStudies() throws {
-    let scratch = try Scratch()
+    let scratch = TemporaryFolder()
     try makeRun(scratch, "a", json: #"{"architecture": "Net1", "family": "X", "pretrained": true}"#)
     try makeRun(
       scratch, "b", json: #"{"architecture": "Net1", "family": "X", "pretrained": false}"#,
@@ -231,20 +230,20 @@ final class ReportCommandTests: XCTestCase {
   }
 
   func testEmptyRunsFolder() throws {
-    let scratch = try Scratch()
+    let scratch = TemporaryFolder()
     try scratch.write("runs/readme.txt", "nothing here")
     assertOneLineError(try runReport(scratch), mentions: ["runs", "no run found"])
   }
 
   /// One architecture without its random-init twin is a marked gap, not an error.
   func testMissingTwinIsAGap() throws {
-    let scratch = try Scratch()
+    let scratch = TemporaryFolder()
     try makeRun(scratch, "a", json: #"{"architecture": "Net1", "family": "X", "pretrained": true}"#)
     try makeRun(scratch, "b", json: #"{"architecture": "Net2", "family": "X", "pretrained": true}"#)
     try makeRun(scratch, "c", json: #"{"architecture": "Net2", "family": "X", "pretrained": false}"#)
     let result = try runReport(scratch)
     XCTAssertEqual(result.status, 0, result.stderr)
-    let text = try String(contentsOfFile: scratch.path("out/report.md"), encoding: .utf8)
+    let text = try String(contentsOfFile: scratch.file("out/report.md"), encoding: .utf8)
     XCTAssertTrue(text.contains("Net1: pretrained runs but no random-init twin; no boost."), text)
     // Two architectures: too few for a correlation, which the report says instead of a number.
     XCTAssertTrue(

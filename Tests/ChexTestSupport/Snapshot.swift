@@ -1,12 +1,13 @@
 import Foundation
 import XCTest
 
-/// Golden-file comparison. Set `CHEXSTATS_RECORD_SNAPSHOTS=1` to re-record; a recording run
-/// fails, so it can never pass silently.
-func assertSnapshot(
+/// Golden-file comparison against `Snapshots/<name>` beside the calling test file. Set
+/// `CHEXSTATS_RECORD_SNAPSHOTS=1` to re-record; a recording run fails, so it can never pass
+/// silently.
+public func assertSnapshot(
   _ text: String, named name: String, file: StaticString = #filePath, line: UInt = #line
 ) throws {
-  let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+  let url = URL(fileURLWithPath: "\(file)").deletingLastPathComponent()
     .appendingPathComponent("Snapshots").appendingPathComponent(name)
   if ProcessInfo.processInfo.environment["CHEXSTATS_RECORD_SNAPSHOTS"] == "1" {
     try Data(text.utf8).write(to: url)
