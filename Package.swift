@@ -86,7 +86,7 @@ let package = Package(
     // Helpers shared by the test targets (seeded data, closeness, fixtures, snapshots, shared data).
     .target(name: "ChexTestSupport", path: "Tests/ChexTestSupport", exclude: ["README.md"]),
     .testTarget(name: "ChexLinalgTests", dependencies: ["ChexLinalg"]),
-    .testTarget(name: "ChexKernelsTests", dependencies: ["ChexKernels"]),
+    .testTarget(name: "ChexKernelsTests", dependencies: ["ChexKernels", "ChexTestSupport"]),
     .testTarget(
       name: "ChexStatsTests", dependencies: ["ChexStats", "ChexTestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(
@@ -99,7 +99,7 @@ let package = Package(
     .testTarget(
       name: "ChexONNXTests", dependencies: ["ChexONNX", "ChexTestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(
-      name: "ChexInferenceTests", dependencies: ["ChexInference", "ChexONNX"],
+      name: "ChexInferenceTests", dependencies: ["ChexInference", "ChexONNX", "ChexTestSupport"],
       resources: [.copy("Fixtures"), .copy("Architectures")]),
   ]
 )

@@ -1,4 +1,5 @@
 import ChexONNX
+import ChexTestSupport
 import XCTest
 
 @testable import ChexInference

@@ -1,4 +1,5 @@
 import ChexONNX
+import ChexTestSupport
 import Foundation
 import XCTest
 

@@ -6,7 +6,7 @@ import XCTest
 
 /// Runs every committed fixture (one-node graphs and tiny whole models exported by PyTorch with
 /// both exporters) and compares with the onnxruntime output stored next to it
-/// (notebooks-export/make_inference_fixtures.py), with both `ConvolutionKernels` choices.
+/// (notebooks-export/make_inference_fixtures.py), with every `ConvolutionKernels` choice.
 /// Tolerance: 1e-4 of the largest |reference|.
 final class FixtureTests: XCTestCase {
   func caseNames() throws -> [String] {
@@ -80,7 +80,7 @@ final class FixtureTests: XCTestCase {
     for name in ["stems_tiny_legacy17", "stems_tiny_dynamo"] {
       let (model, input, session) = try checkedOnOneAndThreeThreads(name)
       let steps = try session.profile(input, runs: 1)
-      if ConvolutionKernels.automatic.resolved == .automatic {
+      if nativeKernelsRun(checking: "fused and channels-last plans (FixtureTests)") {
         XCTAssertEqual(steps.filter { $0.operation.contains("+maxpool 3x3/2") }.count, 2, name)
         XCTAssertFalse(steps.contains { $0.operation.hasPrefix("Pool") }, name)
       }
@@ -112,7 +112,7 @@ final class FixtureTests: XCTestCase {
     ]
     for name in ["bottleneck_tiny_legacy17", "bottleneck_tiny_dynamo"] {
       let (model, input, session) = try checkedOnOneAndThreeThreads(name)
-      if ConvolutionKernels.automatic.resolved == .automatic {
+      if nativeKernelsRun(checking: "fused and channels-last plans (FixtureTests)") {
         let operations = try session.profile(input, runs: 1).map(\.operation)
         XCTAssertEqual(
           operations.filter { $0.hasPrefix("Conv") || $0 == "Mean" || $0 == "Gemm" }, expected, name)
@@ -146,7 +146,7 @@ final class FixtureTests: XCTestCase {
     ]
     for name in ["inverted_tiny_legacy17", "inverted_tiny_dynamo"] {
       let (model, input, session) = try checkedOnOneAndThreeThreads(name)
-      if ConvolutionKernels.automatic.resolved == .automatic {
+      if nativeKernelsRun(checking: "fused and channels-last plans (FixtureTests)") {
         let operations = try session.profile(input, runs: 1).map(\.operation)
         XCTAssertEqual(operations.filter { $0.hasPrefix("Conv") }, expected, name)
       }

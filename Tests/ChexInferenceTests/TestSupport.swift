@@ -1,21 +1,9 @@
 import ChexONNX
+import ChexTestSupport
 import Foundation
 import XCTest
 
 @testable import ChexInference
-
-/// SplitMix64: a small seeded generator so that random test data is reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
 
 func randomFloats(_ count: Int, _ generator: inout SeededGenerator, scale: Float = 1) -> [Float] {
   (0..<count).map { _ in Float.random(in: -1...1, using: &generator) * scale }
@@ -57,8 +45,15 @@ func assertClose(
     worst, tolerance * scale, "max |diff| \(worst) vs scale \(scale) \(message)", file: file, line: line)
 }
 
-/// The folder of committed fixtures.
+/// The folder of committed fixtures (a missing folder fails the test, never skips it).
 func fixturesPath() throws -> String {
-  let url = try XCTUnwrap(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
-  return url.path
+  try FixtureFolder(bundle: .module).folder().path
+}
+
+/// Whether `automatic` runs chexstats' own kernels here (a CPU with AVX-512F); when it does not,
+/// says once in the log that the checks named by `what` did not run.
+func nativeKernelsRun(checking what: String) -> Bool {
+  let native = ConvolutionKernels.automatic.resolved == .automatic
+  if !native { Notice.once("CPU without AVX-512F: \(what) not checked") }
+  return native
 }

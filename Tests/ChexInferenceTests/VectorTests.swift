@@ -1,3 +1,4 @@
+import ChexTestSupport
 import Foundation
 import XCTest
 

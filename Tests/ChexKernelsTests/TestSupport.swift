@@ -1,3 +1,4 @@
+import ChexTestSupport
 import XCTest
 
 @testable import ChexKernels
@@ -5,28 +6,17 @@ import XCTest
 /// Skips a test of the native kernels on a CPU without AVX-512F, saying so once per run on
 /// standard error, so that a run where they were never exercised is visible in its log.
 func requireNativeKernels() throws {
-  _ = nativeKernelNotice
+  if !PackedConvolution.isAvailable {
+    Notice.once("CPU without AVX-512F: native kernel tests skipped (ChexKernelsTests)")
+  }
   try XCTSkipUnless(PackedConvolution.isAvailable, "this CPU has no AVX-512F; the kernels are not used here")
 }
 
-/// Printed the first time `requireNativeKernels` finds no AVX-512F (a global is initialised once).
-private let nativeKernelNotice: Void = {
-  guard !PackedConvolution.isAvailable else { return }
-  FileHandle.standardError.write(
-    Data("NOTICE: CPU without AVX-512F: native kernel tests skipped (ChexKernelsTests)\n".utf8))
-}()
-
-/// A small deterministic generator (SplitMix64) for test data.
+/// Test data in [-1, 1) with 24 random bits, from the shared seeded generator.
 struct Numbers {
-  var state: UInt64
-  mutating func next() -> Float {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    z ^= z >> 31
-    return Float(Double(z >> 40) / Double(1 << 24) * 2 - 1)
-  }
+  private var generator: SeededGenerator
+  init(state: UInt64) { generator = SeededGenerator(seed: state) }
+  mutating func next() -> Float { Float(Double(generator.next() >> 40) / Double(1 << 24) * 2 - 1) }
   mutating func array(_ count: Int) -> [Float] { (0..<count).map { _ in next() } }
 }
 

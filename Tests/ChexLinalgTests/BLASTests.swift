@@ -1,3 +1,4 @@
+import COpenBLAS
 import XCTest
 
 @testable import ChexLinalg
@@ -12,7 +13,13 @@ final class BLASTests: XCTestCase {
     XCTAssertEqual(c, [58, 64, 139, 154])
   }
 
-  func testCoreNameIsReported() {
-    XCTAssertFalse(BLAS.coreName.isEmpty)
+  /// The core name is OpenBLAS's own (not the wrapper's "unknown" fallback), and the same one
+  /// its build configuration string names by a second route (`openblas_get_config`, for example
+  /// "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64").
+  func testCoreNameIsOpenBLASs() throws {
+    let name = BLAS.coreName
+    XCTAssertNotEqual(name, "unknown")
+    let config = String(cString: try XCTUnwrap(openblas_get_config()))
+    XCTAssertTrue(config.lowercased().contains(name.lowercased()), "'\(name)' not in '\(config)'")
   }
 }

@@ -106,7 +106,7 @@ final class BootstrapTests: XCTestCase {
   }
 }
 
-final class BootstrapEstimateTests: XCTestCase {
+final class EstimateTests: XCTestCase {
   /// numpy.quantile(x, q) (method "linear") on x = [3, 1, 4, 1, 5, 9, 2, 6]:
   /// q = 0.025 -> 1.0, q = 0.3 -> 2.1, q = 0.975 -> 8.475 (hand-checked: h = 7 q).
   func testType7Quantiles() {

@@ -6,7 +6,7 @@ import XCTest
 final class ExperimentAnalysisTests: XCTestCase {
   /// Two architectures, pretrained and random, two seeds each, plus two truncated variants of A:
   /// one with the full model's scores (no drop), one with scores that ignore the label.
-  static func study() -> (runs: [ExperimentAnalysis.Model], labels: [[Bool?]], scores: [[[Double]]]) {
+  static func experiment() -> (runs: [ExperimentAnalysis.Model], labels: [[Bool?]], scores: [[[Double]]]) {
     let n = 200
     var rng = SeededGenerator(seed: 42)
     func uniform() -> Double { rng.uniform() }
@@ -44,7 +44,7 @@ final class ExperimentAnalysisTests: XCTestCase {
   }
 
   func testConfigurationsBoostAndTruncation() throws {
-    let s = Self.study()
+    let s = Self.experiment()
     let design = BootstrapDesign(replicates: 300, seed: 9)
     let analysis = ExperimentAnalysis(
       models: s.runs, tasks: ["T1", "T2"], labels: s.labels, scores: s.scores, design: design,
@@ -100,7 +100,7 @@ final class ExperimentAnalysisTests: XCTestCase {
   }
 
   func testSameSeedSameAnalysisOnAnyThreadCount() {
-    let s = Self.study()
+    let s = Self.experiment()
     let design = BootstrapDesign(replicates: 64, seed: 3)
     let one = ExperimentAnalysis(
       models: s.runs, tasks: ["T1", "T2"], labels: s.labels, scores: s.scores, design: design, threads: 1)
@@ -110,7 +110,7 @@ final class ExperimentAnalysisTests: XCTestCase {
   }
 
   func testMissingTwinIsAGap() {
-    let s = Self.study()
+    let s = Self.experiment()
     let keep = s.runs.indices.filter { !(s.runs[$0].architecture == "B" && !s.runs[$0].pretrained) }
     let analysis = ExperimentAnalysis(
       models: keep.map { s.runs[$0] }, tasks: ["T1", "T2"], labels: s.labels,

@@ -56,9 +56,7 @@ public enum SharedData {
       if ProcessInfo.processInfo.environment["CHEXSTATS_REQUIRE_SHARED_DATA"] == "1" {
         throw Failure.required(folder: root.path, suite: suite)
       }
-      Announced.shared.once("absent \(suite)") {
-        print("NOTICE: ../shared/data absent: \(suite) real-data checks skipped (looked in \(root.path))")
-      }
+      Notice.once("../shared/data absent: \(suite) real-data checks skipped (looked in \(root.path))")
       throw XCTSkip(
         "../shared/data absent (\(root.path)): \(suite) real-data checks skipped", file: file, line: line)
     }
@@ -68,23 +66,7 @@ public enum SharedData {
         throw Failure.fileMissing("\(subfolder)/\(name)", folder: root.path, suite: suite)
       }
     }
-    Announced.shared.once("\(suite) \(target.path)") {
-      print("real data: \(suite) used \(target.path)")
-    }
+    Notice.once("real data: \(suite) used \(target.path)", prefix: "")
     return target
-  }
-}
-
-/// Remembers which notices were printed, so each suite prints its notice once.
-private final class Announced: @unchecked Sendable {
-  static let shared = Announced()
-  private let lock = NSLock()
-  private var seen: Set<String> = []
-
-  func once(_ key: String, _ body: () -> Void) {
-    lock.lock()
-    let first = seen.insert(key).inserted
-    lock.unlock()
-    if first { body() }
   }
 }
