@@ -9,8 +9,8 @@ import XCTest
 /// forms for 1 and 2 degrees of freedom worked by hand.
 final class StudentTTests: XCTestCase {
   /// The incomplete beta's accuracy at a = nu / 2, b = 1/2 for the smaller tail `tail`
-  /// (`SpecialFunctionsTests.tolerance`; 2e-10 at 1e5 degrees of freedom, where lgamma(5e4)
-  /// cancels).
+  /// (`SpecialFunctionsTests.tolerance`; 4e-11 at 1e5 degrees of freedom, where the
+  /// tolerance's (a + b) * 1e-16 term governs).
   static func tolerance(df: Double, tail: Double) -> Double {
     SpecialFunctionsTests.tolerance(a: df / 2, b: 0.5, smallerTail: tail)
   }

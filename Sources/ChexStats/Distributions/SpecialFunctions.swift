@@ -23,15 +23,24 @@ public enum SpecialFunctions {
 
   /// log B(a, b) = log Gamma(a) + log Gamma(b) - log Gamma(a + b) for a, b > 0.
   ///
-  /// Evaluated with Stirling's series corrections when both arguments are large, so the result
-  /// keeps its relative accuracy instead of being the small difference of large numbers.
+  /// Evaluated with Stirling's series corrections when the larger argument is large, so the
+  /// result keeps its relative accuracy instead of being the small difference of large numbers:
+  /// with s = min(a, b) < 8 and L = max(a, b) >= 10, log Gamma(L) - log Gamma(L + s) =
+  /// -(L - 1/2) log1p(s / L) - s log(L + s) + s + D(L) - D(L + s) (D: Stirling's correction),
+  /// whose terms are of the order of s log L rather than L log L (at s = 0.1, L = 1e4 the plain
+  /// difference of `lgamma`s loses 1.8e-11 of relative accuracy).
   /// - Complexity: O(1).
   public static func logBeta(_ a: Double, _ b: Double) -> Double {
     precondition(a > 0 && b > 0, "SpecialFunctions.logBeta: a and b must be positive, got \(a), \(b)")
     let small = min(a, b)
     let large = max(a, b)
-    if small < 8 {
+    if small < 8 && large < 10 {
       return lgamma(small) + lgamma(large) - lgamma(small + large)
+    }
+    if small < 8 {
+      let sum = small + large
+      return lgamma(small) - (large - 0.5) * log1p(small / large) - small * log(sum) + small
+        + stirlingCorrection(large) - stirlingCorrection(sum)
     }
     // log B = (a - 1/2) log a + (b - 1/2) log b - (a + b - 1/2) log(a + b) + log sqrt(2 pi)
     //         + corrections, rewritten so no large terms cancel.
@@ -48,7 +57,9 @@ public enum SpecialFunctions {
   /// whichever of I_x(a, b) and I_{1-x}(b, a) converges fast, with the prefactor computed as in
   /// DiDonato and Morris (1992). Accurate to about 1e-14 relative for moderate a and b; the
   /// relative accuracy degrades roughly like (a + b) * 1e-16 for very large parameters, as the
-  /// function itself becomes that sensitive to x.
+  /// function itself becomes that sensitive to x, and like |log I| * 1e-16 far in a tail, since
+  /// the prefactor is the exponential of a sum of that size (1.6e-11 at I = 1e-300 or so).
+  /// Checked against 40-digit mpmath over a, b in [0.1, 1e4] (`SpecialFunctionsTests`).
   /// - Complexity: O(sqrt(max(a, b))) continued-fraction terms at worst, O(1) for moderate
   ///   parameters.
   public static func regularizedIncompleteBeta(x: Double, a: Double, b: Double) -> Double {
@@ -61,8 +72,11 @@ public enum SpecialFunctions {
 
   /// Both I_x(a, b) and its complement 1 - I_x(a, b) = I_y(b, a), given x and y = 1 - x
   /// separately so callers that know y more accurately than 1 - x (the t and F
-  /// distributions) keep its digits. The smaller of the two results carries full relative
-  /// accuracy; the other is 1 minus it.
+  /// distributions) keep its digits. The side the continued fraction evaluates carries full
+  /// relative accuracy and the other is 1 minus it. That side is chosen by x (fast
+  /// convergence), which makes it the smaller tail except when min(a, b) < 1: there, just below
+  /// x = (a + 1) / (a + b + 2), I_x(a, b) is the larger tail and the smaller one keeps only its
+  /// absolute accuracy (1.6e-11 relative on a tail of 0.022 at a = 0.1, b = 1e4).
   static func incompleteBeta(x: Double, y: Double, a: Double, b: Double) -> (
     lower: Double, upper: Double
   ) {
