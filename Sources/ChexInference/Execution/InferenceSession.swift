@@ -37,14 +37,16 @@ public final class InferenceSession: Sendable {
 
   /// Checks the model and prepares a session; plans are compiled lazily per input shape.
   /// - Parameters:
-  ///   - threads: worker threads across the images of a batch (at least 1).
+  ///   - threads: worker threads across the images of a batch (1 to `Limits.maxThreads`).
   ///   - kernels: `.automatic` (chexstats' own AVX-512 convolution kernels where the CPU has
   ///     them), `.fast` (the same with Winograd F(4x4, 3x3)) or `.openBLAS` (im2col + sgemm
   ///     everywhere).
   public init(model: ONNXModel, threads: Int = 1, kernels: ConvolutionKernels = .automatic)
     throws(InferenceError)
   {
-    precondition(threads >= 1, "InferenceSession.init: threads must be at least 1, got \(threads)")
+    precondition(
+      (1...Limits.maxThreads).contains(threads),
+      "InferenceSession.init: threads must be in 1...\(Limits.maxThreads), got \(threads)")
     let runtimeInputs = model.graph.inputs.filter { model.graph.initializers[$0.name] == nil }
     guard runtimeInputs.count == 1, let input = runtimeInputs.first else {
       throw .invalidModel(
@@ -111,6 +113,16 @@ public final class InferenceSession: Sendable {
     for case .runtime(let id) in lowered.outputs { protected.insert(id) }
     builder.runPasses(kernels: kernels, protecting: protected)
     let plan = ExecutionPlan(builder: builder, input: lowered.input, outputs: lowered.outputs)
+    let (scratch, scratchOverflow) = plan.scratchCount.multipliedReportingOverflow(by: threadCount)
+    let (working, workingOverflow) = plan.arenaCount.addingReportingOverflow(scratch)
+    guard !scratchOverflow, !workingOverflow, working <= Limits.maxWorkingElements else {
+      throw .limit(
+        op: "", node: "",
+        detail:
+          "input shape \(shape) needs \(plan.arenaCount) floats of activations plus \(plan.scratchCount) of "
+          + "scratch per thread for \(threadCount) threads, more than the limit of "
+          + "\(Limits.maxWorkingElements) (Limits.maxWorkingElements)")
+    }
     plans.withLock { $0[shape] = plan }
     return plan
   }
