@@ -41,6 +41,8 @@ struct Report: ParsableCommand {
       let experiment = try Experiment.load(
         runs: runs, labels: evaluation.labels, options: evaluation.options(),
         architectureTable: ArchitectureTable.Source(option: architectures))
+      try bootstrap.checkStorage(
+        models: experiment.evaluation.runNames.count, tasks: experiment.evaluation.tasks.count)
       let analysis = ExperimentAnalysis(experiment, design: bootstrap.design, threads: bootstrap.threads)
       let report = ExperimentReport(experiment: experiment, analysis: analysis)
       try Output.writeFolder(report.files, to: out)

@@ -32,7 +32,9 @@ struct RunModel: ParsableCommand {
   var kernels: ConvolutionKernels = .automatic
 
   func validate() throws {
-    guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads).") }
+    guard (1...Limits.maxThreads).contains(threads) else {
+      throw ValidationError("--threads must be between 1 and \(Limits.maxThreads), got \(threads).")
+    }
   }
 
   /// Load, compute, write. Errors (unreadable files, unsupported ops, wrong input shape) are

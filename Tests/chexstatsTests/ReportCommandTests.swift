@@ -168,6 +168,25 @@ final class ReportCommandTests: XCTestCase {
 
   // MARK: - Bad input
 
+  /// Issue 12, defect 5: 150 runs x 5 tasks x 10^6 replicates x 8 bytes = 6 GB of replicate
+  /// AUROCs, above the 4 GiB budget: refused after the runs are read, before any replicate is
+  /// drawn, naming the option, the value, the size and the limit.
+  func testBootstrapStorageIsBounded() throws {
+    let scratch = TemporaryFolder()
+    let result = try CLI.run(
+      [
+        "report", "data/demo/runs", "--labels", "data/demo/labels.csv", "--out", scratch.file("out"),
+        "--replicates", "1000000",
+      ], currentDirectory: CLI.repositoryRoot)
+    assertOneLineError(
+      result,
+      mentions: [
+        "--replicates 1000000 with 150 runs and 5 tasks needs 6000000000 bytes of bootstrap storage",
+        "limit of 4294967296 bytes",
+      ])
+    XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.file("out")))
+  }
+
   func makeRun(
     _ scratch: TemporaryFolder, _ name: String, json: String, keys: [String] = ["p1/s1", "p2/s1", "p3/s1"]
   )
