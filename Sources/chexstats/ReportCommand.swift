@@ -7,8 +7,9 @@ struct Report: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "The CheXtransfer analysis of many runs: tables, CSVs, JSON and figures.",
     discussion: """
-      RUNS are run folders (predictions.csv + run.json), prediction CSVs, or folders of run \
-      folders. All runs must score the studies in the labels. Writes report.md, report.json, \
+      RUNS are run folders (predictions.csv + run.json), prediction CSVs NAME.csv with their \
+      run.json fields in a sidecar NAME.run.json beside them, or folders of run folders. All \
+      runs must score the studies in the labels. Writes report.md, report.json, \
       one CSV per table, a tidy runs.csv and SVG figures into --out.
       """)
 
