@@ -6,7 +6,8 @@ import Synchronization
 /// Runs an ONNX image classifier on float32 batches.
 ///
 /// At creation the session checks that every node's op is implemented (anything else is an
-/// `InferenceError.unsupported` naming the op and node) and that the graph has one input. The
+/// `InferenceError.unsupported` naming the op and node), that the graph has one input, and the
+/// graph's structure as onnxruntime's checker does (`GraphValidation`). The
 /// first `run` for an input shape compiles a plan: shape arithmetic folded for that size,
 /// BatchNormalization folded into convolutions, activations and residual adds fused into
 /// convolution epilogues, weights stored once per plan, activations between chexstats' own
@@ -63,6 +64,7 @@ public final class InferenceSession: Sendable {
         detail:
           "no implementation for this op (supported: \(OpRegistry.supportedOps.joined(separator: ", ")))")
     }
+    try GraphValidation.check(model.graph)
     self.model = model
     self.inputName = input.name
     self.declaredInputShape = input.shape

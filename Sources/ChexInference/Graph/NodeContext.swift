@@ -32,7 +32,7 @@ struct NodeContext {
   /// The required input at `index`.
   func input(_ index: Int) throws(InferenceError) -> Value {
     guard index < inputs.count, let value = inputs[index] else {
-      throw invalid("input \(index) is missing")
+      throw invalid("required input \(index) is missing (absent or an empty name)")
     }
     return value
   }
