@@ -9,7 +9,7 @@ public enum Limits {
   ///
   /// OpenBLAS's `sgemm` and chexstats' own kernels index with 32-bit integers, so no larger
   /// tensor could be computed anyway; the largest activation of the classifiers this tool runs
-  /// (DenseNet-121 at 224 x 224, batch 1) has about 800,000 elements, 2,600 times fewer.
+  /// (DenseNet-121 at 224 x 224, batch 1: 256 x 56 x 56 = 802,816) is 2,600 times smaller.
   public static let maxTensorElements = Int(Int32.max)
 
   /// Elements of a constant folded while compiling: 2^28 (2 GiB, since folded values are held as
@@ -18,8 +18,8 @@ public enum Limits {
   public static let maxConstantElements = 1 << 28
 
   /// Floats of working memory (activation arena plus every thread's scratch) one plan may use:
-  /// 2^32 (16 GiB), two thirds of this project's 24 GB machines. DenseNet-121 needs about
-  /// 10 million at 224 x 224.
+  /// 2^32 (16 GiB), two thirds of this project's 24 GB machines. A classifier keeps a few
+  /// activations alive at once, each under a million floats at 224 x 224.
   public static let maxWorkingElements = 1 << 32
 
   /// At most 256 worker threads per session: each thread keeps its own scratch and the arena
