@@ -22,6 +22,11 @@ public enum Limits {
   /// activations alive at once, each under a million floats at 224 x 224.
   public static let maxWorkingElements = 1 << 32
 
+  /// At most 64 dimensions per tensor, NumPy's own limit (`NPY_MAXDIMS` since NumPy 2.0); the
+  /// classifiers this tool runs use at most 4, and a rank from a model's axes list must not turn
+  /// shape bookkeeping quadratic in the file's size.
+  public static let maxRank = 64
+
   /// At most 256 worker threads per session: each thread keeps its own scratch and the arena
   /// is per image, so threads beyond the cores only multiply memory (40,000 threads took 2.2 GB
   /// and 35 s for a tiny model); 256 is above the core count of any machine this runs on.

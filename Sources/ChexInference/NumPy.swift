@@ -65,6 +65,13 @@ public enum NumPy {
       shape.append(n)
     }
     let dataStart = headerStart + headerLength
+    guard shape.count <= Limits.maxRank else {
+      throw .npy(
+        file: file,
+        detail:
+          "the shape has \(shape.count) dimensions, more than the limit of \(Limits.maxRank) (Limits.maxRank)"
+      )
+    }
     guard let count = Limits.elementCount(shape) else {
       throw .npy(
         file: file,

@@ -103,6 +103,14 @@ final class LimitsTests: XCTestCase {
     assertNames(message, ["Reshape node 'reshape'", "requested shape", "more than 2^63", "2147483647"])
   }
 
+  /// A list of 100,000 axes would make a rank-100,002 tensor (and quadratic bookkeeping).
+  func testUnsqueezeBeyondTheRankLimit() {
+    let message = compileError(
+      [ONNXNode(opType: "Unsqueeze", name: "deep", inputs: ["x", "axes"], outputs: ["y"])],
+      [intTensor("axes", (0..<100_000).map { Int64($0) })], inputShape: [1, 2])
+    assertNames(message, ["Unsqueeze node 'deep'", "rank 100002", "limit of 64", "Limits.maxRank"])
+  }
+
   /// Step INT64_MIN on an axis of 4 takes one element (the start, clamped to the last index), as
   /// onnxruntime does; `-step` is never formed.
   func testSliceWithStepInt64MinTakesOneElement() throws {

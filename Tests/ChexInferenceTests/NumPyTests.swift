@@ -78,6 +78,8 @@ final class NumPyTests: XCTestCase {
     XCTAssertTrue(huge.contains("declares 1000000000000 elements"), huge)
     XCTAssertTrue(huge.contains("limit of 2147483647"), huge)
     // Within the limit but more than the file holds: the byte count is checked before allocating.
+    let deep = message("(" + String(repeating: "1, ", count: 65) + ")", data: 4)
+    XCTAssertTrue(deep.contains("65 dimensions, more than the limit of 64"), deep)
     let short = message("(1000, 1000)", data: 8)
     XCTAssertTrue(short.contains("needs 4000000 data bytes, found 8"), short)
   }

@@ -89,6 +89,7 @@ struct NodeContext {
     let (limit, name) =
       folded
       ? (Limits.maxConstantElements, "maxConstantElements") : (Limits.maxTensorElements, "maxTensorElements")
+    try checkRank(shape.count, "\(what) shape")
     guard let count = Limits.elementCount(shape, limit: limit) else {
       throw .limit(
         op: op, node: self.name,
@@ -97,6 +98,15 @@ struct NodeContext {
           + "\(limit) (Limits.\(name))")
     }
     return count
+  }
+
+  /// Refuses a rank above `Limits.maxRank`, naming `what`.
+  func checkRank(_ rank: Int, _ what: String) throws(InferenceError) {
+    guard rank <= Limits.maxRank else {
+      throw .limit(
+        op: op, node: name,
+        detail: "\(what) has rank \(rank), more than the limit of \(Limits.maxRank) (Limits.maxRank)")
+    }
   }
 
   /// `terms` summed, for a size computed from model data (a dimension plus its pads); throws

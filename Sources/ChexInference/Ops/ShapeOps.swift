@@ -96,6 +96,7 @@ enum ShapeOps {
     let shape = try context.shape(0)
     guard let axes = try axesArgument(context) else { throw context.invalid("axes are required") }
     let rank = shape.count + axes.count
+    try context.checkRank(rank, "output")
     var normalized: [Int] = []
     for axis in axes {
       guard let a = normalizeAxis(axis, rank: rank), !normalized.contains(a) else {
