@@ -135,6 +135,19 @@ final class LimitsTests: XCTestCase {
     assertNames(message, ["Add node 'wide'", "[1, 65536, 65536]", "4294967296 elements", "2147483647"])
   }
 
+  /// Each image's output (1 x 2^24 after padding) is within the limit; a batch of 256 images'
+  /// outputs (2^32 elements) is refused before the outputs are allocated.
+  func testBatchOutputIsBounded() throws {
+    let model = makeModel(
+      nodes: [ONNXNode(opType: "Pad", name: "pad", inputs: ["x", "pads"], outputs: ["y"])],
+      initializers: [intTensor("pads", [0, 0, 0, (1 << 24) - 1])], inputShape: [1, 1])
+    let session = try InferenceSession(model: model)
+    XCTAssertThrowsError(try session.run(Tensor(zeros: [256, 1]))) { error in
+      assertNames(
+        "\(error)", ["output 'y' for 256 images needs 4294967296 elements", "Limits.maxTensorElements"])
+    }
+  }
+
   /// Three padded tensors of 2^31 - 1 floats each are alive at once: each is within the tensor
   /// limit, the plan (about 6.4 billion floats) is not. Nothing is allocated while planning.
   func testWorkingMemoryIsBoundedByThePlan() {

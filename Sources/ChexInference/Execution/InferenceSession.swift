@@ -156,6 +156,16 @@ public final class InferenceSession: Sendable {
     try validate(input.shape)
     let (plan, images) = try choosePlan(for: input.shape)
     let perImageOutputs = plan.outputs.map { $0.shape.reduce(1, *) }
+    for (index, count) in perImageOutputs.enumerated() {
+      let (total, overflow) = count.multipliedReportingOverflow(by: images)
+      guard !overflow, total <= Limits.maxTensorElements else {
+        throw .limit(
+          op: "", node: "",
+          detail:
+            "output '\(outputNames[index])' for \(images) images needs \(overflow ? "more than 2^63" : "\(total)") "
+            + "elements, more than the limit of \(Limits.maxTensorElements) (Limits.maxTensorElements)")
+      }
+    }
     let targets = perImageOutputs.map { UnsafeMutablePointer<Float>.allocate(capacity: max($0 * images, 1)) }
     defer { targets.forEach { $0.deallocate() } }
     let perImageInput = input.count / images
