@@ -315,21 +315,19 @@ final class CompareCommandTests: XCTestCase {
     XCTAssertTrue(result.stdout.contains("| Studies evaluated | 4 |"), result.stdout)
   }
 
+  /// Edema and Atelectasis labels for the six studies of `makeStudy`.
+  func writeLabels(_ scratch: TemporaryFolder, _ name: String, edema: [Int], atelectasis: [Int]) throws
+    -> String
+  {
+    let rows = zip(edema, atelectasis).enumerated().map { "test/patient\($0 + 1)/study1,\($1.0),\($1.1)\n" }
+    return try scratch.write(name, "Study,Edema,Atelectasis\n" + rows.joined())
+  }
+
   func testOneClassTaskIsReportedNotFatal() throws {
     let scratch = TemporaryFolder()
     let study = try makeStudy(scratch)
-    let labels = try scratch.write(
-      "oneclass.csv",
-      """
-      Study,Edema,Atelectasis
-      test/patient1/study1,1,0
-      test/patient2/study1,1,0
-      test/patient3/study1,0,0
-      test/patient4/study1,0,0
-      test/patient5/study1,0,0
-      test/patient6/study1,1,0
-
-      """)
+    let labels = try writeLabels(
+      scratch, "oneclass.csv", edema: [1, 1, 0, 0, 0, 1], atelectasis: [0, 0, 0, 0, 0, 0])
     let result = try CLI.run([
       "compare", study.a, study.b, "--labels", labels, "--tasks", "Edema,Atelectasis",
       "--format", "csv", "--replicates", "50",
@@ -351,18 +349,8 @@ final class CompareCommandTests: XCTestCase {
   func testMeanRowIsKeptWhenNoTaskIsDefined() throws {
     let scratch = TemporaryFolder()
     let study = try makeStudy(scratch)
-    let labels = try scratch.write(
-      "noclass.csv",
-      """
-      Study,Edema,Atelectasis
-      test/patient1/study1,0,0
-      test/patient2/study1,0,0
-      test/patient3/study1,0,0
-      test/patient4/study1,0,0
-      test/patient5/study1,0,0
-      test/patient6/study1,0,0
-
-      """)
+    let labels = try writeLabels(
+      scratch, "noclass.csv", edema: [0, 0, 0, 0, 0, 0], atelectasis: [0, 0, 0, 0, 0, 0])
     let result = try CLI.run([
       "compare", study.a, study.b, "--labels", labels, "--tasks", "Edema,Atelectasis", "--format", "csv",
       "--replicates", "20",
