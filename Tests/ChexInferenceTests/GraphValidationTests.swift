@@ -16,32 +16,33 @@ final class GraphValidationTests: XCTestCase {
     }
   }
 
-  /// Two nodes producing `y`: once the last silently won.
-  func testTwoProducersOfOneValue() {
-    let message = refusal([
-      ONNXNode(opType: "Relu", name: "first", inputs: ["x"], outputs: ["y"]),
-      ONNXNode(opType: "Sigmoid", name: "second", inputs: ["x"], outputs: ["y"]),
-    ])
-    XCTAssertEqual(
-      message,
-      "Invalid Sigmoid at node 'second': output 'y' is already produced by node 'first'; "
-        + "a value must have exactly one producer.")
-  }
-
-  func testOutputThatShadowsTheGraphInput() {
-    let message = refusal([ONNXNode(opType: "Relu", name: "r", inputs: ["x"], outputs: ["x"])])
-    XCTAssertEqual(message, "Invalid Relu at node 'r': output 'x' is also a graph input or initializer.")
-  }
-
-  func testValueUsedBeforeItIsProduced() {
-    let message = refusal([
-      ONNXNode(opType: "Sigmoid", name: "late", inputs: ["a"], outputs: ["y"]),
-      ONNXNode(opType: "Relu", name: "early", inputs: ["x"], outputs: ["a"]),
-    ])
-    XCTAssertEqual(
-      message,
-      "Invalid Sigmoid at node 'late': input 'a' is used before node 'early' produces it "
-        + "(the nodes are not in topological order).")
+  /// Each case: the nodes and the whole message. Two producers of `y` once let the last win.
+  func testInvalidGraphsAreRefusedNamingNodeAndValue() {
+    let cases: [(nodes: [ONNXNode], message: String)] = [
+      (
+        [
+          ONNXNode(opType: "Relu", name: "first", inputs: ["x"], outputs: ["y"]),
+          ONNXNode(opType: "Sigmoid", name: "second", inputs: ["x"], outputs: ["y"]),
+        ],
+        "Invalid Sigmoid at node 'second': output 'y' is already produced by node 'first'; "
+          + "a value must have exactly one producer."
+      ),
+      (
+        [ONNXNode(opType: "Relu", name: "r", inputs: ["x"], outputs: ["x"])],
+        "Invalid Relu at node 'r': output 'x' is also a graph input or initializer."
+      ),
+      (
+        [
+          ONNXNode(opType: "Sigmoid", name: "late", inputs: ["a"], outputs: ["y"]),
+          ONNXNode(opType: "Relu", name: "early", inputs: ["x"], outputs: ["a"]),
+        ],
+        "Invalid Sigmoid at node 'late': input 'a' is used before node 'early' produces it "
+          + "(the nodes are not in topological order)."
+      ),
+    ]
+    for (nodes, message) in cases {
+      XCTAssertEqual(refusal(nodes), message)
+    }
   }
 
   func testNodeThatConsumesItsOwnOutput() {

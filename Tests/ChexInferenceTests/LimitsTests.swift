@@ -148,6 +148,14 @@ final class LimitsTests: XCTestCase {
     }
   }
 
+  /// [1, 65536, 1] x [1, 65536] is a [1, 65536, 65536] product: 2^32 elements.
+  func testMatMulBeyondTheTensorLimit() {
+    let message = compileError(
+      [ONNXNode(opType: "MatMul", name: "outer", inputs: ["x", "row"], outputs: ["y"])],
+      [floatTensor("row", [1, 65536], .init(repeating: 1, count: 65536))], inputShape: [1, 65536, 1])
+    assertNames(message, ["MatMul node 'outer'", "[1, 65536, 65536]", "4294967296 elements"])
+  }
+
   /// Three padded tensors of 2^31 - 1 floats each are alive at once: each is within the tensor
   /// limit, the plan (about 6.4 billion floats) is not. Nothing is allocated while planning.
   func testWorkingMemoryIsBoundedByThePlan() {
