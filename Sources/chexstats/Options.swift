@@ -57,7 +57,7 @@ struct EvaluationArguments: ParsableArguments {
 
 /// The bootstrap's replicates, seed and stratification.
 struct BootstrapArguments: ParsableArguments {
-  @Option(help: "Bootstrap replicates.")
+  @Option(help: "Bootstrap replicates (1 to \(BootstrapDesign.maxReplicates)).")
   var replicates: Int = 1000
 
   @Option(help: "Seed of the bootstrap's random number generator (printed in the report).")
@@ -66,7 +66,9 @@ struct BootstrapArguments: ParsableArguments {
   @Flag(help: "Resample positives and negatives separately (single task only).")
   var stratified = false
 
-  @Option(help: "Worker threads (default: all cores); results do not depend on it.")
+  @Option(
+    help:
+      "Worker threads, 1 to \(BootstrapDesign.maxThreads) (default: all cores); results do not depend on it.")
   var threads: Int?
 
   func validate() throws {

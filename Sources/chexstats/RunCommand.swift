@@ -20,7 +20,7 @@ struct RunModel: ParsableCommand {
   @Option(help: "Where to write the output (first graph output) as float32 .npy.")
   var output: String
 
-  @Option(help: "Worker threads across the images of the batch.")
+  @Option(help: "Worker threads across the images of the batch (1 to \(Limits.maxThreads)).")
   var threads: Int = 1
 
   @Option(
