@@ -35,7 +35,9 @@ public struct PredictionFile: Sendable, Equatable {
   ///   - path: The CSV file.
   ///   - keyColumn: The key column's name; nil means `Study`, else `Path`.
   ///   - aggregation: Under `.studyMax` (`.studyMean`) the score of a study is the maximum
-  ///     (mean, summed as x / n so that it cannot overflow) of its images' scores; under `.image` each image is its own key. Study-level
+  ///     (mean) of its images' scores; under `.image` each image is its own key. The mean is the
+  ///     sum divided by n; where that sum overflows (finite scores near 1e308), the sum of x / n
+  ///     instead, which stays within the largest score's magnitude. Study-level
   ///     files are unchanged. The maximum commutes with the sigmoid, so it does not matter
   ///     whether the scores are logits or probabilities; the mean does not.
   /// - Throws: `DataError` naming the file and the line, column or key: any CSV error, no rows,
@@ -63,17 +65,24 @@ public struct PredictionFile: Sendable, Equatable {
           throw .invalidScore(
             path: path, line: table.lineNumbers[row], column: column.header, found: text)
         }
-        if aggregation == .studyMean {
-          // Summing x / n rather than dividing the sum keeps every partial sum within the
-          // largest score's magnitude, so finite scores (even near 1e308) give a finite mean.
-          let share = score / Double(counts[group])
-          perTask[number][group] = isFirst ? share : perTask[number][group] + share
-        } else if isFirst {
+        if isFirst {
           perTask[number][group] = score
+        } else if aggregation == .studyMean {
+          perTask[number][group] += score
         } else {
           perTask[number][group] = max(perTask[number][group], score)
         }
       }
+    }
+    if aggregation == .studyMean {
+      var overflowed = false
+      for number in perTask.indices {
+        for group in 0..<groups where counts[group] > 1 {
+          perTask[number][group] /= Double(counts[group])
+          overflowed = overflowed || !perTask[number][group].isFinite
+        }
+      }
+      if overflowed { meanOfShares(&perTask, table: table, keyed: keyed, counts: counts) }
     }
     var scores: [String: [Double]] = [:]
     for (number, column) in columns.enumerated() {
@@ -82,6 +91,23 @@ public struct PredictionFile: Sendable, Equatable {
     return PredictionFile(
       path: path, keyColumn: keyed.keyColumn, keys: keyed.keys,
       tasks: keyed.taskColumns.map(\.name), scores: scores, imageLevel: keyed.imageLevel)
+  }
+
+  /// Recomputes the study means that overflowed as sums of x / n (every partial sum then stays
+  /// within the largest score's magnitude). The scores were validated by the first pass.
+  private static func meanOfShares(
+    _ perTask: inout [[Double]], table: CSVTable, keyed: KeyedTable, counts: [Int]
+  ) {
+    let columns = keyed.taskColumns
+    for number in perTask.indices {
+      let overflowed = Set((0..<counts.count).filter { !perTask[number][$0].isFinite })
+      guard !overflowed.isEmpty else { continue }
+      for group in overflowed { perTask[number][group] = 0 }
+      for (row, fields) in table.rows.enumerated() where overflowed.contains(keyed.groupOfRow[row]) {
+        let group = keyed.groupOfRow[row]
+        perTask[number][group] += (parseScore(fields[columns[number].index]) ?? 0) / Double(counts[group])
+      }
+    }
   }
 
   /// A finite number written in decimal or scientific notation, surrounding whitespace allowed.
