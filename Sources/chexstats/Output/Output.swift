@@ -1,47 +1,17 @@
-import ArgumentParser
 import Foundation
 
-/// Where command results go, and how failures are reported.
-enum Output {
-  /// Writes `text` to standard output, or atomically to `path` (a temporary file in the same
-  /// folder, then a rename), so an interrupted run never leaves a half-written report.
-  static func write(_ text: String, to path: String?) throws {
-    guard let path else {
-      FileHandle.standardOutput.write(Data(text.utf8))
-      return
-    }
-    do {
-      try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-    } catch {
-      throw CommandFailure("cannot write '\(path)': \(error.localizedDescription)")
-    }
-  }
-}
+#if canImport(Glibc)
+  import Glibc
+#endif
 
-extension Output {
-  /// Writes each (relative name, text) into `folder`, creating folders as needed; each file is
-  /// written to a temporary file and renamed, so a killed run leaves either the old or the new
-  /// file, never half of one.
-  static func writeFolder(_ files: [(name: String, text: String)], to folder: String) throws {
-    let manager = FileManager.default
-    let root = URL(fileURLWithPath: folder)
-    for (name, text) in files {
-      let url = root.appendingPathComponent(name)
-      do {
-        try manager.createDirectory(
-          at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url, options: .atomic)
-      } catch {
-        throw CommandFailure("cannot write '\(url.path)': \(error.localizedDescription)")
-      }
-    }
-  }
-}
+/// Where command results go (``OutputFile``, ``ReportFolder``) and how the user is told things.
+enum Output {}
 
 extension Output {
   /// A line for the user on standard error (progress and summaries, never results).
   static func note(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
+    // Checked, unlike FileHandle's write, which traps on a closed standard error.
+    try? System.write(STDERR_FILENO, Array((line + "\n").utf8))
   }
 }
 
