@@ -37,12 +37,12 @@ public enum InputFile {
     }
   }
 
-  /// The bytes of `path`.
+  /// The bytes of `path`, at most `limit` of them.
   ///
   /// - Throws: ``Failure``.
   /// - Complexity: O(file size); a regular file is read into one buffer of its size, a stream into
   ///   a buffer that doubles from 1 MiB.
-  public static func read(path: String) throws(Failure) -> Data {
+  public static func read(path: String, limit: Int = limit) throws(Failure) -> Data {
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     if descriptor < 0 { throw failure(errno) }
     defer { close(descriptor) }
@@ -50,7 +50,8 @@ public enum InputFile {
     guard fstat(descriptor, &status) == 0 else { throw failure(errno) }
     if status.st_mode & S_IFMT == S_IFDIR { throw .folder }
     let regular = status.st_mode & S_IFMT == S_IFREG
-    let tooLarge = Failure.unreadable("it is larger than the 4 GiB input limit")
+    let size = limit % (1 << 30) == 0 ? "\(limit >> 30) GiB" : "\(limit)-byte"
+    let tooLarge = Failure.unreadable("it is larger than the \(size) input limit")
     if regular, Int(status.st_size) > limit { throw tooLarge }
     // One byte more than a regular file's size, so its end is seen without growing the buffer.
     var data = Data(count: regular ? Int(status.st_size) + 1 : 1 << 20)

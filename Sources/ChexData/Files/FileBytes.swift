@@ -19,13 +19,13 @@ enum FileBytes {
   /// before more is read. The label and prediction CSVs of CheXpert's test set are under 100 KB.
   static let limit = 4 << 30
 
-  /// The bytes of `path`.
+  /// The bytes of `path`, at most `limit` of them.
   ///
   /// - Throws: `DataError.fileNotFound`, `.isDirectory`, or `.unreadable` with the reason
   ///   (`permission denied`, `larger than the 4 GiB input limit`, an I/O error).
   /// - Complexity: O(file size); a regular file is read into one buffer of its size, a stream into a buffer
   ///   that doubles from 1 MiB.
-  static func read(path: String) throws(DataError) -> Data {
+  static func read(path: String, limit: Int = limit) throws(DataError) -> Data {
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     if descriptor < 0 {
       let code = errno
@@ -38,7 +38,7 @@ enum FileBytes {
     guard fstat(descriptor, &status) == 0 else { throw .unreadable(path: path, reason: reason(errno)) }
     if status.st_mode & S_IFMT == S_IFDIR { throw .isDirectory(path: path) }
     let regular = status.st_mode & S_IFMT == S_IFREG
-    if regular, Int(status.st_size) > limit { throw tooLarge(path) }
+    if regular, Int(status.st_size) > limit { throw tooLarge(path, limit) }
     // One byte more than a regular file's size, so its end is seen without growing the buffer.
     var data = Data(count: regular ? Int(status.st_size) + 1 : 1 << 20)
     var filled = 0
@@ -57,12 +57,13 @@ enum FileBytes {
         return data
       }
       filled += count
-      guard filled <= limit else { throw tooLarge(path) }
+      guard filled <= limit else { throw tooLarge(path, limit) }
     }
   }
 
-  private static func tooLarge(_ path: String) -> DataError {
-    .unreadable(path: path, reason: "it is larger than the 4 GiB input limit")
+  private static func tooLarge(_ path: String, _ limit: Int) -> DataError {
+    let size = limit % (1 << 30) == 0 ? "\(limit >> 30) GiB" : "\(limit)-byte"
+    return .unreadable(path: path, reason: "it is larger than the \(size) input limit")
   }
 
   /// `strerror`'s sentence in lower case, with the common cases phrased for a user.
