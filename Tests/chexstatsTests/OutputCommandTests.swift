@@ -15,28 +15,6 @@ final class OutputCommandTests: XCTestCase {
   var model: String { get throws { try fixtures.path("models/densenet_g8.onnx") } }
   var batch: String { get throws { try fixtures.path("models/densenet_g8_input.npy") } }
 
-  /// Runs chexstats through bash, so a test can use FIFOs, redirections and process substitution
-  /// as a user's shell does; `$CHEXSTATS` is the binary.
-  func shell(_ script: String) throws -> CLI.Result {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/bash")
-    process.arguments = ["-c", script]
-    var environment = ProcessInfo.processInfo.environment
-    environment["CHEXSTATS"] = CLI.productsDirectory.appendingPathComponent("chexstats").path
-    process.environment = environment
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return CLI.Result(
-      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-      stderr: String(decoding: stderr, as: UTF8.self))
-  }
-
   /// `arguments` quoted for bash.
   func quoted(_ arguments: [String]) -> String {
     arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
@@ -79,16 +57,25 @@ final class OutputCommandTests: XCTestCase {
       cd \(quoted([scratch.path])) && mkfifo pipe && ln -s pipe stdout-like
       for target in pipe stdout-like; do
         cat pipe > "received-$target" &
-        "$CHEXSTATS" \(quoted(compare)) --output "$target" || exit 1
+        chexstats \(quoted(compare)) --output "$target" || exit 1
         wait
       done
       test -p pipe && test -L stdout-like && test -p stdout-like
       """
-    let result = try shell(script)
+    let result = try CLI.bash(script)
     XCTAssertEqual(result.status, 0, result.stderr)
     for name in ["received-pipe", "received-stdout-like"] {
       XCTAssertEqual(try String(contentsOfFile: scratch.file(name), encoding: .utf8), expected.stdout, name)
     }
+  }
+
+  func testDevStdoutIntoAFileTheShellAppendsToKeepsWhatWasThere() throws {
+    let scratch = TemporaryFolder()
+    let expected = try CLI.run(compare)
+    let log = try scratch.write("log.md", "earlier lines\n")
+    let result = try CLI.bash("chexstats \(quoted(compare)) --output /dev/stdout >> \(quoted([log]))")
+    XCTAssertEqual(result.status, 0, result.stderr)
+    XCTAssertEqual(try String(contentsOfFile: log, encoding: .utf8), "earlier lines\n" + expected.stdout)
   }
 
   func testCompareAndRunWriteToDevNullWithoutReplacingIt() throws {
@@ -163,11 +150,7 @@ final class OutputCommandTests: XCTestCase {
 
   func testTheNextRunRemovesTemporariesAKilledRunLeft() throws {
     let scratch = TemporaryFolder()
-    let ended = Process()
-    ended.executableURL = URL(fileURLWithPath: "/bin/true")
-    try ended.run()
-    ended.waitUntilExit()
-    try scratch.write(".chexstats-tmp-\(ended.processIdentifier)-1f2e3d", "half a report")
+    try scratch.write(".chexstats-tmp-\(try endedProcessID())-1f2e3d", "half a report")
     let result = try CLI.run(compare + ["--output", scratch.file("out.md")])
     XCTAssertEqual(result.status, 0, result.stderr)
     XCTAssertEqual(try temporaries(in: scratch.path), [])

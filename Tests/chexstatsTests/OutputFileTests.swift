@@ -154,13 +154,9 @@ final class OutputFileTests: XCTestCase {
 
   func testStaleTemporariesOfEndedProcessesAreRemoved() throws {
     let scratch = TemporaryFolder()
-    // A process that has ended: its id names no process now.
-    let ended = Process()
-    ended.executableURL = URL(fileURLWithPath: "/bin/true")
-    try ended.run()
-    ended.waitUntilExit()
-    let stale = try scratch.write(".chexstats-tmp-\(ended.processIdentifier)-1234", "half")
-    let staleFolder = try scratch.folder(".chexstats-tmp-\(ended.processIdentifier)-5678")
+    let ended = try endedProcessID()
+    let stale = try scratch.write(".chexstats-tmp-\(ended)-1234", "half")
+    let staleFolder = try scratch.folder(".chexstats-tmp-\(ended)-5678")
     let live = try scratch.write(".chexstats-tmp-\(getpid())-9abc", "ours, in use")
     let unrelated = try scratch.write(".chexstats-tmp-notes", "not ours: no process id")
     try OutputFile(path: scratch.file("out.md"), option: "--output", inputs: []).write("new\n")
@@ -169,4 +165,13 @@ final class OutputFileTests: XCTestCase {
     XCTAssertTrue(FileManager.default.fileExists(atPath: live))
     XCTAssertTrue(FileManager.default.fileExists(atPath: unrelated))
   }
+}
+
+/// The id of a process that has ended, as a `kill -9`ed run's is: it names no process now.
+func endedProcessID() throws -> Int32 {
+  let ended = Process()
+  ended.executableURL = URL(fileURLWithPath: "/bin/true")
+  try ended.run()
+  ended.waitUntilExit()
+  return ended.processIdentifier
 }

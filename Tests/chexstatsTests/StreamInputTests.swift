@@ -8,35 +8,12 @@ import XCTest
 final class StreamInputTests: XCTestCase {
   let root = CLI.repositoryRoot.path
 
-  /// Runs `script` in bash from the repository root, with `chexstats` the built binary.
-  func shell(_ script: String) throws -> CLI.Result {
-    let binary = CLI.productsDirectory.appendingPathComponent("chexstats").path
-    return try bash("chexstats() { '\(binary)' \"$@\"; }\ncd '\(root)'\n" + script)
-  }
-
-  func bash(_ script: String) throws -> CLI.Result {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/bash")
-    process.arguments = ["-c", script]
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return CLI.Result(
-      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-      stderr: String(decoding: stderr, as: UTF8.self))
-  }
-
   let compare =
     "compare data/demo/runs/densenet121-pretrained-s1 data/demo/runs/densenet121-random-s1 --replicates 20 --format csv"
 
   /// The CSV format: the Markdown one names the labels file, which differs (`/dev/fd/63`).
   func testLabelsAndPredictionsFromStreamsGiveTheSameComparison() throws {
-    let expected = try shell("chexstats \(compare) --labels data/demo/labels.csv")
+    let expected = try CLI.bash("chexstats \(compare) --labels data/demo/labels.csv")
     XCTAssertEqual(expected.status, 0, expected.stderr)
     let scratch = TemporaryFolder()
     let scripts = [
@@ -49,11 +26,11 @@ final class StreamInputTests: XCTestCase {
       """,
     ]
     for (name, script) in scripts {
-      let result = try shell(script)
+      let result = try CLI.bash(script)
       XCTAssertEqual(result.status, 0, "\(name): \(result.stderr)")
       XCTAssertEqual(result.stdout, expected.stdout, name)
     }
-    let predictions = try shell(
+    let predictions = try CLI.bash(
       """
       chexstats compare <(cat data/demo/runs/densenet121-pretrained-s1/predictions.csv) \
         data/demo/runs/densenet121-random-s1/predictions.csv --labels data/demo/labels.csv --replicates 20
@@ -66,7 +43,7 @@ final class StreamInputTests: XCTestCase {
     let models = root + "/Tests/chexstatsTests/Fixtures/models"
     let scratch = TemporaryFolder()
     let run = "chexstats run '\(models)/densenet_g8.onnx'"
-    let result = try shell(
+    let result = try CLI.bash(
       """
       \(run) --input '\(models)/densenet_g8_input.npy' --output '\(scratch.file("file.npy"))' &&
       \(run) --input <(cat '\(models)/densenet_g8_input.npy') --output '\(scratch.file("stream.npy"))' &&
@@ -84,7 +61,7 @@ final class StreamInputTests: XCTestCase {
       (scratch.path, "folder"), (scratch.file("absent.csv"), "no such file"), ("/dev/null", "empty"),
     ]
     for (labels, phrase) in cases {
-      let result = try shell("chexstats \(compare) --labels '\(labels)'")
+      let result = try CLI.bash("chexstats \(compare) --labels '\(labels)'")
       XCTAssertEqual(result.status, 1, result.stderr)
       XCTAssertTrue(result.stderr.contains(labels), result.stderr)
       XCTAssertTrue(

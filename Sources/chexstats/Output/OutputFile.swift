@@ -17,7 +17,9 @@ import Foundation
 /// path says: a link, `./`, `..`). A new file cannot be an input, since inputs exist.
 enum OutputFile {
   case standardOutput
-  case stream(path: String)
+  /// Written in place; `append` when the path leads to a regular file (`/dev/stdout` of a shell's
+  /// `>> log`), which a new open would otherwise overwrite from its start.
+  case stream(path: String, append: Bool)
   case replace(path: String, target: String, mode: mode_t?)
 
   /// Decides where `path` (the value of `option`, `nil` when it was not given) goes.
@@ -52,7 +54,7 @@ enum OutputFile {
       }
     }
     if !status.isRegularFile || path.hasPrefix("/dev/") || path.hasPrefix("/proc/") {
-      self = .stream(path: path)
+      self = .stream(path: path, append: status.isRegularFile)
     } else {
       self = .replace(path: path, target: System.realPath(path) ?? path, mode: status.mode)
     }
@@ -89,9 +91,9 @@ enum OutputFile {
       } catch {
         throw CommandFailure("cannot write to standard output: \(error.reason)")
       }
-    case .stream(let path):
+    case .stream(let path, let append):
       do {
-        let descriptor = try System.open(path, O_WRONLY)
+        let descriptor = try System.open(path, O_WRONLY | (append ? O_APPEND : 0))
         defer { _ = try? System.close(descriptor) }
         try System.write(descriptor, bytes)
       } catch {
