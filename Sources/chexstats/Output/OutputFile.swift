@@ -16,10 +16,13 @@ import Foundation
 /// and an existing file that is one of the command's inputs (same device and inode, whatever the
 /// path says: a link, `./`, `..`). A new file cannot be an input, since inputs exist.
 enum OutputFile {
+  /// File descriptor 1, written with checked `write(2)` calls.
   case standardOutput
   /// Written in place; `append` when the path leads to a regular file (`/dev/stdout` of a shell's
   /// `>> log`), which a new open would otherwise overwrite from its start.
   case stream(path: String, append: Bool)
+  /// Replaced atomically: `path` as given (for messages), `target` with links resolved, `mode`
+  /// the permission bits of the file it replaces (`nil` for a new file).
   case replace(path: String, target: String, mode: mode_t?)
 
   /// Decides where `path` (the value of `option`, `nil` when it was not given) goes.

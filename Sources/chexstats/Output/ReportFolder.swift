@@ -93,13 +93,18 @@ struct ReportFolder {
     let staging = Temporary.path(in: parent)
     defer { try? FileManager.default.removeItem(atPath: staging) }
     try write(files, into: staging)
-    do {
+    do throws(System.Failure) {
       if (try System.status(target)) == nil {
         try System.rename(staging, target)
       } else if !(try System.exchange(staging, target)) {
         let aside = Temporary.path(in: parent)
         try System.rename(target, aside)
-        try System.rename(staging, target)
+        do throws(System.Failure) {
+          try System.rename(staging, target)
+        } catch {
+          try? System.rename(aside, target)  // the old report back, not left to the stale sweep
+          throw error
+        }
         try? FileManager.default.removeItem(atPath: aside)
       }
       try System.syncFolder(parent)
