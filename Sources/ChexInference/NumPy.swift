@@ -1,6 +1,7 @@
+import ChexONNX
 import Foundation
 
-/// Reads and writes NumPy `.npy` files holding float32 arrays in C order.
+/// Reads and encodes NumPy `.npy` files holding float32 arrays in C order.
 ///
 /// Format (https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html): the magic
 /// `\x93NUMPY`, a major and minor version byte, a little-endian header length (2 bytes in
@@ -127,20 +128,15 @@ public enum NumPy {
     return bytes
   }
 
-  /// Reads a `.npy` file.
+  /// Reads a `.npy` file: a regular file, or a stream such as a FIFO or `/dev/stdin` (see
+  /// ChexONNX's `InputFile`).
   public static func read(path: String) throws(InferenceError) -> Tensor {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw .npy(file: path, detail: "the file cannot be read (missing or not permitted)")
+    let data: Data
+    do {
+      data = try InputFile.read(path: path)
+    } catch {
+      throw .npy(file: path, detail: "the file cannot be read: \(error.reason)")
     }
     return try decode([UInt8](data), file: path)
-  }
-
-  /// Writes a `.npy` file, replacing any existing one.
-  public static func write(_ tensor: Tensor, path: String) throws(InferenceError) {
-    do {
-      try Data(encode(tensor)).write(to: URL(fileURLWithPath: path))
-    } catch {
-      throw .npy(file: path, detail: "cannot be written: \(error.localizedDescription)")
-    }
   }
 }

@@ -172,20 +172,17 @@ public enum ONNXLoader {
     return folder.isEmpty ? "/" : folder
   }
 
-  /// Reads a whole file (memory-mapped when possible). Calls `failure(nil)` when the file does not
-  /// exist and `failure(reason)` when it cannot be read.
+  /// Reads a whole file (a regular file or a stream, see ``InputFile``). Calls `failure(nil)` when
+  /// the file does not exist and `failure(reason)` when it cannot be read.
   static func readFile(
     _ path: String, failure: (String?) throws(ONNXError) -> Never
   ) throws(ONNXError) -> Data {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      try failure(nil)
-    }
-    if isDirectory.boolValue { try failure("it is a folder, not a file") }
     do {
-      return try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
+      return try InputFile.read(path: path)
+    } catch .missing {
+      try failure(nil)
     } catch {
-      try failure("\(error.localizedDescription)")
+      try failure(error.reason)
     }
   }
 

@@ -50,7 +50,7 @@ struct InferenceBench: ParsableCommand {
     let warmStart = Date()
     while Date().timeIntervalSince(warmStart) < 0.3 { _ = try session.run(batch) }
     if !output.isEmpty, let result = first.first {
-      try NumPy.write(result, path: output)
+      try Data(NumPy.encode(result)).write(to: URL(fileURLWithPath: output), options: .atomic)
     }
     var times: [Double] = []
     for _ in 0..<runs {

@@ -9,4 +9,12 @@ struct Chexstats: ParsableCommand {
     version: ChexstatsVersion.current,
     subcommands: [Compare.self, Report.self, Inspect.self, RunModel.self]
   )
+
+  /// Restores SIGPIPE's default first, so `chexstats compare ... | head -1` ends quietly when
+  /// `head` closes the pipe, as Unix tools do (no error line, no crash report; the shell sees
+  /// status 141). Other write failures are one line on standard error and status 1.
+  static func main() {
+    System.restoreDefaultSIGPIPE()
+    main(nil)
+  }
 }

@@ -24,7 +24,10 @@ struct Compare: ParsableCommand {
   @Option(help: "Output format: markdown, csv or json.")
   var format: OutputFormat = .markdown
 
-  @Option(help: "Write the report to this file (atomically) instead of standard output.")
+  @Option(
+    help:
+      "Write the report to this file (replaced atomically; a FIFO or device is written in place; - is standard output)."
+  )
   var output: String?
 
   func validate() throws {
@@ -40,12 +43,21 @@ struct Compare: ParsableCommand {
 
   func run() throws {
     try reportingFailures {
+      let destination = try OutputFile(
+        path: output, option: "--output", inputs: [evaluation.labels] + [runA, runB].flatMap(runFiles))
       let set = try EvaluationSet.load(
         labels: evaluation.labels, runs: [runA, runB], options: evaluation.options())
       try bootstrap.checkStorage(models: set.runNames.count, tasks: set.tasks.count)
       let comparison = ModelComparison(set, design: bootstrap.design, threads: bootstrap.threads)
       let report = ComparisonReport(comparison: comparison, provenance: set.provenance)
-      try Output.write(format.render(report), to: output)
+      try destination.write(format.render(report))
     }
   }
+}
+
+/// The files a run argument names: a CSV itself, or a run folder's `predictions.csv` and
+/// `run.json` (what `Run.load` reads), so `--output` can refuse to overwrite them.
+func runFiles(_ run: String) -> [String] {
+  let folder = run.hasSuffix("/") ? String(run.dropLast()) : run
+  return [run, folder + "/predictions.csv", folder + "/run.json"]
 }

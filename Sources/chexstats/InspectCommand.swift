@@ -32,7 +32,7 @@ struct Inspect: ParsableCommand {
         case .text: summary.renderText(modelName: model)
         case .json: summary.renderJSON(modelName: model)
         }
-      try Output.write(text, to: nil)
+      try OutputFile.standardOutput.write(text)
     }
   }
 }

@@ -19,7 +19,10 @@ struct Report: ParsableCommand {
   @OptionGroup var evaluation: EvaluationArguments
   @OptionGroup var bootstrap: BootstrapArguments
 
-  @Option(help: "Output folder (created if needed; files in it are replaced atomically).")
+  @Option(
+    help:
+      "Output folder, replaced whole and atomically (created if needed; a non-empty folder without report.json is refused)."
+  )
   var out: String
 
   @Option(
@@ -39,6 +42,8 @@ struct Report: ParsableCommand {
 
   func run() throws {
     try reportingFailures {
+      let folder = try ReportFolder(
+        path: out, inputs: runs + [evaluation.labels] + (architectures.map { [$0] } ?? []))
       let experiment = try Experiment.load(
         runs: runs, labels: evaluation.labels, options: evaluation.options(),
         architectureTable: ArchitectureTable.Source(option: architectures))
@@ -46,7 +51,7 @@ struct Report: ParsableCommand {
         models: experiment.evaluation.runNames.count, tasks: experiment.evaluation.tasks.count)
       let analysis = ExperimentAnalysis(experiment, design: bootstrap.design, threads: bootstrap.threads)
       let report = ExperimentReport(experiment: experiment, analysis: analysis)
-      try Output.writeFolder(report.files, to: out)
+      try folder.publish(report.files)
       let set = experiment.evaluation
       Output.note(
         "chexstats report: \(set.runNames.count) runs, \(set.keys.count) studies, \(set.tasks.count) tasks, \(bootstrap.replicates) replicates (seed \(bootstrap.seed)) -> \(out)/report.md"

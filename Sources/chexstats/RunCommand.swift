@@ -17,7 +17,10 @@ struct RunModel: ParsableCommand {
   @Option(help: "Input batch: float32 .npy in C order, shape [N, C, H, W].")
   var input: String
 
-  @Option(help: "Where to write the output (first graph output) as float32 .npy.")
+  @Option(
+    help:
+      "Where to write the output (first graph output) as float32 .npy (replaced atomically; - is standard output)."
+  )
   var output: String
 
   @Option(help: "Worker threads across the images of the batch (1 to \(Limits.maxThreads)).")
@@ -42,6 +45,7 @@ struct RunModel: ParsableCommand {
   /// already do; the engine's name the op and node, so the model and input are added.
   func run() throws {
     try reportingFailures {
+      let destination = try OutputFile(path: output, option: "--output", inputs: [model, input])
       let loaded = try ONNXLoader.load(path: model)
       let batch = try NumPy.read(path: input)
       let session = try inContext("ONNX model '\(model)' cannot be run") {
@@ -51,7 +55,7 @@ struct RunModel: ParsableCommand {
       guard let result = outputs.first else {
         throw CommandFailure("ONNX model '\(model)' produced no output")
       }
-      try NumPy.write(result, path: output)
+      try destination.write(NumPy.encode(result))
     }
   }
 }

@@ -23,6 +23,22 @@ enum CLI {
     process.executableURL = productsDirectory.appendingPathComponent("chexstats")
     process.arguments = arguments
     if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+    return try collect(process)
+  }
+
+  /// Runs `script` with bash from the repository root, where `chexstats` names the built binary:
+  /// for FIFOs, pipes and process substitution as a user's shell makes them.
+  static func bash(_ script: String) throws -> Result {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/bash")
+    let binary = productsDirectory.appendingPathComponent("chexstats").path
+    process.arguments = ["-c", "chexstats() { '\(binary)' \"$@\"; }\n" + script]
+    process.currentDirectoryURL = repositoryRoot
+    return try collect(process)
+  }
+
+  /// Starts `process` with standard output and error on pipes and waits for it.
+  private static func collect(_ process: Process) throws -> Result {
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out

@@ -43,7 +43,7 @@ public struct CSVTable: Sendable, Equatable {
   /// - Throws: `DataError.fileNotFound`, `.isDirectory`, `.unreadable`, or any error of
   ///   `parse(_:path:)`.
   public static func read(path: String) throws(DataError) -> CSVTable {
-    let data = try readFile(path: path)
+    let data = try FileBytes.read(path: path)
     // `Data.withUnsafeBytes` only rethrows untyped errors, so carry the result out.
     let result = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Result<CSVTable, DataError> in
       do throws(DataError) {
@@ -79,23 +79,6 @@ public struct CSVTable: Sendable, Equatable {
     try checkText(body, path: path)
     var parser = CSVParser(bytes: body, path: path)
     return try parser.parseAll()
-  }
-
-  /// The file's bytes, with missing files, folders and permission problems told apart.
-  static func readFile(path: String) throws(DataError) -> Data {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw .fileNotFound(path: path)
-    }
-    if isDirectory.boolValue { throw .isDirectory(path: path) }
-    guard FileManager.default.isReadableFile(atPath: path) else {
-      throw .unreadable(path: path, reason: "permission denied")
-    }
-    do {
-      return try Data(contentsOf: URL(fileURLWithPath: path))
-    } catch {
-      throw .unreadable(path: path, reason: "\(error.localizedDescription)")
-    }
   }
 
   /// Refuses NUL bytes and invalid UTF-8, naming the first bad line.

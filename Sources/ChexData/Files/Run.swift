@@ -66,7 +66,7 @@ public struct Run: Sendable, Equatable {
 
   /// Decodes `run.json`, turning decoding failures into one sentence naming the key.
   static func decodeMetadata(path: String) throws(DataError) -> RunMetadata {
-    let data = try CSVTable.readFile(path: path)
+    let data = try FileBytes.read(path: path)
     do {
       return try JSONDecoder().decode(RunMetadata.self, from: data)
     } catch let error as DecodingError {

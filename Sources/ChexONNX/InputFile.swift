@@ -1,0 +1,87 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Reads a whole input file for the model loader and for ChexInference's `.npy` reader: a
+/// regular file, or a stream (a FIFO, `/dev/stdin`, a shell's process substitution `<(...)`)
+/// read until its end.
+///
+/// The file is opened once and the failure reported is the one `open(2)` or `read(2)` gave
+/// (`errno`): a FIFO is not "permission denied", a folder is not "missing". ChexData has the same
+/// reader for CSV and `run.json` (`FileBytes`); the two modules share no dependency to hold one
+/// copy.
+public enum InputFile {
+  /// The largest input read, 4 GiB (protobuf itself caps a model file at 2 GiB; external weights
+  /// and `.npy` batches may be larger than that, but not larger than this).
+  public static let limit = 4 << 30
+
+  /// Why a file could not be read.
+  public enum Failure: Error, Equatable, Sendable {
+    /// Nothing exists at the path.
+    case missing
+    /// The path is a folder.
+    case folder
+    /// It exists but cannot be read; the reason is a lower-case phrase such as
+    /// `permission denied` or `it is larger than the 4 GiB input limit`.
+    case unreadable(String)
+
+    /// The failure as a phrase that completes "cannot be read: ...".
+    public var reason: String {
+      switch self {
+      case .missing: return "no such file"
+      case .folder: return "it is a folder, not a file"
+      case .unreadable(let reason): return reason
+      }
+    }
+  }
+
+  /// The bytes of `path`, at most `limit` of them.
+  ///
+  /// - Throws: ``Failure``.
+  /// - Complexity: O(file size); a regular file is read into one buffer of its size, a stream into
+  ///   a buffer that doubles from 1 MiB.
+  public static func read(path: String, limit: Int = limit) throws(Failure) -> Data {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    if descriptor < 0 { throw failure(errno) }
+    defer { close(descriptor) }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else { throw failure(errno) }
+    if status.st_mode & S_IFMT == S_IFDIR { throw .folder }
+    let regular = status.st_mode & S_IFMT == S_IFREG
+    let size = limit % (1 << 30) == 0 ? "\(limit >> 30) GiB" : "\(limit)-byte"
+    let tooLarge = Failure.unreadable("it is larger than the \(size) input limit")
+    if regular, Int(status.st_size) > limit { throw tooLarge }
+    // One byte more than a regular file's size, so its end is seen without growing the buffer.
+    var data = Data(count: regular ? Int(status.st_size) + 1 : 1 << 20)
+    var filled = 0
+    while true {
+      if filled == data.count { data.count = min(2 * data.count, limit + 1) }
+      let count = data.withUnsafeMutableBytes { buffer in
+        let free = UnsafeMutableRawBufferPointer(rebasing: buffer[filled...])
+        return Glibc.read(descriptor, free.baseAddress, free.count)
+      }
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw failure(errno)
+      }
+      if count == 0 {
+        data.count = filled
+        return data
+      }
+      filled += count
+      guard filled <= limit else { throw tooLarge }
+    }
+  }
+
+  private static func failure(_ code: Int32) -> Failure {
+    switch code {
+    case ENOENT: return .missing
+    case EISDIR: return .folder
+    case EACCES, EPERM: return .unreadable("permission denied")
+    case ENOTDIR: return .unreadable("a folder on the way to it is a file")
+    default: return .unreadable(String(cString: strerror(code)).lowercased())
+    }
+  }
+}
