@@ -35,6 +35,9 @@ struct Constant: Sendable {
   var floats: [Float] { values.map { Float($0) } }
 
   /// The values as integers, saturating at the `Int` range (ONNX uses INT64_MAX for "to the end").
+  ///
+  /// - Precondition: no value is NaN (`NodeContext.integers` refuses those with an error naming
+  ///   the node; read model inputs through it).
   var ints: [Int] {
     values.map { value in
       if value >= 9.2e18 { return Int.max }

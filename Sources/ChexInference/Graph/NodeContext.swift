@@ -55,6 +55,27 @@ struct NodeContext {
     return try constant(index, what)
   }
 
+  /// The constant input `index` read as integers (shapes, axes, pads, starts, indices). A float
+  /// tensor may stand there; its values are truncated, and +-infinity saturates (ONNX writes
+  /// INT64_MAX for "to the end"), but a NaN has no integer value and is refused naming the input.
+  func integers(_ index: Int, _ what: String) throws(InferenceError) -> [Int] {
+    try integers(of: try constant(index, what), what)
+  }
+
+  /// ``integers(_:_:)`` for an optional input; nil when it is absent.
+  func optionalIntegers(_ index: Int, _ what: String) throws(InferenceError) -> [Int]? {
+    guard optionalInput(index) != nil else { return nil }
+    return try integers(index, what)
+  }
+
+  /// The values of `constant` as integers, refusing a NaN (see ``integers(_:_:)``).
+  func integers(of constant: Constant, _ what: String) throws(InferenceError) -> [Int] {
+    guard !constant.values.contains(where: \.isNaN) else {
+      throw invalid("\(what) must be integers, found NaN")
+    }
+    return constant.ints
+  }
+
   /// The shape of an input value.
   func shape(_ index: Int) throws(InferenceError) -> [Int] {
     builder.shape(of: try input(index))

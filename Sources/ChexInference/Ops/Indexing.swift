@@ -123,7 +123,7 @@ enum Indexing {
       throw context.invalid("axis \(axisAttribute) is out of range for shape \(shape)")
     }
     var normalized: [Int] = []
-    for index in indices.ints {
+    for index in try context.integers(of: indices, "indices") {
       let i = index < 0 ? index + shape[axis] : index
       guard (0..<shape[axis]).contains(i) else {
         throw context.invalid("index \(index) is out of range for axis \(axis) of size \(shape[axis])")
@@ -166,10 +166,10 @@ enum Indexing {
       (starts, ends, axes) = (s, e, try context.ints("axes"))
     } else {
       try context.allowOnly([])
-      starts = try context.constant(1, "starts").ints
-      ends = try context.constant(2, "ends").ints
-      axes = try context.optionalConstant(3, "axes")?.ints
-      steps = try context.optionalConstant(4, "steps")?.ints
+      starts = try context.integers(1, "starts")
+      ends = try context.integers(2, "ends")
+      axes = try context.optionalIntegers(3, "axes")
+      steps = try context.optionalIntegers(4, "steps")
     }
     let axisList = axes ?? Array(0..<starts.count)
     let stepList = steps ?? [Int](repeating: 1, count: starts.count)
@@ -278,7 +278,7 @@ enum Indexing {
       value = try context.float("value", default: 0)
     } else {
       try context.allowOnly(["mode"])
-      pads = try context.constant(1, "pads").ints
+      pads = try context.integers(1, "pads")
       if let c = try context.optionalConstant(2, "constant_value"), let v = c.values.first {
         value = Float(v)
       }

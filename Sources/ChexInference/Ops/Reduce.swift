@@ -38,7 +38,7 @@ enum ReduceMean {
     let keepDims = try context.int("keepdims", default: 1) != 0
     var axes: [Int]
     if context.opset >= 18 {
-      axes = try context.optionalConstant(1, "axes")?.ints ?? []
+      axes = try context.optionalIntegers(1, "axes") ?? []
     } else {
       axes = try context.ints("axes") ?? []
     }

@@ -55,7 +55,7 @@ enum ShapeOps {
     try context.allowOnly(["allowzero"])
     let shape = try context.shape(0)
     let allowZero = try context.int("allowzero", default: 0) != 0
-    let requested = try context.constant(1, "shape").ints
+    let requested = try context.integers(1, "shape")
     var out = requested
     var inferred: Int?
     for (axis, size) in requested.enumerated() {
@@ -88,7 +88,7 @@ enum ShapeOps {
   }
 
   static func axesArgument(_ context: NodeContext) throws(InferenceError) -> [Int]? {
-    context.opset >= 13 ? try context.optionalConstant(1, "axes")?.ints : try context.ints("axes")
+    context.opset >= 13 ? try context.optionalIntegers(1, "axes") : try context.ints("axes")
   }
 
   static func unsqueeze(_ context: NodeContext) throws(InferenceError) -> [Value] {
@@ -162,7 +162,7 @@ enum ShapeOps {
 
   static func constantOfShape(_ context: NodeContext) throws(InferenceError) -> [Value] {
     try context.allowOnly(["value"])
-    let shape = try context.constant(0, "shape").ints
+    let shape = try context.integers(0, "shape")
     guard shape.allSatisfy({ $0 >= 0 }) else { throw context.invalid("shape \(shape) has a negative size") }
     let count = try context.checkSize(shape, folded: true)
     var fill = 0.0
