@@ -77,6 +77,8 @@ public enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
   case missingColumn(path: String, column: String)
   /// A metadata value out of range (for example negative parameters).
   case invalidMetadataValue(runPath: String, field: String, found: String, expected: String)
+  /// A number in a table is outside its range (`MetadataLimits`).
+  case outOfRange(path: String, line: Int, column: String, found: String, expected: String)
 
   public var description: String {
     switch self {
@@ -186,6 +188,8 @@ public enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
       return "\(path): no column '\(column)'."
     case .invalidMetadataValue(let path, let field, let found, let expected):
       return "\(path): '\(field)' is \(found); expected \(expected)."
+    case .outOfRange(let path, let line, let column, let found, let expected):
+      return "\(path), line \(line), column '\(column)': expected \(expected), found \(Self.quoted(found))."
     }
   }
 

@@ -13,6 +13,9 @@ public enum InferenceError: Error, Equatable, Sendable, CustomStringConvertible 
   case inputShape(name: String, expected: String, found: [Int])
   /// A `.npy` file could not be read or written.
   case npy(file: String, detail: String)
+  /// A size computed from the model (a tensor, a pad, the working memory) exceeds one of the
+  /// `Limits`; `node` is empty for the plan as a whole.
+  case limit(op: String, node: String, detail: String)
 
   public var description: String {
     switch self {
@@ -26,6 +29,9 @@ public enum InferenceError: Error, Equatable, Sendable, CustomStringConvertible 
       return "Input '\(name)' expects shape \(expected), found \(found)."
     case .npy(let file, let detail):
       return "NumPy file '\(file)': \(detail)."
+    case .limit(let op, let node, let detail):
+      return node.isEmpty
+        ? "Model too large: \(detail)." : "Model too large at \(op) node '\(node)': \(detail)."
     }
   }
 }

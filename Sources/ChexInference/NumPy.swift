@@ -7,7 +7,9 @@ import Foundation
 /// version 1.0, 4 bytes in 2.0 and 3.0), an ASCII Python dict with `descr`, `fortran_order`
 /// and `shape`, then the raw data. Only `descr` `<f4` (little-endian float32) and
 /// `fortran_order` False are accepted; anything else is an `InferenceError.npy` naming the file,
-/// what was expected and what was found.
+/// what was expected and what was found. The declared shape is checked against
+/// `Limits.maxTensorElements` (overflow-checked) and against the bytes present before anything is
+/// allocated.
 public enum NumPy {
   /// Decodes the bytes of a `.npy` file; `file` names it in errors.
   /// - Complexity: O(bytes).
@@ -62,8 +64,21 @@ public enum NumPy {
       }
       shape.append(n)
     }
-    let count = shape.reduce(1, *)
     let dataStart = headerStart + headerLength
+    guard shape.count <= Limits.maxRank else {
+      throw .npy(
+        file: file,
+        detail:
+          "the shape has \(shape.count) dimensions, more than the limit of \(Limits.maxRank) (Limits.maxRank)"
+      )
+    }
+    guard let count = Limits.elementCount(shape) else {
+      throw .npy(
+        file: file,
+        detail:
+          "shape \(shape) declares \(Limits.describeCount(shape)) elements, more than the limit of "
+          + "\(Limits.maxTensorElements) (Limits.maxTensorElements)")
+    }
     guard bytes.count - dataStart == count * 4 else {
       throw .npy(
         file: file, detail: "shape \(shape) needs \(count * 4) data bytes, found \(bytes.count - dataStart)")

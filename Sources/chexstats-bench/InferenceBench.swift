@@ -32,7 +32,9 @@ struct InferenceBench: ParsableCommand {
   var kernels: ConvolutionKernels = .automatic
 
   func validate() throws {
-    guard threads >= 1, runs >= 1 else { throw ValidationError("threads and runs must be at least 1.") }
+    guard (1...Limits.maxThreads).contains(threads), runs >= 1 else {
+      throw ValidationError("threads must be between 1 and \(Limits.maxThreads), and runs at least 1.")
+    }
   }
 
   func run() throws {

@@ -32,10 +32,40 @@ struct StatisticsBench: ParsableCommand {
   @Option(help: "Timed repetitions per configuration (the median is reported).")
   var repeats: Int = 3
 
+  /// At most 10^7 studies per configuration: the benchmark's sizes go by decades to 10^6, and
+  /// the synthetic data (two models' scores and the labels: 24 bytes per study and task) must fit
+  /// the same memory budget as the bootstrap's storage.
+  static let maxStudies = 10_000_000
+  /// At most 1,000 tasks (CheXpert has 14) and 1,000 timed repetitions (the median of 3 is the
+  /// documented protocol).
+  static let maxTasks = 1_000
+  static let maxRepeats = 1_000
+
   func validate() throws {
-    guard n.allSatisfy({ $0 >= 2 }), tasks >= 1, replicates >= 1, repeats >= 1,
-      threads.allSatisfy({ $0 >= 1 })
-    else { throw ValidationError("--n, --tasks, --replicates, --repeats and --threads must be positive.") }
+    func check(_ option: String, _ values: [Int], _ range: ClosedRange<Int>) throws {
+      for value in values where !range.contains(value) {
+        throw ValidationError(
+          "--\(option) must be between \(range.lowerBound) and \(range.upperBound), got \(value).")
+      }
+    }
+    try check("n", n, 2...Self.maxStudies)
+    try check("tasks", [tasks], 1...Self.maxTasks)
+    try check("replicates", [replicates], 1...BootstrapDesign.maxReplicates)
+    try check("repeats", [repeats], 1...Self.maxRepeats)
+    try check("threads", threads, 1...BootstrapDesign.maxThreads)
+    let limit = BootstrapDesign.maxStorageBytes
+    let storage = BootstrapDesign(replicates: replicates).storageBytes(models: 2, tasks: tasks) ?? .max
+    guard storage <= limit else {
+      throw ValidationError(
+        "--replicates \(replicates) with 2 models and \(tasks) tasks needs \(storage) bytes of bootstrap "
+          + "storage, more than the limit of \(limit) bytes.")
+    }
+    // Within the bounds above, 24 x n x tasks is at most 2.4 x 10^11: no overflow.
+    for size in n where 24 * size * tasks > limit {
+      throw ValidationError(
+        "--n \(size) with \(tasks) tasks needs \(24 * size * tasks) bytes of synthetic data, more than the "
+          + "limit of \(limit) bytes.")
+    }
   }
 
   func run() throws {

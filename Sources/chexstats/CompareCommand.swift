@@ -42,6 +42,7 @@ struct Compare: ParsableCommand {
     try reportingFailures {
       let set = try EvaluationSet.load(
         labels: evaluation.labels, runs: [runA, runB], options: evaluation.options())
+      try bootstrap.checkStorage(models: set.runNames.count, tasks: set.tasks.count)
       let comparison = ModelComparison(set, design: bootstrap.design, threads: bootstrap.threads)
       let report = ComparisonReport(comparison: comparison, provenance: set.provenance)
       try Output.write(format.render(report), to: output)

@@ -57,7 +57,7 @@ struct EvaluationArguments: ParsableArguments {
 
 /// The bootstrap's replicates, seed and stratification.
 struct BootstrapArguments: ParsableArguments {
-  @Option(help: "Bootstrap replicates.")
+  @Option(help: "Bootstrap replicates (1 to \(BootstrapDesign.maxReplicates)).")
   var replicates: Int = 1000
 
   @Option(help: "Seed of the bootstrap's random number generator (printed in the report).")
@@ -66,15 +66,32 @@ struct BootstrapArguments: ParsableArguments {
   @Flag(help: "Resample positives and negatives separately (single task only).")
   var stratified = false
 
-  @Option(help: "Worker threads (default: all cores); results do not depend on it.")
+  @Option(
+    help:
+      "Worker threads, 1 to \(BootstrapDesign.maxThreads) (default: all cores); results do not depend on it.")
   var threads: Int?
 
   func validate() throws {
-    guard replicates >= 1 else {
-      throw ValidationError("--replicates must be at least 1, got \(replicates).")
+    guard (1...BootstrapDesign.maxReplicates).contains(replicates) else {
+      throw ValidationError(
+        "--replicates must be between 1 and \(BootstrapDesign.maxReplicates), got \(replicates).")
     }
-    if let threads, threads < 1 {
-      throw ValidationError("--threads must be at least 1, got \(threads).")
+    if let threads, !(1...BootstrapDesign.maxThreads).contains(threads) {
+      throw ValidationError("--threads must be between 1 and \(BootstrapDesign.maxThreads), got \(threads).")
+    }
+  }
+
+  /// Refuses a bootstrap whose replicate AUROCs (replicates x models x tasks doubles) would
+  /// exceed `BootstrapDesign.maxStorageBytes`, before anything is drawn.
+  func checkStorage(models: Int, tasks: Int) throws {
+    let limit = BootstrapDesign.maxStorageBytes
+    let bytes = design.storageBytes(models: models, tasks: tasks)
+    guard let bytes, bytes <= limit else {
+      let size = bytes.map { "\($0) bytes" } ?? "more than 2^63 bytes"
+      throw CommandFailure(
+        "--replicates \(replicates) with \(models) runs and \(tasks) tasks needs \(size) of bootstrap "
+          + "storage (replicates x runs x tasks x 8 bytes), more than the limit of \(limit) bytes; "
+          + "use fewer replicates or tasks")
     }
   }
 

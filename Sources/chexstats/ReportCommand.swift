@@ -7,8 +7,9 @@ struct Report: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "The CheXtransfer analysis of many runs: tables, CSVs, JSON and figures.",
     discussion: """
-      RUNS are run folders (predictions.csv + run.json), prediction CSVs, or folders of run \
-      folders. All runs must score the studies in the labels. Writes report.md, report.json, \
+      RUNS are run folders (predictions.csv + run.json), prediction CSVs NAME.csv with their \
+      run.json fields in a sidecar NAME.run.json beside them, or folders of run folders. All \
+      runs must score the studies in the labels. Writes report.md, report.json, \
       one CSV per table, a tidy runs.csv and SVG figures into --out.
       """)
 
@@ -41,6 +42,8 @@ struct Report: ParsableCommand {
       let experiment = try Experiment.load(
         runs: runs, labels: evaluation.labels, options: evaluation.options(),
         architectureTable: ArchitectureTable.Source(option: architectures))
+      try bootstrap.checkStorage(
+        models: experiment.evaluation.runNames.count, tasks: experiment.evaluation.tasks.count)
       let analysis = ExperimentAnalysis(experiment, design: bootstrap.design, threads: bootstrap.threads)
       let report = ExperimentReport(experiment: experiment, analysis: analysis)
       try Output.writeFolder(report.files, to: out)

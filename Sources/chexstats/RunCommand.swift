@@ -20,7 +20,7 @@ struct RunModel: ParsableCommand {
   @Option(help: "Where to write the output (first graph output) as float32 .npy.")
   var output: String
 
-  @Option(help: "Worker threads across the images of the batch.")
+  @Option(help: "Worker threads across the images of the batch (1 to \(Limits.maxThreads)).")
   var threads: Int = 1
 
   @Option(
@@ -32,7 +32,9 @@ struct RunModel: ParsableCommand {
   var kernels: ConvolutionKernels = .automatic
 
   func validate() throws {
-    guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads).") }
+    guard (1...Limits.maxThreads).contains(threads) else {
+      throw ValidationError("--threads must be between 1 and \(Limits.maxThreads), got \(threads).")
+    }
   }
 
   /// Load, compute, write. Errors (unreadable files, unsupported ops, wrong input shape) are

@@ -1,3 +1,4 @@
+import ChexTestSupport
 import Foundation
 import XCTest
 
@@ -80,6 +81,49 @@ final class ExperimentRunTests: XCTestCase {
           Self.run(RunMetadata(name: "x", architecture: "MobileNetV2", pretrained: true, truncatedBlocks: -1))
         ],
         table: Self.table))
+  }
+
+  /// Issue 12, defect 12: run.json numbers outside `MetadataLimits` are refused naming the run's
+  /// run.json, the field, the value and the range (1e308 once gave Pearson r = 0, p = 1 silently).
+  func testRunJsonNumbersAreRangeChecked() {
+    let cases: [(RunMetadata, field: String, found: String, range: String)] = [
+      (RunMetadata(imagenetTop1: 1e308), "imagenet_top1", "1e+308", "0.0...100.0"),
+      (RunMetadata(imagenetTop1: -0.5), "imagenet_top1", "-0.5", "0.0...100.0"),
+      (RunMetadata(imagenetTop1: .nan), "imagenet_top1", "nan", "0.0...100.0"),
+      (RunMetadata(parameters: 0), "parameters", "0", "1000000000000"),
+      (RunMetadata(parameters: 1 << 62), "parameters", "\(1 << 62)", "1000000000000"),
+      (RunMetadata(truncatedBlocks: -1), "truncated_blocks", "-1", "1000"),
+      (RunMetadata(truncatedBlocks: 5000), "truncated_blocks", "5000", "1000"),
+    ]
+    for (given, field, found, range) in cases {
+      var metadata = given
+      metadata.name = "x"
+      metadata.architecture = "MobileNetV2"
+      metadata.pretrained = true
+      XCTAssertThrowsError(try ExperimentRun.resolve([Self.run(metadata)], table: Self.table)) { error in
+        let message = "\(error)"
+        XCTAssertTrue(message.hasPrefix("runs/x/run.json: '\(field)' is \(found); expected"), message)
+        XCTAssertTrue(message.contains(range), message)
+      }
+    }
+  }
+
+  /// The architecture table's numbers are range-checked too, naming the file, line and column.
+  func testTableNumbersAreRangeChecked() throws {
+    let folder = TemporaryFolder()
+    let header = "architecture,family,params_14_outputs,imagenet_top1_torchvision\n"
+    let top1 = try folder.write("top1.csv", header + "Net1,X,1000,76.1\nNet2,X,1000,1e308\n")
+    XCTAssertThrowsError(try ArchitectureTable.read(path: top1)) { error in
+      XCTAssertEqual(
+        "\(error)",
+        "\(top1), line 3, column 'imagenet_top1_torchvision': expected a percentage in 0.0...100.0, found '1e308'."
+      )
+    }
+    let parameters = try folder.write("params.csv", header + "Net1,X,4611686018427387904,76.1\n")
+    XCTAssertThrowsError(try ArchitectureTable.read(path: parameters)) { error in
+      XCTAssertTrue("\(error)".contains("line 2, column 'params_14_outputs'"), "\(error)")
+      XCTAssertTrue("\(error)".contains("1...1000000000000"), "\(error)")
+    }
   }
 
   /// The shipped table reads and has the 16 CheXtransfer architectures.

@@ -50,6 +50,17 @@ final class PredictionFileTests: XCTestCase {
     XCTAssertEqual(mean[1], 0.9)
   }
 
+  /// Issue 12, defect 2: two views of 1.5e308 and 1.7e308 sum past Double.greatestFiniteMagnitude
+  /// (1.797e308); their mean, 1.6e308, is finite and is what study-mean gives. The halves are
+  /// exact (division by 2), so the expected value is exact too.
+  func testStudyMeanOfHugeFiniteScoresDoesNotOverflow() throws {
+    let file = try read(
+      "Path,Edema\np/patient1/study1/a.png,1.5e308\np/patient1/study1/b.png,1.7e308\n"
+        + "p/patient2/study1/a.png,-1.7e308\np/patient2/study1/b.png,-1.7e308\n", aggregation: .studyMean)
+    XCTAssertEqual(file.scores["Edema"], [1.5e308 / 2 + 1.7e308 / 2, -1.7e308])
+    XCTAssertTrue(file.scores["Edema"]?.allSatisfy(\.isFinite) ?? false)
+  }
+
   func testMaxOfNegativeLogits() throws {
     let file = try read("Path,Edema\np/patient1/study1/a.png,-3\np/patient1/study1/b.png,-1.5\n")
     XCTAssertEqual(file.scores["Edema"], [-1.5])

@@ -20,6 +20,24 @@ final class RunTests: XCTestCase {
     XCTAssertEqual(run.predictions.scores["Edema"], [0.1, 0.7])
   }
 
+  /// Issue 12, defect 15: a prediction CSV `NAME.csv` takes its metadata from the sidecar
+  /// `NAME.run.json` beside it; a bad sidecar is named in the error.
+  func testFileRunReadsItsSidecar() throws {
+    let path = try folder.write("densenet121-pretrained-s1.csv", csv)
+    try folder.write(
+      "densenet121-pretrained-s1.run.json", #"{"architecture": "DenseNet121", "pretrained": true, "seed": 1}"#
+    )
+    let run = try load(path)
+    XCTAssertEqual(run.name, "densenet121-pretrained-s1")
+    XCTAssertEqual(run.metadata, RunMetadata(architecture: "DenseNet121", pretrained: true, seed: 1))
+    let bad = try folder.write("bad.csv", csv)
+    try folder.write("bad.run.json", #"{"pretrained": "yes"}"#)
+    XCTAssertThrowsError(try load(bad)) { error in
+      XCTAssertTrue("\(error)".contains("bad.run.json"), "\(error)")
+      XCTAssertTrue("\(error)".contains("pretrained"), "\(error)")
+    }
+  }
+
   func testFolderWithoutMetadataIsNamedAfterTheFolder() throws {
     try folder.write("resnet50-s2/predictions.csv", csv)
     let run = try load(folder.path + "/resnet50-s2/")

@@ -52,4 +52,35 @@ final class NumPyTests: XCTestCase {
         "needs 12 data bytes, found 4"))
     XCTAssertThrowsError(try NumPy.read(path: "/nonexistent/x.npy"))
   }
+
+  /// Issue 12, defect 4: a header declaring a huge or overflowing shape is an error naming the
+  /// file, the shape and the limit, raised before any allocation.
+  func testHugeOrOverflowingShapeIsRefusedBeforeAllocation() {
+    func message(_ shape: String, data: Int) -> String {
+      let h = Array("{'descr': '<f4', 'fortran_order': False, 'shape': \(shape), }".utf8)
+      let bytes =
+        [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(h.count), 0] + h + [UInt8](repeating: 0, count: data)
+      do {
+        _ = try NumPy.decode(bytes, file: "huge.npy")
+        return "no error"
+      } catch {
+        return error.description
+      }
+    }
+    // 2^32 * 2^32 overflows Int64; the product is never formed.
+    let overflow = message("(4294967296, 4294967296)", data: 4)
+    XCTAssertTrue(overflow.hasPrefix("NumPy file 'huge.npy'"), overflow)
+    XCTAssertTrue(overflow.contains("[4294967296, 4294967296]"), overflow)
+    XCTAssertTrue(overflow.contains("more than 2^63"), overflow)
+    XCTAssertTrue(overflow.contains("2147483647"), overflow)
+    // 10^12 elements: representable, but above the limit.
+    let huge = message("(1000000, 1000000)", data: 4)
+    XCTAssertTrue(huge.contains("declares 1000000000000 elements"), huge)
+    XCTAssertTrue(huge.contains("limit of 2147483647"), huge)
+    // Within the limit but more than the file holds: the byte count is checked before allocating.
+    let deep = message("(" + String(repeating: "1, ", count: 65) + ")", data: 4)
+    XCTAssertTrue(deep.contains("65 dimensions, more than the limit of 64"), deep)
+    let short = message("(1000, 1000)", data: 8)
+    XCTAssertTrue(short.contains("needs 4000000 data bytes, found 8"), short)
+  }
 }

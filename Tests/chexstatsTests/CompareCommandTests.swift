@@ -315,21 +315,19 @@ final class CompareCommandTests: XCTestCase {
     XCTAssertTrue(result.stdout.contains("| Studies evaluated | 4 |"), result.stdout)
   }
 
+  /// Edema and Atelectasis labels for the six studies of `makeStudy`.
+  func writeLabels(_ scratch: TemporaryFolder, _ name: String, edema: [Int], atelectasis: [Int]) throws
+    -> String
+  {
+    let rows = zip(edema, atelectasis).enumerated().map { "test/patient\($0 + 1)/study1,\($1.0),\($1.1)\n" }
+    return try scratch.write(name, "Study,Edema,Atelectasis\n" + rows.joined())
+  }
+
   func testOneClassTaskIsReportedNotFatal() throws {
     let scratch = TemporaryFolder()
     let study = try makeStudy(scratch)
-    let labels = try scratch.write(
-      "oneclass.csv",
-      """
-      Study,Edema,Atelectasis
-      test/patient1/study1,1,0
-      test/patient2/study1,1,0
-      test/patient3/study1,0,0
-      test/patient4/study1,0,0
-      test/patient5/study1,0,0
-      test/patient6/study1,1,0
-
-      """)
+    let labels = try writeLabels(
+      scratch, "oneclass.csv", edema: [1, 1, 0, 0, 0, 1], atelectasis: [0, 0, 0, 0, 0, 0])
     let result = try CLI.run([
       "compare", study.a, study.b, "--labels", labels, "--tasks", "Edema,Atelectasis",
       "--format", "csv", "--replicates", "50",
@@ -344,6 +342,67 @@ final class CompareCommandTests: XCTestCase {
       "--replicates", "50",
     ])
     XCTAssertTrue(markdown.stdout.contains("Atelectasis: the labels have no positive"), markdown.stdout)
+  }
+
+  /// Issue 12, defect 11: with no task defined (every task one-class), the CSV still ends with a
+  /// `mean` row, its values empty.
+  func testMeanRowIsKeptWhenNoTaskIsDefined() throws {
+    let scratch = TemporaryFolder()
+    let study = try makeStudy(scratch)
+    let labels = try writeLabels(
+      scratch, "noclass.csv", edema: [0, 0, 0, 0, 0, 0], atelectasis: [0, 0, 0, 0, 0, 0])
+    let result = try CLI.run([
+      "compare", study.a, study.b, "--labels", labels, "--tasks", "Edema,Atelectasis", "--format", "csv",
+      "--replicates", "20",
+    ])
+    XCTAssertEqual(result.status, 0, result.stderr)
+    let lines = result.stdout.split(separator: "\n").map(String.init)
+    XCTAssertEqual(lines.count, 4, result.stdout)
+    XCTAssertEqual(lines.last, "mean,6,,,,,,,,,,,,,", result.stdout)
+  }
+
+  /// Issue 12, defect 2: two images of one study scoring 1e308 each sum to infinity; under
+  /// study-mean the study's score is their mean, 1e308, and the comparison runs. Edema's labels
+  /// are 1 for that study (patient1) and 0 elsewhere; its score is the largest, so both AUROCs
+  /// are 1 by hand.
+  func testStudyMeanOfHugeScoresCompares() throws {
+    let scratch = TemporaryFolder()
+    let labels = try scratch.write(
+      "labels.csv", "Study,Edema\ntest/patient1/study1,1\ntest/patient2/study1,0\ntest/patient3/study1,0\n")
+    let run = try scratch.write(
+      "huge.csv",
+      """
+      Path,Edema
+      test/patient1/study1/view1_frontal.jpg,1e308
+      test/patient1/study1/view2_lateral.jpg,1e308
+      test/patient2/study1/view1_frontal.jpg,-1e308
+      test/patient2/study1/view2_lateral.jpg,-1e308
+      test/patient3/study1/view1_frontal.jpg,0.5
+
+      """)
+    let result = try CLI.run([
+      "compare", run, run, "--labels", labels, "--tasks", "Edema", "--aggregate", "study-mean", "--format",
+      "csv", "--replicates", "20",
+    ])
+    XCTAssertEqual(result.status, 0, result.stderr)
+    XCTAssertEqual(parseCompareCSV(result.stdout).rows["Edema"]?["auroc_a"], "1", result.stdout)
+  }
+
+  /// Issue 12, defects 5 and 9: --replicates and --threads are bounded by name, value and limit
+  /// before anything is read (the storage budget: ReportCommandTests).
+  func testReplicatesAndThreadsAreBounded() throws {
+    let scratch = TemporaryFolder()
+    let study = try makeStudy(scratch)
+    let base = ["compare", study.a, study.b, "--labels", study.labels, "--tasks", "Edema"]
+    for (option, value, limit) in [
+      ("--replicates", "1000000000", "1000000"), ("--replicates", "4611686018427387904", "1000000"),
+      ("--replicates", "0", "1000000"), ("--threads", "40000", "256"),
+    ] {
+      let result = try CLI.run(base + [option, value])
+      XCTAssertEqual(result.status, 64, result.stderr)
+      XCTAssertTrue(
+        result.stderr.contains("\(option) must be between 1 and \(limit), got \(value)."), result.stderr)
+    }
   }
 
   func testStratifiedNeedsOneTask() throws {

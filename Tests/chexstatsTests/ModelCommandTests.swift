@@ -237,6 +237,31 @@ final class ModelCommandTests: XCTestCase {
       ["run", model, "--input", misnamed, "--output", scratch.file("y.npy")], naming: misnamed,
       mentions: "descr")
   }
+
+  /// Issue 12, defect 4 end to end: a header declaring 2^62 x 4 elements (an overflowing
+  /// product) with four bytes of data is one line naming the file, the shape and the limit.
+  func testInputDeclaringAHugeShape() throws {
+    let scratch = TemporaryFolder()
+    let model = try fixture("densenet_g8.onnx")
+    let huge = scratch.file("huge.npy")
+    try NPY.write(shape: [1 << 62, 4], values: [0], to: huge)
+    let message = try assertFailsCleanly(
+      ["run", model, "--input", huge, "--output", scratch.file("y.npy")], naming: huge,
+      mentions: "[4611686018427387904, 4]")
+    XCTAssertTrue(message.contains("limit of 2147483647"), message)
+  }
+
+  /// Issue 12, defect 9: --threads is capped (40,000 threads took 35 s and 2.2 GB).
+  func testRunThreadsAreCapped() throws {
+    let scratch = TemporaryFolder()
+    let result = try CLI.run([
+      "run", try fixture("densenet_g8.onnx"), "--input", try fixture("densenet_g8_input.npy"), "--output",
+      scratch.file("y.npy"), "--threads", "40000",
+    ])
+    XCTAssertEqual(result.status, 64, result.stderr)
+    XCTAssertTrue(result.stderr.contains("--threads must be between 1 and 256, got 40000."), result.stderr)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.file("y.npy")))
+  }
 }
 
 /// A minimal reader and writer of version-1 little-endian float32 `.npy` files, written from the

@@ -168,6 +168,25 @@ final class ReportCommandTests: XCTestCase {
 
   // MARK: - Bad input
 
+  /// Issue 12, defect 5: 150 runs x 5 tasks x 10^6 replicates x 8 bytes = 6 GB of replicate
+  /// AUROCs, above the 4 GiB budget: refused after the runs are read, before any replicate is
+  /// drawn, naming the option, the value, the size and the limit.
+  func testBootstrapStorageIsBounded() throws {
+    let scratch = TemporaryFolder()
+    let result = try CLI.run(
+      [
+        "report", "data/demo/runs", "--labels", "data/demo/labels.csv", "--out", scratch.file("out"),
+        "--replicates", "1000000",
+      ], currentDirectory: CLI.repositoryRoot)
+    assertOneLineError(
+      result,
+      mentions: [
+        "--replicates 1000000 with 150 runs and 5 tasks needs 6000000000 bytes of bootstrap storage",
+        "limit of 4294967296 bytes",
+      ])
+    XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.file("out")))
+  }
+
   func makeRun(
     _ scratch: TemporaryFolder, _ name: String, json: String, keys: [String] = ["p1/s1", "p2/s1", "p3/s1"]
   )
@@ -233,6 +252,35 @@ final class ReportCommandTests: XCTestCase {
     let scratch = TemporaryFolder()
     try scratch.write("runs/readme.txt", "nothing here")
     assertOneLineError(try runReport(scratch), mentions: ["runs", "no run found"])
+  }
+
+  /// Issue 12, defect 15: prediction CSVs are runs for `report` when a sidecar `NAME.run.json`
+  /// beside `NAME.csv` gives their metadata; without one, the error names the CSV and the
+  /// sidecar it looked for.
+  func testPredictionCSVsWithSidecars() throws {
+    let scratch = TemporaryFolder()
+    try scratch.write("labels.csv", "Study,Edema\np1/s1,0\np2/s1,1\np3/s1,1\n")
+    let runs = [("net1-pre", "Net1", true), ("net1-rand", "Net1", false), ("net2-pre", "Net2", true)]
+    for (name, architecture, pretrained) in runs {
+      try scratch.write("\(name).csv", "Study,Edema\np1/s1,0.1\np2/s1,0.2\np3/s1,0.3\n")
+      try scratch.write(
+        "\(name).run.json",
+        #"{"architecture": "\#(architecture)", "family": "X", "pretrained": \#(pretrained)}"#)
+    }
+    let arguments = [
+      "report", scratch.file("net1-pre.csv"), scratch.file("net1-rand.csv"), scratch.file("net2-pre.csv"),
+      "--labels", scratch.file("labels.csv"), "--tasks", "Edema", "--out", scratch.file("out"),
+      "--replicates",
+      "20",
+    ]
+    let result = try CLI.run(arguments)
+    XCTAssertEqual(result.status, 0, result.stderr)
+    let rows = try readCSV(URL(fileURLWithPath: scratch.file("out/runs.csv")))
+    XCTAssertEqual(Set(rows.map { $0["run"] ?? "" }), ["net1-pre", "net1-rand", "net2-pre"])
+    XCTAssertEqual(rows.first { $0["run"] == "net1-rand" }?["pretrained"], "false")
+    try FileManager.default.removeItem(atPath: scratch.file("net2-pre.run.json"))
+    assertOneLineError(
+      try CLI.run(arguments), mentions: ["net2-pre.csv", "'architecture'", "sidecar 'net2-pre.run.json'"])
   }
 
   /// One architecture without its random-init twin is a marked gap, not an error.

@@ -94,6 +94,11 @@ public struct ArchitectureTable: Sendable, Equatable {
         guard let value = Int(text), value > 0 else {
           throw .invalidScore(path: path, line: line, column: name, found: text)
         }
+        guard MetadataLimits.parameters.contains(value) else {
+          throw .outOfRange(
+            path: path, line: line, column: name, found: text,
+            expected: "a count in \(MetadataLimits.parameters)")
+        }
         return value
       }
       func real(_ name: String) throws(DataError) -> Double? {
@@ -102,6 +107,11 @@ public struct ArchitectureTable: Sendable, Equatable {
         if text.isEmpty { return nil }
         guard let value = Double(text), value.isFinite else {
           throw .invalidScore(path: path, line: line, column: name, found: text)
+        }
+        guard MetadataLimits.imagenetTop1.contains(value) else {
+          throw .outOfRange(
+            path: path, line: line, column: name, found: text,
+            expected: "a percentage in \(MetadataLimits.imagenetTop1)")
         }
         return value
       }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A run placed in an experiment: the metadata the CheXtransfer analysis needs, each value
 /// resolved from the run's own `run.json` first and from the architecture table second, with
 /// its source. (A ``Run`` is what was read from disk; an ``ExperimentRun`` is what the
@@ -52,19 +54,21 @@ public struct ExperimentRun: Sendable, Equatable {
       let m = run.metadata
       let metadataFile = run.metadataPath
       let truncated = m.truncatedBlocks ?? 0
-      guard truncated >= 0 else {
+      guard MetadataLimits.truncatedBlocks.contains(truncated) else {
         throw .invalidMetadataValue(
           runPath: metadataFile, field: "truncated_blocks", found: "\(truncated)",
-          expected: "0 (the full model) or a positive number of blocks")
+          expected:
+            "0 (the full model) or a number of blocks up to \(MetadataLimits.truncatedBlocks.upperBound)")
       }
       guard let architecture = m.architecture ?? (truncated > 0 ? m.truncatedFrom : nil) else {
         throw .missingMetadata(
-          runPath: metadataFile, field: "architecture", why: "places the run in the architecture table")
+          runPath: metadataFile, field: "architecture",
+          why: "places the run in the architecture table" + run.sidecarHint)
       }
       guard let pretrained = m.pretrained else {
         throw .missingMetadata(
           runPath: metadataFile, field: "pretrained",
-          why: "tells ImageNet-pretrained from random-initialised runs")
+          why: "tells ImageNet-pretrained from random-initialised runs" + run.sidecarHint)
       }
       let entry = table?.entry(for: architecture)
       let tableName = table.map { $0.path } ?? "the architecture table"
@@ -78,9 +82,10 @@ public struct ExperimentRun: Sendable, Equatable {
       }
       var parameters: Sourced<Int>?
       if let value = m.parameters {
-        guard value > 0 else {
+        guard MetadataLimits.parameters.contains(value) else {
           throw .invalidMetadataValue(
-            runPath: metadataFile, field: "parameters", found: "\(value)", expected: "a positive count")
+            runPath: metadataFile, field: "parameters", found: "\(value)",
+            expected: "a positive count up to \(MetadataLimits.parameters.upperBound)")
         }
         parameters = Sourced(value, source: "run.json")
       } else if truncated == 0, let counted = entry?.parameters(outputs: run.predictions.tasks.count) {
@@ -88,6 +93,11 @@ public struct ExperimentRun: Sendable, Equatable {
       }
       var top1: Sourced<Double>?
       if let value = m.imagenetTop1 {
+        guard value.isFinite, MetadataLimits.imagenetTop1.contains(value) else {
+          throw .invalidMetadataValue(
+            runPath: metadataFile, field: "imagenet_top1", found: "\(value)",
+            expected: "a percentage in \(MetadataLimits.imagenetTop1)")
+        }
         top1 = Sourced(value, source: "run.json")
       } else if let known = entry?.imagenetTop1 {
         top1 = Sourced(known.value, source: "\(tableName) (\(known.source))")
@@ -136,8 +146,18 @@ public struct ExperimentRun: Sendable, Equatable {
 }
 
 extension Run {
-  /// Where this run's metadata lives, for messages: its `run.json`, or the CSV itself.
+  /// Where this run's metadata lives, for messages: its `run.json`, or the CSV's sidecar
+  /// `NAME.run.json` when there is one, else the CSV itself.
   var metadataPath: String {
-    path.hasSuffix(".csv") ? path : (path.hasSuffix("/") ? path : path + "/") + "run.json"
+    let isFolder = path != predictions.path
+    let metadata = Run.metadataPath(of: path, isDirectory: isFolder)
+    return isFolder || FileManager.default.fileExists(atPath: metadata) ? metadata : path
+  }
+
+  /// For a prediction CSV without a sidecar, what to add to a missing-metadata message.
+  var sidecarHint: String {
+    guard path == predictions.path, metadataPath == path else { return "" }
+    let sidecar = URL(fileURLWithPath: Run.metadataPath(of: path, isDirectory: false)).lastPathComponent
+    return "; a prediction CSV takes its run.json fields from a sidecar '\(sidecar)' beside it"
   }
 }

@@ -35,7 +35,7 @@ public struct PredictionFile: Sendable, Equatable {
   ///   - path: The CSV file.
   ///   - keyColumn: The key column's name; nil means `Study`, else `Path`.
   ///   - aggregation: Under `.studyMax` (`.studyMean`) the score of a study is the maximum
-  ///     (mean) of its images' scores; under `.image` each image is its own key. Study-level
+  ///     (mean, summed as x / n so that it cannot overflow) of its images' scores; under `.image` each image is its own key. Study-level
   ///     files are unchanged. The maximum commutes with the sigmoid, so it does not matter
   ///     whether the scores are logits or probabilities; the mean does not.
   /// - Throws: `DataError` naming the file and the line, column or key: any CSV error, no rows,
@@ -63,10 +63,13 @@ public struct PredictionFile: Sendable, Equatable {
           throw .invalidScore(
             path: path, line: table.lineNumbers[row], column: column.header, found: text)
         }
-        if isFirst {
+        if aggregation == .studyMean {
+          // Summing x / n rather than dividing the sum keeps every partial sum within the
+          // largest score's magnitude, so finite scores (even near 1e308) give a finite mean.
+          let share = score / Double(counts[group])
+          perTask[number][group] = isFirst ? share : perTask[number][group] + share
+        } else if isFirst {
           perTask[number][group] = score
-        } else if aggregation == .studyMean {
-          perTask[number][group] += score
         } else {
           perTask[number][group] = max(perTask[number][group], score)
         }
@@ -74,11 +77,6 @@ public struct PredictionFile: Sendable, Equatable {
     }
     var scores: [String: [Double]] = [:]
     for (number, column) in columns.enumerated() {
-      if aggregation == .studyMean {
-        for group in 0..<groups where counts[group] > 1 {
-          perTask[number][group] /= Double(counts[group])
-        }
-      }
       scores[column.name] = perTask[number]
     }
     return PredictionFile(

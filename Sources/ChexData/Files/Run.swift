@@ -2,8 +2,9 @@ import Foundation
 
 /// One model's predictions and what is known about the model.
 ///
-/// A run is either a prediction CSV, or a folder holding `predictions.csv` and, optionally,
-/// `run.json` (see `RunMetadata`).
+/// A run is either a prediction CSV `NAME.csv` with, optionally, its metadata in a sidecar
+/// `NAME.run.json` beside it, or a folder holding `predictions.csv` and, optionally, `run.json`
+/// (see `RunMetadata`).
 public struct Run: Sendable, Equatable {
   /// `metadata.name`, else the folder name, else the file name without its extension.
   public let name: String
@@ -11,7 +12,7 @@ public struct Run: Sendable, Equatable {
   public let path: String
   /// The predictions.
   public let predictions: PredictionFile
-  /// The metadata from `run.json`; all fields nil when there is none.
+  /// The metadata from `run.json` (or the CSV's sidecar); all fields nil when there is none.
   public let metadata: RunMetadata
 
   public init(name: String, path: String, predictions: PredictionFile, metadata: RunMetadata) {
@@ -24,7 +25,8 @@ public struct Run: Sendable, Equatable {
   /// Loads a run from a prediction CSV or a run folder.
   ///
   /// - Parameters:
-  ///   - path: A CSV file, or a folder with `predictions.csv` and an optional `run.json`.
+  ///   - path: A CSV file (with an optional sidecar, `metadataPath`), or a folder with
+  ///     `predictions.csv` and an optional `run.json`.
   ///   - keyColumn: The key column's name; nil means `Study`, else `Path`.
   ///   - aggregation: How image rows become studies (see `PredictionFile.read`).
   /// - Throws: `DataError.fileNotFound` (naming `predictions.csv` for a folder without one),
@@ -37,24 +39,29 @@ public struct Run: Sendable, Equatable {
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       throw .fileNotFound(path: path)
     }
-    guard isDirectory.boolValue else {
-      let predictions = try PredictionFile.read(
-        path: path, keyColumn: keyColumn, aggregation: aggregation)
-      let fileName = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-      return Run(name: fileName, path: path, predictions: predictions, metadata: RunMetadata())
-    }
     let folder = path.hasSuffix("/") ? String(path.dropLast()) : path
     let predictions = try PredictionFile.read(
-      path: folder + "/predictions.csv", keyColumn: keyColumn, aggregation: aggregation)
-    let metadataPath = folder + "/run.json"
+      path: isDirectory.boolValue ? folder + "/predictions.csv" : path, keyColumn: keyColumn,
+      aggregation: aggregation)
+    let metadataPath = metadataPath(of: path, isDirectory: isDirectory.boolValue)
     var metadata = RunMetadata()
     if FileManager.default.fileExists(atPath: metadataPath) {
       metadata = try decodeMetadata(path: metadataPath)
     }
-    let folderName = URL(fileURLWithPath: folder).lastPathComponent
+    let url = URL(fileURLWithPath: folder)
+    let defaultName =
+      isDirectory.boolValue ? url.lastPathComponent : url.deletingPathExtension().lastPathComponent
     let name = metadata.name.map { $0.trimmingWhitespace() }.flatMap { $0.isEmpty ? nil : $0 }
     return Run(
-      name: name ?? folderName, path: path, predictions: predictions, metadata: metadata)
+      name: name ?? defaultName, path: path, predictions: predictions, metadata: metadata)
+  }
+
+  /// Where the metadata of the run at `path` lives: `FOLDER/run.json` for a run folder, the
+  /// sidecar `NAME.run.json` beside a prediction file `NAME.csv` (`NAME.run.json` beside any
+  /// other file name, extension removed).
+  static func metadataPath(of path: String, isDirectory: Bool) -> String {
+    if isDirectory { return (path.hasSuffix("/") ? String(path.dropLast()) : path) + "/run.json" }
+    return URL(fileURLWithPath: path).deletingPathExtension().path + ".run.json"
   }
 
   /// Decodes `run.json`, turning decoding failures into one sentence naming the key.

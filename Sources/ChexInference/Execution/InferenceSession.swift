@@ -6,7 +6,8 @@ import Synchronization
 /// Runs an ONNX image classifier on float32 batches.
 ///
 /// At creation the session checks that every node's op is implemented (anything else is an
-/// `InferenceError.unsupported` naming the op and node) and that the graph has one input. The
+/// `InferenceError.unsupported` naming the op and node), that the graph has one input, and the
+/// graph's structure as onnxruntime's checker does (`GraphValidation`). The
 /// first `run` for an input shape compiles a plan: shape arithmetic folded for that size,
 /// BatchNormalization folded into convolutions, activations and residual adds fused into
 /// convolution epilogues, weights stored once per plan, activations between chexstats' own
@@ -37,14 +38,16 @@ public final class InferenceSession: Sendable {
 
   /// Checks the model and prepares a session; plans are compiled lazily per input shape.
   /// - Parameters:
-  ///   - threads: worker threads across the images of a batch (at least 1).
+  ///   - threads: worker threads across the images of a batch (1 to `Limits.maxThreads`).
   ///   - kernels: `.automatic` (chexstats' own AVX-512 convolution kernels where the CPU has
   ///     them), `.fast` (the same with Winograd F(4x4, 3x3)) or `.openBLAS` (im2col + sgemm
   ///     everywhere).
   public init(model: ONNXModel, threads: Int = 1, kernels: ConvolutionKernels = .automatic)
     throws(InferenceError)
   {
-    precondition(threads >= 1, "InferenceSession.init: threads must be at least 1, got \(threads)")
+    precondition(
+      (1...Limits.maxThreads).contains(threads),
+      "InferenceSession.init: threads must be in 1...\(Limits.maxThreads), got \(threads)")
     let runtimeInputs = model.graph.inputs.filter { model.graph.initializers[$0.name] == nil }
     guard runtimeInputs.count == 1, let input = runtimeInputs.first else {
       throw .invalidModel(
@@ -61,6 +64,7 @@ public final class InferenceSession: Sendable {
         detail:
           "no implementation for this op (supported: \(OpRegistry.supportedOps.joined(separator: ", ")))")
     }
+    try GraphValidation.check(model.graph)
     self.model = model
     self.inputName = input.name
     self.declaredInputShape = input.shape
@@ -111,6 +115,16 @@ public final class InferenceSession: Sendable {
     for case .runtime(let id) in lowered.outputs { protected.insert(id) }
     builder.runPasses(kernels: kernels, protecting: protected)
     let plan = ExecutionPlan(builder: builder, input: lowered.input, outputs: lowered.outputs)
+    let (scratch, scratchOverflow) = plan.scratchCount.multipliedReportingOverflow(by: threadCount)
+    let (working, workingOverflow) = plan.arenaCount.addingReportingOverflow(scratch)
+    guard !scratchOverflow, !workingOverflow, working <= Limits.maxWorkingElements else {
+      throw .limit(
+        op: "", node: "",
+        detail:
+          "input shape \(shape) needs \(plan.arenaCount) floats of activations plus \(plan.scratchCount) of "
+          + "scratch per thread for \(threadCount) threads, more than the limit of "
+          + "\(Limits.maxWorkingElements) (Limits.maxWorkingElements)")
+    }
     plans.withLock { $0[shape] = plan }
     return plan
   }
@@ -142,6 +156,16 @@ public final class InferenceSession: Sendable {
     try validate(input.shape)
     let (plan, images) = try choosePlan(for: input.shape)
     let perImageOutputs = plan.outputs.map { $0.shape.reduce(1, *) }
+    for (index, count) in perImageOutputs.enumerated() {
+      let (total, overflow) = count.multipliedReportingOverflow(by: images)
+      guard !overflow, total <= Limits.maxTensorElements else {
+        throw .limit(
+          op: "", node: "",
+          detail:
+            "output '\(outputNames[index])' for \(images) images needs \(overflow ? "more than 2^63" : "\(total)") "
+            + "elements, more than the limit of \(Limits.maxTensorElements) (Limits.maxTensorElements)")
+      }
+    }
     let targets = perImageOutputs.map { UnsafeMutablePointer<Float>.allocate(capacity: max($0 * images, 1)) }
     defer { targets.forEach { $0.deallocate() } }
     let perImageInput = input.count / images

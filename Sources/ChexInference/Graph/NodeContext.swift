@@ -32,7 +32,7 @@ struct NodeContext {
   /// The required input at `index`.
   func input(_ index: Int) throws(InferenceError) -> Value {
     guard index < inputs.count, let value = inputs[index] else {
-      throw invalid("input \(index) is missing")
+      throw invalid("required input \(index) is missing (absent or an empty name)")
     }
     return value
   }
@@ -75,6 +75,75 @@ struct NodeContext {
       throw invalid("input \(index) must have rank \(rank), found shape \(s)")
     }
     return s
+  }
+
+  // MARK: Limits
+
+  /// Checks a shape this node computes from model data against `Limits.maxTensorElements`, or
+  /// `Limits.maxConstantElements` when it is `folded` at compile time; returns its element count.
+  /// The product is overflow-checked, so this is safe before any other arithmetic on `shape`.
+  @discardableResult
+  func checkSize(_ shape: [Int], _ what: String = "output", folded: Bool = false) throws(InferenceError)
+    -> Int
+  {
+    let (limit, name) =
+      folded
+      ? (Limits.maxConstantElements, "maxConstantElements") : (Limits.maxTensorElements, "maxTensorElements")
+    try checkRank(shape.count, "\(what) shape")
+    guard let count = Limits.elementCount(shape, limit: limit) else {
+      throw .limit(
+        op: op, node: self.name,
+        detail:
+          "\(what) shape \(shape) has \(Limits.describeCount(shape)) elements, more than the limit of "
+          + "\(limit) (Limits.\(name))")
+    }
+    return count
+  }
+
+  /// Refuses a rank above `Limits.maxRank`, naming `what`.
+  func checkRank(_ rank: Int, _ what: String) throws(InferenceError) {
+    guard rank <= Limits.maxRank else {
+      throw .limit(
+        op: op, node: name,
+        detail: "\(what) has rank \(rank), more than the limit of \(Limits.maxRank) (Limits.maxRank)")
+    }
+  }
+
+  /// `terms` summed, for a size computed from model data (a dimension plus its pads); throws
+  /// when the sum overflows or exceeds `Limits.maxTensorElements`, naming `what`.
+  func sum(_ terms: Int..., what: String) throws(InferenceError) -> Int {
+    var total = 0
+    for term in terms {
+      let (next, overflow) = total.addingReportingOverflow(term)
+      guard !overflow, next <= Limits.maxTensorElements else { throw sizeLimit(what, terms, "+") }
+      total = next
+    }
+    return total
+  }
+
+  /// `a * b`, for a size computed from model data (a dilated kernel extent, a window's span);
+  /// throws when the product overflows or exceeds `Limits.maxTensorElements`, naming `what`.
+  func product(_ a: Int, _ b: Int, what: String) throws(InferenceError) -> Int {
+    let (result, overflow) = a.multipliedReportingOverflow(by: b)
+    guard !overflow, result <= Limits.maxTensorElements else { throw sizeLimit(what, [a, b], " x ") }
+    return result
+  }
+
+  private func sizeLimit(_ what: String, _ terms: [Int], _ operation: String) -> InferenceError {
+    .limit(
+      op: op, node: name,
+      detail:
+        "\(what) \(terms.map(String.init).joined(separator: operation)) exceeds the limit of "
+        + "\(Limits.maxTensorElements) (Limits.maxTensorElements)")
+  }
+
+  /// Appends a step for this node after checking each output shape with `checkSize`.
+  @discardableResult
+  func emit(_ kernel: any Kernel, inputs: [Int], outputShapes: [[Int]], inPlace: [Int] = [])
+    throws(InferenceError) -> [Int]
+  {
+    for shape in outputShapes { try checkSize(shape) }
+    return builder.emit(kernel, inputs: inputs, outputShapes: outputShapes, inPlace: inPlace, node: name)
   }
 
   // MARK: Attributes

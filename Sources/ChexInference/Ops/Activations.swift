@@ -70,9 +70,9 @@ enum Unary {
       return [.constant(Constant(shape: c.shape, values: values, isInteger: c.isInteger))]
     case .runtime(let id):
       let shape = context.builder.values[id].shape
-      let out = context.builder.emit(
+      let out = try context.emit(
         UnaryKernel(activation: activation, count: shape.reduce(1, *)), inputs: [id],
-        outputShapes: [shape], inPlace: [0], node: context.name)
+        outputShapes: [shape], inPlace: [0])
       return [.runtime(out[0])]
     }
   }

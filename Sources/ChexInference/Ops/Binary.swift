@@ -160,6 +160,9 @@ enum Binary {
       guard let out = broadcastShapes(sa, sb) else {
         throw context.invalid("shapes \(sa) and \(sb) do not broadcast")
       }
+      let isFolded: Bool
+      if case .constant = a, case .constant = b { isFolded = true } else { isFolded = false }
+      try context.checkSize(out, folded: isFolded)
       if case .constant(let ca) = a, case .constant(let cb) = b {
         let integer = ca.isInteger && cb.isInteger
         var values = [Double](repeating: 0, count: out.reduce(1, *))
@@ -177,8 +180,8 @@ enum Binary {
       if case .runtime = a, sa == out { inPlace.append(0) }
       if case .runtime = b, sb == out { inPlace.append(1) }
       let kernel = BinaryKernel(operation: operation, a: sa, b: sb, out: out)
-      let result = context.builder.emit(
-        kernel, inputs: [ia, ib], outputShapes: [out], inPlace: inPlace, node: context.name)
+      let result = try context.emit(
+        kernel, inputs: [ia, ib], outputShapes: [out], inPlace: inPlace)
       return [.runtime(result[0])]
     }
   }

@@ -19,13 +19,16 @@ func resolvePads(
   case "VALID":
     return (0, 0, 0, 0)
   case "SAME_UPPER", "SAME_LOWER":
-    func split(_ size: Int, _ k: Int, _ s: Int, _ d: Int) -> (Int, Int) {
-      let out = (size + s - 1) / s
-      let total = max(0, (out - 1) * s + (k - 1) * d + 1 - size)
+    func split(_ size: Int, _ k: Int, _ s: Int, _ d: Int) throws(InferenceError) -> (Int, Int) {
+      let out = try context.sum(size, s - 1, what: "input size plus stride") / s
+      let reach = try context.sum(
+        try context.product(out - 1, s, what: "strided output extent"),
+        try context.product(k - 1, d, what: "dilated kernel extent"), 1, what: "padded extent")
+      let total = max(0, reach - size)
       return autoPad == "SAME_UPPER" ? (total / 2, total - total / 2) : (total - total / 2, total / 2)
     }
-    let (t, b) = split(input.0, kernel.0, strides.0, dilations.0)
-    let (l, r) = split(input.1, kernel.1, strides.1, dilations.1)
+    let (t, b) = try split(input.0, kernel.0, strides.0, dilations.0)
+    let (l, r) = try split(input.1, kernel.1, strides.1, dilations.1)
     return (t, l, b, r)
   default:
     throw context.unsupported("auto_pad '\(autoPad)' is not one of NOTSET, VALID, SAME_UPPER, SAME_LOWER")
@@ -38,7 +41,31 @@ func pair(_ context: NodeContext, _ key: String) throws(InferenceError) -> (Int,
   guard values.count == 2, values.allSatisfy({ $0 >= 1 }) else {
     throw context.unsupported("\(key) \(values) must be two positive values (2-D only)")
   }
+  for value in values where value > Limits.maxTensorElements {
+    throw .limit(
+      op: context.op, node: context.name,
+      detail: "\(key) \(values) exceed the limit of \(Limits.maxTensorElements) (Limits.maxTensorElements)")
+  }
   return (values[0], values[1])
+}
+
+/// The padded input and dilated kernel sizes of a 2-D window op, overflow-checked: the padded
+/// planes (`planes` of them) must fit `Limits.maxTensorElements`, since the depthwise and pooling
+/// paths copy them.
+func windowGeometry(
+  _ context: NodeContext, input: (Int, Int), kernel: (Int, Int), pads: (Int, Int, Int, Int),
+  dilations: (Int, Int), planes: Int
+) throws(InferenceError) -> (height: Int, width: Int, kernelHeight: Int, kernelWidth: Int) {
+  let height = try context.sum(input.0, pads.0, pads.2, what: "padded height")
+  let width = try context.sum(input.1, pads.1, pads.3, what: "padded width")
+  try context.checkSize([planes, height, width], "padded input")
+  let kernelHeight = try context.sum(
+    try context.product(kernel.0 - 1, dilations.0, what: "dilated kernel height"), 1,
+    what: "dilated kernel height")
+  let kernelWidth = try context.sum(
+    try context.product(kernel.1 - 1, dilations.1, what: "dilated kernel width"), 1,
+    what: "dilated kernel width")
+  return (height, width, kernelHeight, kernelWidth)
 }
 
 enum Conv {
@@ -70,9 +97,11 @@ enum Conv {
     let dilations = try pair(context, "dilations")
     let pads = try resolvePads(
       context, input: (h, w), kernel: (kh, kw), strides: strides, dilations: dilations)
-    let oh = (h + pads.0 + pads.2 - ((kh - 1) * dilations.0 + 1)) / strides.0 + 1
-    let ow = (w + pads.1 + pads.3 - ((kw - 1) * dilations.1 + 1)) / strides.1 + 1
-    guard oh >= 1, ow >= 1 else {
+    let window = try windowGeometry(
+      context, input: (h, w), kernel: (kh, kw), pads: pads, dilations: dilations, planes: n * cin)
+    let oh = (window.height - window.kernelHeight) / strides.0 + 1
+    let ow = (window.width - window.kernelWidth) / strides.1 + 1
+    guard window.height >= window.kernelHeight, window.width >= window.kernelWidth else {
       throw context.invalid("the \(kh)x\(kw) kernel does not fit the padded \(h)x\(w) input")
     }
     var bias = [Float](repeating: 0, count: cout)
@@ -87,8 +116,8 @@ enum Conv {
       kernelWidth: kw, strideY: strides.0, strideX: strides.1, dilationY: dilations.0,
       dilationX: dilations.1, padTop: pads.0, padLeft: pads.1, outHeight: oh, outWidth: ow, group: group)
     let kernel = ConvKernel(geometry: geometry, weights: weight.floats, bias: bias)
-    let out = context.builder.emit(
-      kernel, inputs: [input], outputShapes: [[n, cout, oh, ow]], node: context.name)
+    let out = try context.emit(
+      kernel, inputs: [input], outputShapes: [[n, cout, oh, ow]])
     return [.runtime(out[0])]
   }
 }

@@ -104,14 +104,13 @@ enum Indexing {
 
   static func emitStrided(
     _ context: NodeContext, _ value: Value, shape: [Int], strides: [Int], base: Int
-  ) -> Value {
+  ) throws(InferenceError) -> Value {
     if case .constant(let c) = value {
       return .constant(foldStrided(c, shape: shape, strides: strides, base: base))
     }
     let input = context.builder.runtime(value)
-    let out = context.builder.emit(
-      StridedCopyKernel(shape: shape, strides: strides, base: base), inputs: [input], outputShapes: [shape],
-      node: context.name)
+    let out = try context.emit(
+      StridedCopyKernel(shape: shape, strides: strides, base: base), inputs: [input], outputShapes: [shape])
     return .runtime(out[0])
   }
 
@@ -134,7 +133,9 @@ enum Indexing {
     let outer = shape[..<axis].reduce(1, *)
     let inner = shape[(axis + 1)...].reduce(1, *)
     let outShape = Array(shape[..<axis]) + indices.shape + Array(shape[(axis + 1)...])
-    switch try context.input(0) {
+    let input = try context.input(0)
+    if case .constant = input { try context.checkSize(outShape, folded: true) }
+    switch input {
     case .constant(let c):
       var values: [Double] = []
       for o in 0..<outer {
@@ -144,9 +145,9 @@ enum Indexing {
       }
       return [.constant(Constant(shape: outShape, values: values, isInteger: c.isInteger))]
     case .runtime(let id):
-      let out = context.builder.emit(
+      let out = try context.emit(
         GatherKernel(outer: outer, axisSize: shape[axis], inner: inner, indices: normalized), inputs: [id],
-        outputShapes: [outShape], node: context.name)
+        outputShapes: [outShape])
       return [.runtime(out[0])]
     }
   }
@@ -184,8 +185,11 @@ enum Indexing {
         throw context.invalid("axis \(axisValue) is out of range for shape \(shape)")
       }
       let size = shape[axis]
-      let step = stepList[i]
-      guard step != 0 else { throw context.invalid("a step of 0") }
+      guard stepList[i] != 0 else { throw context.invalid("a step of 0") }
+      // A step longer than the axis takes at most one element, so clamping it to the axis size
+      // changes nothing but keeps `-step` and the stride product from overflowing (INT64_MIN).
+      let magnitude = min(stepList[i] == Int.min ? Int.max : abs(stepList[i]), max(size, 1))
+      let step = stepList[i] > 0 ? magnitude : -magnitude
       func clampIndex(_ v: Int, _ lo: Int, _ hi: Int) -> Int {
         let adjusted = v < 0 ? (v == Int.min ? lo : v + size) : v
         return min(max(adjusted, lo), hi)
@@ -197,7 +201,7 @@ enum Indexing {
       strides[axis] = inStrides[axis] * step
       base += start * inStrides[axis]
     }
-    return [emitStrided(context, try context.input(0), shape: outShape, strides: strides, base: base)]
+    return [try emitStrided(context, try context.input(0), shape: outShape, strides: strides, base: base)]
   }
 
   static func transpose(_ context: NodeContext) throws(InferenceError) -> [Value] {
@@ -209,7 +213,7 @@ enum Indexing {
     }
     let inStrides = stridesOf(shape)
     return [
-      emitStrided(
+      try emitStrided(
         context, try context.input(0), shape: perm.map { shape[$0] }, strides: perm.map { inStrides[$0] },
         base: 0)
     ]
@@ -236,9 +240,10 @@ enum Indexing {
         throw context.invalid(
           "input \(index) has shape \(shape), which does not match \(first) off axis \(axis)")
       }
-      outShape[axis] += shape[axis]
+      outShape[axis] = try context.sum(outShape[axis], shape[axis], what: "concatenated axis \(axis)")
       values.append(value)
     }
+    try context.checkSize(outShape, folded: context.allInputsConstant)
     let outer = first[..<axis].reduce(1, *)
     let inner = first[(axis + 1)...].reduce(1, *)
     let chunks = values.map { context.builder.shape(of: $0)[axis] * inner }
@@ -256,9 +261,8 @@ enum Indexing {
       return [.constant(Constant(shape: outShape, values: result, isInteger: isInteger))]
     }
     let inputs = values.map { context.builder.runtime($0) }
-    let out = context.builder.emit(
-      ConcatKernel(outer: outer, chunks: chunks), inputs: inputs, outputShapes: [outShape], node: context.name
-    )
+    let out = try context.emit(
+      ConcatKernel(outer: outer, chunks: chunks), inputs: inputs, outputShapes: [outShape])
     return [.runtime(out[0])]
   }
 
@@ -283,14 +287,19 @@ enum Indexing {
     guard pads.count == 2 * shape.count, pads.allSatisfy({ $0 >= 0 }) else {
       throw context.unsupported("pads \(pads) must be \(2 * shape.count) non-negative values")
     }
-    let outShape = shape.indices.map { shape[$0] + pads[$0] + pads[$0 + shape.count] }
+    var outShape = shape
+    for axis in shape.indices {
+      outShape[axis] = try context.sum(
+        shape[axis], pads[axis], pads[axis + shape.count], what: "padded axis \(axis)")
+    }
+    try context.checkSize(outShape)
     let outStrides = stridesOf(outShape)
     let base = shape.indices.reduce(0) { $0 + pads[$1] * outStrides[$1] }
     let kernel = PadKernel(
       inputShape: shape, outputStrides: outStrides, base: base, outputCount: outShape.reduce(1, *),
       value: value)
     let input = context.builder.runtime(try context.input(0))
-    let out = context.builder.emit(kernel, inputs: [input], outputShapes: [outShape], node: context.name)
+    let out = try context.emit(kernel, inputs: [input], outputShapes: [outShape])
     return [.runtime(out[0])]
   }
 }

@@ -62,6 +62,7 @@ enum Gemm {
       throw context.invalid(
         "A \(sa) and B \(sb) (transA \(transA), transB \(transB)) have inner sizes \(k) and \(kb)")
     }
+    try context.checkSize([m, n])
     var scaledC: [Float]?
     if let c = try context.optionalConstant(2, "C") {
       guard let shape = broadcastShapes([m, n], c.shape), shape == [m, n] else {
@@ -78,7 +79,7 @@ enum Gemm {
     let a = context.builder.runtime(try context.input(0))
     let b = context.builder.runtime(try context.input(1))
     let kernel = GemmKernel(m: m, n: n, k: k, transA: transA, transB: transB, alpha: alpha, scaledC: scaledC)
-    let out = context.builder.emit(kernel, inputs: [a, b], outputShapes: [[m, n]], node: context.name)
+    let out = try context.emit(kernel, inputs: [a, b], outputShapes: [[m, n]])
     return [.runtime(out[0])]
   }
 }
@@ -109,7 +110,7 @@ enum MatMul {
     let a = context.builder.runtime(try context.input(0))
     let b = context.builder.runtime(try context.input(1))
     let kernel = MatMulKernel(batchShape: batch, aStrides: aStrides, bStrides: bStrides, m: m, n: n, k: k)
-    let out = context.builder.emit(kernel, inputs: [a, b], outputShapes: [outShape], node: context.name)
+    let out = try context.emit(kernel, inputs: [a, b], outputShapes: [outShape])
     return [.runtime(out[0])]
   }
 }

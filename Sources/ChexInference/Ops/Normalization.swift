@@ -80,8 +80,8 @@ enum BatchNormalization {
       }
       return [.constant(Constant(shape: shape, values: values, isInteger: false))]
     case .runtime(let id):
-      let out = context.builder.emit(
-        kernel, inputs: [id], outputShapes: [shape], inPlace: [0], node: context.name)
+      let out = try context.emit(
+        kernel, inputs: [id], outputShapes: [shape], inPlace: [0])
       return [.runtime(out[0])]
     }
   }

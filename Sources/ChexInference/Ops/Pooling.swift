@@ -187,15 +187,18 @@ enum Pool {
     let pads = try resolvePads(
       context, input: (h, w), kernel: (kernelShape[0], kernelShape[1]), strides: strides,
       dilations: dilations)
-    func outSize(_ size: Int, _ before: Int, _ after: Int, _ k: Int, _ s: Int, _ d: Int) -> Int {
-      let span = size + before + after - ((k - 1) * d + 1)
+    let window = try windowGeometry(
+      context, input: (h, w), kernel: (kernelShape[0], kernelShape[1]), pads: pads, dilations: dilations,
+      planes: x[0] * x[1])
+    // Every term below is at most Limits.maxTensorElements, so nothing overflows.
+    func outSize(_ span: Int, _ sizeAndBefore: Int, _ s: Int) -> Int {
       if !ceilMode { return floorDiv(span, s) + 1 }
       var out = ceilDiv(span, s) + 1
-      if (out - 1) * s >= size + before { out -= 1 }
+      if (out - 1) * s >= sizeAndBefore { out -= 1 }
       return out
     }
-    let oh = outSize(h, pads.0, pads.2, kernelShape[0], strides.0, dilations.0)
-    let ow = outSize(w, pads.1, pads.3, kernelShape[1], strides.1, dilations.1)
+    let oh = outSize(window.height - window.kernelHeight, h + pads.0, strides.0)
+    let ow = outSize(window.width - window.kernelWidth, w + pads.1, strides.1)
     guard oh >= 1, ow >= 1 else {
       throw context.invalid("the \(kernelShape) window does not fit the padded \(h)x\(w) input")
     }
@@ -205,8 +208,8 @@ enum Pool {
       dilationY: dilations.0, dilationX: dilations.1, padTop: pads.0, padLeft: pads.1, padBottom: pads.2,
       padRight: pads.3)
     let input = context.builder.runtime(try context.input(0))
-    let out = context.builder.emit(
-      kernel, inputs: [input], outputShapes: [[x[0], x[1], oh, ow]], node: context.name)
+    let out = try context.emit(
+      kernel, inputs: [input], outputShapes: [[x[0], x[1], oh, ow]])
     return [.runtime(out[0])]
   }
 
@@ -217,7 +220,7 @@ enum Pool {
     let input = context.builder.runtime(try context.input(0))
     let outShape = [x[0], x[1]] + [Int](repeating: 1, count: x.count - 2)
     let kernel = RowMeanKernel(rows: x[0] * x[1], inner: x.dropFirst(2).reduce(1, *))
-    let out = context.builder.emit(kernel, inputs: [input], outputShapes: [outShape], node: context.name)
+    let out = try context.emit(kernel, inputs: [input], outputShapes: [outShape])
     return [.runtime(out[0])]
   }
 }

@@ -70,9 +70,8 @@ enum ReduceMean {
       }
     }
     let input = context.builder.runtime(try context.input(0))
-    let out = context.builder.emit(
-      MeanKernel(outer: outer, reduced: reduced, inner: inner), inputs: [input], outputShapes: [outShape],
-      node: context.name)
+    let out = try context.emit(
+      MeanKernel(outer: outer, reduced: reduced, inner: inner), inputs: [input], outputShapes: [outShape])
     return [.runtime(out[0])]
   }
 }

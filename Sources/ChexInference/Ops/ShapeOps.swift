@@ -73,13 +73,17 @@ enum ShapeOps {
     }
     let total = shape.reduce(1, *)
     if let axis = inferred {
-      let known = out.enumerated().filter { $0.offset != axis }.map(\.element).reduce(1, *)
+      var rest = out
+      rest[axis] = 1
+      let known = try context.checkSize(rest, "requested")
       guard known > 0, total % known == 0 else {
         throw context.invalid("cannot reshape \(shape) to \(requested)")
       }
       out[axis] = total / known
     }
-    guard out.reduce(1, *) == total else { throw context.invalid("cannot reshape \(shape) to \(requested)") }
+    guard try context.checkSize(out, "requested") == total else {
+      throw context.invalid("cannot reshape \(shape) to \(requested)")
+    }
     return [reshaped(try context.input(0), out, context)]
   }
 
@@ -92,6 +96,7 @@ enum ShapeOps {
     let shape = try context.shape(0)
     guard let axes = try axesArgument(context) else { throw context.invalid("axes are required") }
     let rank = shape.count + axes.count
+    try context.checkRank(rank, "output")
     var normalized: [Int] = []
     for axis in axes {
       guard let a = normalizeAxis(axis, rank: rank), !normalized.contains(a) else {
@@ -159,6 +164,7 @@ enum ShapeOps {
     try context.allowOnly(["value"])
     let shape = try context.constant(0, "shape").ints
     guard shape.allSatisfy({ $0 >= 0 }) else { throw context.invalid("shape \(shape) has a negative size") }
+    let count = try context.checkSize(shape, folded: true)
     var fill = 0.0
     var isInteger = false
     if case .tensor(let t) = context.node.attributes["value"] {
@@ -169,8 +175,7 @@ enum ShapeOps {
     }
     return [
       .constant(
-        Constant(
-          shape: shape, values: .init(repeating: fill, count: shape.reduce(1, *)), isInteger: isInteger))
+        Constant(shape: shape, values: .init(repeating: fill, count: count), isInteger: isInteger))
     ]
   }
 

@@ -2,7 +2,8 @@ import ChexData
 import ChexStats
 
 /// Renders a ``ComparisonReport`` as tidy CSV for plotting tools and other programs: one row
-/// per task and a row whose task is `mean`, with a fixed header. Undefined values are empty;
+/// per task and a row whose task is `mean` (always present, its values empty when no task has a
+/// defined AUROC), with a fixed header. Undefined values are empty;
 /// numbers are written at full precision.
 public enum ComparisonCSV {
   /// The header, exactly; other tools depend on these names.
@@ -28,16 +29,17 @@ public enum ComparisonCSV {
       ]
       lines.append(cells.joined(separator: ","))
     }
-    if let mean = c.mean {
-      let cells: [String] = [
-        "mean", "\(c.studyCount)", "",
-        x(mean.aurocA.value), x(mean.aurocA.interval?.lower), x(mean.aurocA.interval?.upper),
-        x(mean.aurocB.value), x(mean.aurocB.interval?.lower), x(mean.aurocB.interval?.upper),
-        x(mean.difference.value), x(mean.difference.interval?.lower),
-        x(mean.difference.interval?.upper), x(mean.bootstrapP), "", "",
-      ]
-      lines.append(cells.joined(separator: ","))
-    }
+    // The mean row is always there (the README promises it); its values are empty when no task
+    // has a defined AUROC.
+    let mean = c.mean
+    let cells: [String] = [
+      "mean", "\(c.studyCount)", "",
+      x(mean?.aurocA.value), x(mean?.aurocA.interval?.lower), x(mean?.aurocA.interval?.upper),
+      x(mean?.aurocB.value), x(mean?.aurocB.interval?.lower), x(mean?.aurocB.interval?.upper),
+      x(mean?.difference.value), x(mean?.difference.interval?.lower),
+      x(mean?.difference.interval?.upper), x(mean?.bootstrapP), "", "",
+    ]
+    lines.append(cells.joined(separator: ","))
     return lines.joined(separator: "\n") + "\n"
   }
 }
