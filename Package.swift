@@ -28,6 +28,9 @@ let package = Package(
     .executable(name: "chexstats", targets: ["chexstats"]),
     .library(name: "ChexStats", targets: ["ChexStats"]),
     .library(name: "ChexData", targets: ["ChexData"]),
+    // For the fuzzing package in Fuzz/, which builds against these modules from outside.
+    .library(name: "ChexONNX", targets: ["ChexONNX"]),
+    .library(name: "ChexInference", targets: ["ChexInference"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

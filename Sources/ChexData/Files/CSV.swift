@@ -265,7 +265,10 @@ private struct CSVParser {
 /// Helpers to write CSV that `CSVTable` (and any RFC 4180 reader) reads back unchanged.
 public enum CSVWriter {
   /// `s` as one CSV field: quoted, with inner quotes doubled, when it holds a comma, a quote,
-  /// a line break, or leading or trailing spaces; otherwise unchanged.
+  /// a line break, or leading or trailing spaces, or starts with a byte-order mark (which a
+  /// reader drops at the start of a file); otherwise unchanged. Quotes are doubled scalar by
+  /// scalar: a quote followed by a combining mark is one `Character`, which a `String`
+  /// replacement would not see.
   ///
   /// - Complexity: O(n) in the length of `s`.
   public static func field(_ s: String) -> String {
@@ -283,13 +286,23 @@ public enum CSVWriter {
     {
       needsQuotes = true
     }
+    if s.unicodeScalars.first == "\u{FEFF}" { needsQuotes = true }
     guard needsQuotes else { return s }
-    return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    var quoted = String.UnicodeScalarView()
+    quoted.append("\"")
+    for scalar in s.unicodeScalars {
+      if scalar == "\"" { quoted.append("\"") }
+      quoted.append(scalar)
+    }
+    quoted.append("\"")
+    return String(quoted)
   }
 
-  /// One CSV line (without its line end) made of `fields`.
+  /// One CSV line (without its line end) made of `fields`. A row of one empty field is written
+  /// `""`: written bare it would be a blank line, which readers skip.
   public static func row(_ fields: [String]) -> String {
-    fields.map(field).joined(separator: ",")
+    if fields == [""] { return "\"\"" }
+    return fields.map(field).joined(separator: ",")
   }
 
   /// A whole CSV document: the header and the rows, each line ended by `\n`.
