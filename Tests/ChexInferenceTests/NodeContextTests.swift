@@ -41,6 +41,16 @@ final class NodeContextTests: XCTestCase {
     }
   }
 
+  /// The fuzzer's own minimised file, loaded as `chexstats run` loads it: compiling it for its
+  /// input shape is now an error naming the Pad node and its pads.
+  func testTheFuzzersPadWithNaNPadsIsAnError() throws {
+    let path = try fixturesPath() + "/fuzz/onnx-pad-nan-pads.onnx"
+    let session = try InferenceSession(model: try ONNXLoader.load(path: path))
+    XCTAssertThrowsError(try session.prepare(inputShape: [1, 3, 4, 5])) { error in
+      XCTAssertTrue("\(error)".contains("pads must be integers, found NaN"), "\(error)")
+    }
+  }
+
   /// Infinity in a float `ends` still means "to the end" (it saturates, as INT64_MAX does):
   /// Slice of axis 0 from 0 to +inf keeps the whole tensor.
   func testInfinitySaturatesInsteadOfFailing() throws {
