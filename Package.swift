@@ -13,11 +13,12 @@
 //   CChexKernels    -> (none)
 //   ChexLinalg      -> COpenBLAS, CLAPACKE
 //   ChexKernels     -> CChexKernels
+//   ChexFiles       -> (none)
 //   ChexStats       -> ChexLinalg
-//   ChexData        -> ChexStats
+//   ChexData        -> ChexStats, ChexFiles
 //   ChexReport      -> ChexData, ChexStats
-//   ChexONNX        -> SwiftProtobuf
-//   ChexInference   -> ChexONNX, ChexLinalg, ChexKernels
+//   ChexONNX        -> SwiftProtobuf, ChexFiles
+//   ChexInference   -> ChexONNX, ChexLinalg, ChexKernels, ChexFiles
 //   chexstats       -> ChexData, ChexStats, ChexReport, ChexONNX, ChexInference, ArgumentParser
 //   chexstats-bench -> ChexStats, ChexLinalg, ChexONNX, ChexInference, ArgumentParser
 import PackageDescription
@@ -55,16 +56,18 @@ let package = Package(
     // MARK: - Libraries
     .target(name: "ChexLinalg", dependencies: ["COpenBLAS", "CLAPACKE"], exclude: ["README.md"]),
     .target(name: "ChexKernels", dependencies: ["CChexKernels"], exclude: ["README.md"]),
+    .target(name: "ChexFiles", exclude: ["README.md"]),
     .target(name: "ChexStats", dependencies: ["ChexLinalg"], exclude: ["README.md"]),
-    .target(name: "ChexData", dependencies: ["ChexStats"], exclude: ["README.md"]),
+    .target(name: "ChexData", dependencies: ["ChexStats", "ChexFiles"], exclude: ["README.md"]),
     .target(name: "ChexReport", dependencies: ["ChexStats", "ChexData"], exclude: ["README.md"]),
     .target(
       name: "ChexONNX",
-      dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+      dependencies: ["ChexFiles", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
       exclude: ["README.md"]
     ),
     .target(
-      name: "ChexInference", dependencies: ["ChexONNX", "ChexLinalg", "ChexKernels"], exclude: ["README.md"]),
+      name: "ChexInference", dependencies: ["ChexONNX", "ChexLinalg", "ChexKernels", "ChexFiles"],
+      exclude: ["README.md"]),
 
     // MARK: - Tool
     .executableTarget(
@@ -89,6 +92,7 @@ let package = Package(
     // Helpers shared by the test targets (seeded data, closeness, fixtures, snapshots, shared data).
     .target(name: "ChexTestSupport", path: "Tests/ChexTestSupport", exclude: ["README.md"]),
     .testTarget(name: "ChexLinalgTests", dependencies: ["ChexLinalg"]),
+    .testTarget(name: "ChexFilesTests", dependencies: ["ChexFiles", "ChexTestSupport"]),
     .testTarget(name: "ChexKernelsTests", dependencies: ["ChexKernels", "ChexTestSupport"]),
     .testTarget(
       name: "ChexStatsTests", dependencies: ["ChexStats", "ChexTestSupport"], resources: [.copy("Fixtures")]),

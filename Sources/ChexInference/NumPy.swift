@@ -1,3 +1,4 @@
+import ChexFiles
 import ChexONNX
 import Foundation
 
@@ -129,7 +130,7 @@ public enum NumPy {
   }
 
   /// Reads a `.npy` file: a regular file, or a stream such as a FIFO or `/dev/stdin` (see
-  /// ChexONNX's `InputFile`).
+  /// ChexFiles' `InputFile`).
   public static func read(path: String) throws(InferenceError) -> Tensor {
     let data: Data
     do {

@@ -1,3 +1,4 @@
+import ChexFiles
 import Foundation
 import SwiftProtobuf
 

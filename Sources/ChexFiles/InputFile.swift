@@ -4,17 +4,19 @@ import Foundation
   import Glibc
 #endif
 
-/// Reads a whole input file for the model loader and for ChexInference's `.npy` reader: a
-/// regular file, or a stream (a FIFO, `/dev/stdin`, a shell's process substitution `<(...)`)
-/// read until its end.
+/// Reads a whole input file: a regular file, or a stream (a FIFO, `/dev/stdin`, a shell's
+/// process substitution `<(...)`) read until its end. The one reader behind every input chexstats
+/// takes: CSVs and `run.json` (ChexData, which words the failures as `DataError`s), models
+/// (ChexONNX) and `.npy` batches (ChexInference).
 ///
-/// The file is opened once and the failure reported is the one `open(2)` or `read(2)` gave
-/// (`errno`): a FIFO is not "permission denied", a folder is not "missing". ChexData has the same
-/// reader for CSV and `run.json` (`FileBytes`); the two modules share no dependency to hold one
-/// copy.
+/// Why not `Data(contentsOf:)` after `FileManager.isReadableFile`: that check answers "no" for a
+/// FIFO or a piped `/dev/stdin`, which were then reported as "permission denied". Here the file is
+/// opened once and the failure reported is the one `open(2)` or `read(2)` gave (`errno`): a FIFO
+/// is not "permission denied", a folder is not "missing".
 public enum InputFile {
-  /// The largest input read, 4 GiB (protobuf itself caps a model file at 2 GiB; external weights
-  /// and `.npy` batches may be larger than that, but not larger than this).
+  /// The largest input read, 4 GiB: a larger file (or a stream that goes on longer) is refused
+  /// before more is read. Protobuf itself caps a model file at 2 GiB; external weights and `.npy`
+  /// batches may be larger than that, and CheXpert's largest CSV is 30 MB.
   public static let limit = 4 << 30
 
   /// Why a file could not be read.

@@ -1,9 +1,9 @@
-import ChexONNX
+import ChexFiles
 import ChexTestSupport
 import Foundation
 import XCTest
 
-/// `InputFile`, the reader behind `ONNXLoader.load(path:)` and ChexInference's `NumPy.read`
+/// `InputFile`, the reader behind ChexData's files, `ONNXLoader.load(path:)` and `NumPy.read`
 /// (issue 12, defect 16): streams read to their end within the limit, failures from `errno`.
 final class InputFileTests: XCTestCase {
   func testAFIFOIsReadToItsEndAndItsLengthIsLimited() throws {
@@ -41,14 +41,6 @@ final class InputFileTests: XCTestCase {
       XCTAssertThrowsError(try InputFile.read(path: path)) {
         XCTAssertEqual($0 as? InputFile.Failure, expected)
       }
-    }
-  }
-
-  func testTheLoaderSaysAFolderIsAFolder() throws {
-    let scratch = TemporaryFolder()
-    XCTAssertThrowsError(try ONNXLoader.load(path: scratch.path)) { error in
-      XCTAssertEqual(
-        error as? ONNXError, .unreadable(file: scratch.path, reason: "it is a folder, not a file"))
     }
   }
 }
