@@ -14,6 +14,7 @@
 //   ChexLinalg      -> COpenBLAS, CLAPACKE
 //   ChexKernels     -> CChexKernels
 //   ChexFiles       -> (none)
+//   ChexImaging     -> ChexFiles
 //   ChexStats       -> ChexLinalg
 //   ChexData        -> ChexStats, ChexFiles
 //   ChexReport      -> ChexData, ChexStats
@@ -57,6 +58,7 @@ let package = Package(
     .target(name: "ChexLinalg", dependencies: ["COpenBLAS", "CLAPACKE"], exclude: ["README.md"]),
     .target(name: "ChexKernels", dependencies: ["CChexKernels"], exclude: ["README.md"]),
     .target(name: "ChexFiles", exclude: ["README.md"]),
+    .target(name: "ChexImaging", dependencies: ["ChexFiles"], exclude: ["README.md"]),
     .target(name: "ChexStats", dependencies: ["ChexLinalg"], exclude: ["README.md"]),
     .target(name: "ChexData", dependencies: ["ChexStats", "ChexFiles"], exclude: ["README.md"]),
     .target(name: "ChexReport", dependencies: ["ChexStats", "ChexData"], exclude: ["README.md"]),
@@ -93,6 +95,7 @@ let package = Package(
     .target(name: "ChexTestSupport", path: "Tests/ChexTestSupport", exclude: ["README.md"]),
     .testTarget(name: "ChexLinalgTests", dependencies: ["ChexLinalg"]),
     .testTarget(name: "ChexFilesTests", dependencies: ["ChexFiles", "ChexTestSupport"]),
+    .testTarget(name: "ChexImagingTests", dependencies: ["ChexImaging", "ChexTestSupport"]),
     .testTarget(name: "ChexKernelsTests", dependencies: ["ChexKernels", "ChexTestSupport"]),
     .testTarget(
       name: "ChexStatsTests", dependencies: ["ChexStats", "ChexTestSupport"], resources: [.copy("Fixtures")]),
