@@ -20,7 +20,9 @@
 //   ChexReport      -> ChexData, ChexStats
 //   ChexONNX        -> SwiftProtobuf, ChexFiles
 //   ChexInference   -> ChexONNX, ChexLinalg, ChexKernels, ChexFiles
-//   chexstats       -> ChexData, ChexStats, ChexReport, ChexONNX, ChexInference, ArgumentParser
+//   ChexScoring     -> ChexImaging, ChexInference, ChexONNX, ChexData, ChexFiles
+//   chexstats       -> ChexData, ChexStats, ChexReport, ChexONNX, ChexInference, ChexImaging, ChexScoring,
+//                      ChexFiles, ArgumentParser
 //   chexstats-bench -> ChexStats, ChexLinalg, ChexONNX, ChexInference, ArgumentParser
 import PackageDescription
 
@@ -70,12 +72,15 @@ let package = Package(
     .target(
       name: "ChexInference", dependencies: ["ChexONNX", "ChexLinalg", "ChexKernels", "ChexFiles"],
       exclude: ["README.md"]),
+    .target(
+      name: "ChexScoring", dependencies: ["ChexImaging", "ChexInference", "ChexONNX", "ChexData", "ChexFiles"],
+      exclude: ["README.md"]),
 
     // MARK: - Tool
     .executableTarget(
       name: "chexstats",
       dependencies: [
-        "ChexStats", "ChexData", "ChexReport", "ChexInference", "ChexONNX",
+        "ChexStats", "ChexData", "ChexReport", "ChexInference", "ChexONNX", "ChexImaging", "ChexScoring", "ChexFiles",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       exclude: ["README.md"]
@@ -96,6 +101,7 @@ let package = Package(
     .testTarget(name: "ChexLinalgTests", dependencies: ["ChexLinalg"]),
     .testTarget(name: "ChexFilesTests", dependencies: ["ChexFiles", "ChexTestSupport"]),
     .testTarget(name: "ChexImagingTests", dependencies: ["ChexImaging", "ChexTestSupport"]),
+    .testTarget(name: "ChexScoringTests", dependencies: ["ChexScoring", "ChexTestSupport"]),
     .testTarget(name: "ChexKernelsTests", dependencies: ["ChexKernels", "ChexTestSupport"]),
     .testTarget(
       name: "ChexStatsTests", dependencies: ["ChexStats", "ChexTestSupport"], resources: [.copy("Fixtures")]),
