@@ -74,7 +74,7 @@ public struct ScoringModel: Sendable {
     let file = path.split(separator: "/").last.map(String.init) ?? path
     let stem = file.hasSuffix(".onnx") ? String(file.dropLast(5)) : file
     return ScoringModel(
-      path: path, stem: stem, sha256: SHA256.hex(bytes), parameters: ModelSummary(model).parameterCount,
+      path: path, stem: stem, sha256: SHA256.hex(bytes), parameters: ModelSummary(model: model).parameterCount,
       session: session, labelNames: names)
   }
 

@@ -58,7 +58,7 @@ struct Preprocess: ParsableCommand {
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
           for index in stride(from: worker, to: list.entries.count, by: workers) {
             let slot = UnsafeMutableBufferPointer(rebasing: shared.buffer[(index * perImage)..<((index + 1) * perImage)])
-            do {
+            do throws(ImageError) {
               preprocessing.apply(try ImageDecoder.decode(path: list.entries[index].file), into: slot)
             } catch {
               failure.withLock { first in

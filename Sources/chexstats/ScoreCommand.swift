@@ -108,7 +108,7 @@ struct Score: ParsableCommand {
         skipUnreadable: skipUnreadable)
       let prepare: ScoringPipeline.Prepare = { entry, slot throws(ScoringError) in
         let image: Image
-        do {
+        do throws(ImageError) {
           image = try ImageDecoder.decode(path: entry.file)
         } catch {
           throw .image(path: entry.file, reason: error.description)
