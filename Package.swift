@@ -95,7 +95,9 @@ let package = Package(
     .target(name: "ChexTestSupport", path: "Tests/ChexTestSupport", exclude: ["README.md"]),
     .testTarget(name: "ChexLinalgTests", dependencies: ["ChexLinalg"]),
     .testTarget(name: "ChexFilesTests", dependencies: ["ChexFiles", "ChexTestSupport"]),
-    .testTarget(name: "ChexImagingTests", dependencies: ["ChexImaging", "ChexTestSupport"]),
+    .testTarget(
+      name: "ChexImagingTests", dependencies: ["ChexImaging", "ChexTestSupport"],
+      resources: [.copy("Fixtures")]),
     .testTarget(name: "ChexKernelsTests", dependencies: ["ChexKernels", "ChexTestSupport"]),
     .testTarget(
       name: "ChexStatsTests", dependencies: ["ChexStats", "ChexTestSupport"], resources: [.copy("Fixtures")]),
