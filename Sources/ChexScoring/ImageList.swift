@@ -17,6 +17,12 @@ public struct ImageList: Sendable, Equatable {
     public let path: String
     public let file: String
     public let line: Int
+
+    public init(path: String, file: String, line: Int) {
+      self.path = path
+      self.file = file
+      self.line = line
+    }
   }
 
   /// The list file as given.

@@ -21,6 +21,11 @@ public struct ScoringPipeline: Sendable {
     public let start: Int
     /// One entry per image of the batch, in list order.
     public let outcomes: [Outcome]
+
+    public init(start: Int, outcomes: [Outcome]) {
+      self.start = start
+      self.outcomes = outcomes
+    }
   }
 
   /// One image's result.
@@ -173,10 +178,15 @@ private struct UnsafeSendableBuffer: @unchecked Sendable {
 private final class BatchQueue: Sendable {
   private let state = Mutex<(items: [Result<ScoringPipeline.Prepared, Error>], finished: Bool, cancelled: Bool)>(
     ([], false, false))
-  private let slots: DispatchSemaphore
+  /// Free places in the queue. Made at 0 and signalled `depth` times: libdispatch traps when a
+  /// semaphore is freed with a value below the one it was made with, which a cancelled pipeline
+  /// may leave.
+  private let slots = DispatchSemaphore(value: 0)
   private let ready = DispatchSemaphore(value: 0)
 
-  init(depth: Int) { slots = DispatchSemaphore(value: depth) }
+  init(depth: Int) {
+    for _ in 0..<depth { slots.signal() }
+  }
 
   var isCancelled: Bool { state.withLock { $0.cancelled } }
 
