@@ -131,7 +131,7 @@ let package = Package(
       name: "ChexReportTests", dependencies: ["ChexReport", "ChexData", "ChexStats", "ChexTestSupport"],
       exclude: ["Snapshots"]),
     .testTarget(
-      name: "chexstatsTests", dependencies: ["chexstats", "ChexTestSupport"], resources: [.copy("Fixtures")]),
+      name: "chexstatsTests", dependencies: ["chexstats", "ChexFiles", "ChexTestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(
       name: "ChexONNXTests", dependencies: ["ChexONNX", "ChexTestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(
