@@ -115,7 +115,8 @@ let package = Package(
     .testTarget(name: "ChexLinalgTests", dependencies: ["ChexLinalg"]),
     .testTarget(name: "ChexFilesTests", dependencies: ["ChexFiles", "ChexTestSupport"]),
     .testTarget(
-      name: "ChexImagingTests", dependencies: ["ChexImaging", "ChexTestSupport"], resources: [.copy("Fixtures")]),
+      name: "ChexImagingTests", dependencies: ["ChexImaging", "ChexFiles", "ChexTestSupport"],
+      resources: [.copy("Fixtures")]),
     .testTarget(name: "ChexKernelsTests", dependencies: ["ChexKernels", "ChexTestSupport"]),
     .testTarget(
       name: "ChexStatsTests", dependencies: ["ChexStats", "ChexTestSupport"], resources: [.copy("Fixtures")]),

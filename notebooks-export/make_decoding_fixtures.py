@@ -205,7 +205,7 @@ record(name, pypng_read(name), 65535, "pypng (bitdepth=12 scales to 16 bits and 
 
 # Oversize: an IHDR of 100000 x 100000 (valid for PNG, beyond the limits), no image data.
 ihdr = chunk(b"IHDR", struct.pack(">IIBBBBB", 100000, 100000, 8, 0, 0, 0, 0))
-write("oversize.png", b"\x89PNG\r\n\x1a\n" + ihdr + chunk(b"IEND", b""))
+write("oversize.png", b"\x89PNG\r\n\x1a\n" + ihdr + chunk(b"IDAT", zlib.compress(bytes(64))) + chunk(b"IEND", b""))
 refusal("oversize.png", "tooLarge", ["100000 x 100000", "PNG IHDR"], "IHDR beyond ImageLimits.standard")
 
 Image.fromarray(film(8, 8)).save(os.path.join(out, "tiny.gif"), "GIF")
