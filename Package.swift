@@ -26,7 +26,7 @@
 //   ChexScoring     -> ChexImaging, ChexInference, ChexONNX, ChexData, ChexFiles
 //   chexstats       -> ChexData, ChexStats, ChexReport, ChexONNX, ChexInference, ChexImaging, ChexScoring,
 //                      ChexFiles, ArgumentParser
-//   chexstats-bench -> ChexStats, ChexLinalg, ChexONNX, ChexInference, ArgumentParser
+//   chexstats-bench -> ChexStats, ChexLinalg, ChexONNX, ChexInference, ChexImaging, ArgumentParser
 import PackageDescription
 
 let package = Package(
@@ -109,7 +109,7 @@ let package = Package(
     .executableTarget(
       name: "chexstats-bench",
       dependencies: [
-        "ChexStats", "ChexLinalg", "ChexONNX", "ChexInference",
+        "ChexStats", "ChexLinalg", "ChexONNX", "ChexInference", "ChexImaging",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -120,7 +120,8 @@ let package = Package(
     .testTarget(name: "ChexLinalgTests", dependencies: ["ChexLinalg"]),
     .testTarget(name: "ChexFilesTests", dependencies: ["ChexFiles", "ChexTestSupport"]),
     .testTarget(
-      name: "ChexImagingTests", dependencies: ["ChexImaging", "ChexTestSupport"], resources: [.copy("Fixtures")]),
+      name: "ChexImagingTests", dependencies: ["ChexImaging", "ChexFiles", "ChexTestSupport"],
+      resources: [.copy("Fixtures")]),
     .testTarget(name: "ChexScoringTests", dependencies: ["ChexScoring", "ChexTestSupport"]),
     .testTarget(name: "ChexKernelsTests", dependencies: ["ChexKernels", "ChexTestSupport"]),
     .testTarget(

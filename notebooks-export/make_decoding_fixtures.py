@@ -205,7 +205,7 @@ record(name, pypng_read(name), 65535, "pypng (bitdepth=12 scales to 16 bits and 
 
 # Oversize: an IHDR of 100000 x 100000 (valid for PNG, beyond the limits), no image data.
 ihdr = chunk(b"IHDR", struct.pack(">IIBBBBB", 100000, 100000, 8, 0, 0, 0, 0))
-write("oversize.png", b"\x89PNG\r\n\x1a\n" + ihdr + chunk(b"IEND", b""))
+write("oversize.png", b"\x89PNG\r\n\x1a\n" + ihdr + chunk(b"IDAT", zlib.compress(bytes(64))) + chunk(b"IEND", b""))
 refusal("oversize.png", "tooLarge", ["100000 x 100000", "PNG IHDR"], "IHDR beyond ImageLimits.standard")
 
 Image.fromarray(film(8, 8)).save(os.path.join(out, "tiny.gif"), "GIF")
@@ -391,5 +391,14 @@ if films:
     with open(os.path.join(out, "radiographs.json"), "w") as f:
         json.dump({"provenance": provenance, "versions": versions, "films": films}, f, indent=1)
         f.write("\n")
+with open(os.path.join(out, "README.md"), "w") as f:
+    f.write("# Decoding fixtures\n\nMade by " + provenance + ".\n\n"
+            "Each input file `NAME` (JPEG, PNG, DICOM) has `NAME.expected`, its samples as raw little-endian\n"
+            "uint8 or uint16 (interleaved, row-major) decoded by the tool named in `cases.json` (`source`):\n"
+            "Pillow `np.asarray(Image.open(p))`, pypng for 16-bit colour PNGs, pydicom `ds.pixel_array`\n"
+            "(MONOCHROME1 inverted as 2^BitsStored - 1 - v). Cases with `error` must be refused with that\n"
+            "kind of `ImageError`, whose sentence contains each of `words`. `radiographs.json` holds the\n"
+            "shape, min, max, sum and SHA-256 (little-endian samples) of every real film in\n"
+            "`../shared/data/radiographs`. Regenerate with `python3 notebooks-export/make_decoding_fixtures.py`.\n")
 total = sum(os.path.getsize(os.path.join(out, n)) for n in os.listdir(out))
 print(f"{len(cases)} cases, {len(films)} films, {total} bytes in {out}")

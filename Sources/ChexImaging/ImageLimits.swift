@@ -56,12 +56,14 @@ public struct ImageLimits: Sendable, Equatable {
       throw .tooLarge(
         path: path,
         detail:
-          "its \(format) says \(width) x \(height) pixels, beyond the limit of \(self.width) x \(self.height)")
+          "its \(format) says \(width) x \(height) pixels, beyond the limit of \(self.width) x \(self.height)"
+      )
     }
     let (count, overflow) = width.multipliedReportingOverflow(by: height)
     guard !overflow, count <= pixels else {
       throw .tooLarge(
-        path: path, detail: "its \(format) says \(width) x \(height) pixels, more than the limit of \(pixels)")
+        path: path, detail: "its \(format) says \(width) x \(height) pixels, more than the limit of \(pixels)"
+      )
     }
     return count
   }

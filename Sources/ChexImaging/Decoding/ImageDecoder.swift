@@ -52,7 +52,8 @@ public enum ImageDecoder {
   {
     guard !bytes.isEmpty else { throw .empty(path: path) }
     guard bytes.count <= limits.fileBytes else {
-      throw .tooLarge(path: path, detail: "it has \(bytes.count) bytes, more than the limit of \(limits.fileBytes)")
+      throw .tooLarge(
+        path: path, detail: "it has \(bytes.count) bytes, more than the limit of \(limits.fileBytes)")
     }
     let result: Result<Image, ImageError> = bytes.withUnsafeBytes { raw in
       do throws(ImageError) {
@@ -99,11 +100,15 @@ public enum ImageDecoder {
         "a TIFF image"
       } else if starts(with: "RIFF") && starts(with: "WEBP", at: 8) {
         "a WebP image"
-      } else if starts(with: "\u{0}\u{0}\u{0}\u{0C}jP  ") || (bytes.count >= 4 && bytes[0] == 0xFF && bytes[1] == 0x4F) {
+      } else if starts(with: "\u{0}\u{0}\u{0}\u{0C}jP  ")
+        || (bytes.count >= 4 && bytes[0] == 0xFF && bytes[1] == 0x4F)
+      {
         "a JPEG 2000 image"
       } else if bytes.count >= 2 && bytes[0] == 0xFF && bytes[1] == 0xD8 {
         "a JPEG start-of-image marker not followed by a marker"
-      } else if starts(with: "\u{89}PNG") || (bytes.count >= 4 && bytes[0] == 0x89 && starts(with: "PNG", at: 1)) {
+      } else if starts(with: "\u{89}PNG")
+        || (bytes.count >= 4 && bytes[0] == 0x89 && starts(with: "PNG", at: 1))
+      {
         "a damaged PNG signature"
       } else if starts(with: "%PDF") {
         "a PDF document"
@@ -115,7 +120,9 @@ public enum ImageDecoder {
         "a NumPy .npy array"
       } else if looksLikeBareDICOM(bytes) {
         "a DICOM data set without its 128-byte preamble and DICM prefix (PS3.10 7.1)"
-      } else if bytes.prefix(64).allSatisfy({ $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || (0x20...0x7E).contains($0) }) {
+      } else if bytes.prefix(64).allSatisfy({
+        $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || (0x20...0x7E).contains($0)
+      }) {
         "text"
       } else {
         nil

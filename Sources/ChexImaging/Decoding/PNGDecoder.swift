@@ -36,7 +36,8 @@ enum PNGDecoder {
     } catch {
       throw error.imageError(path: path, format: "PNG", library: "libpng", end: bytes.count)
     }
-    let pixels = try limits.checkSize(width: header.width, height: header.height, format: "PNG IHDR", path: path)
+    let pixels = try limits.checkSize(
+      width: header.width, height: header.height, format: "PNG IHDR", path: path)
     do {
       header = try reader.prepare()
     } catch {
@@ -52,7 +53,8 @@ enum PNGDecoder {
     let bytesPerSample = header.outputBitDepth / 8
     let rowBytes = header.width * layout.channels * bytesPerSample
     guard header.rowBytes == rowBytes else {
-      throw .corrupt(path: path, format: "PNG", detail: "libpng's rows are \(header.rowBytes) bytes, not \(rowBytes)")
+      throw .corrupt(
+        path: path, format: "PNG", detail: "libpng's rows are \(header.rowBytes) bytes, not \(rowBytes)")
     }
     let count = pixels * layout.channels  // at most 4 * 2^27 with the standard limits
     var failure: CodecFailure?
@@ -70,7 +72,9 @@ enum PNGDecoder {
       let samples = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
         initialized = fill(UnsafeMutableRawBufferPointer(buffer)) ? count : 0
       }
-      if let failure { throw failure.imageError(path: path, format: "PNG", library: "libpng", end: bytes.count) }
+      if let failure {
+        throw failure.imageError(path: path, format: "PNG", library: "libpng", end: bytes.count)
+      }
       let white = whiteValue(header: header, depth: 8, largest: { samples.max() ?? 0 })
       image = Image(
         width: header.width, height: header.height, layout: layout, samples: .uint8(samples), maxValue: white)
@@ -78,17 +82,22 @@ enum PNGDecoder {
       let samples = [UInt16](unsafeUninitializedCapacity: count) { buffer, initialized in
         initialized = fill(UnsafeMutableRawBufferPointer(buffer)) ? count : 0
       }
-      if let failure { throw failure.imageError(path: path, format: "PNG", library: "libpng", end: bytes.count) }
+      if let failure {
+        throw failure.imageError(path: path, format: "PNG", library: "libpng", end: bytes.count)
+      }
       let white = whiteValue(header: header, depth: 16, largest: { Int(samples.max() ?? 0) })
       image = Image(
-        width: header.width, height: header.height, layout: layout, samples: .uint16(samples), maxValue: white)
+        width: header.width, height: header.height, layout: layout, samples: .uint16(samples), maxValue: white
+      )
     }
     return image
   }
 
   /// 2^depth - 1, or 2^s - 1 for a gray image with an sBIT chunk of `s` < `depth` bits whose
   /// largest sample fits in `s` bits (see the type's documentation).
-  private static func whiteValue<T: BinaryInteger>(header: Codecs.PNGHeader, depth: Int, largest: () -> T) -> Int {
+  private static func whiteValue<T: BinaryInteger>(header: Codecs.PNGHeader, depth: Int, largest: () -> T)
+    -> Int
+  {
     let full = (1 << depth) - 1
     let bits = header.significantGrayBits
     guard header.colorType == 0, header.bitDepth == depth, bits > 0, bits < depth else { return full }

@@ -57,7 +57,9 @@ private struct PixelModule {
   /// The white value, `2^BitsStored - 1`.
   var white: Int { (1 << bitsStored) - 1 }
 
-  init(_ attributes: [UInt32: DICOMReader.Value], path: String, kind: TransferSyntax.Kind, limits: ImageLimits)
+  init(
+    _ attributes: [UInt32: DICOMReader.Value], path: String, kind: TransferSyntax.Kind, limits: ImageLimits
+  )
     throws(ImageError)
   {
     self.path = path
@@ -66,7 +68,8 @@ private struct PixelModule {
         throw .corrupt(path: path, format: "DICOM", detail: "it has no \(name) \(DICOMReader.name(tag))")
       }
       guard let number = value.integer else {
-        throw .corrupt(path: path, format: "DICOM", detail: "its \(name) \(DICOMReader.name(tag)) is not a number")
+        throw .corrupt(
+          path: path, format: "DICOM", detail: "its \(name) \(DICOMReader.name(tag)) is not a number")
       }
       return number
     }
@@ -96,11 +99,13 @@ private struct PixelModule {
     }
     guard bitsAllocated == 8 || bitsAllocated == 16 else {
       throw .unsupported(
-        path: path, what: "BitsAllocated \(bitsAllocated)", hint: "chexstats decodes 8- and 16-bit pixel data")
+        path: path, what: "BitsAllocated \(bitsAllocated)", hint: "chexstats decodes 8- and 16-bit pixel data"
+      )
     }
     guard (1...bitsAllocated).contains(bitsStored) else {
       throw .corrupt(
-        path: path, format: "DICOM", detail: "its BitsStored is \(bitsStored) with BitsAllocated \(bitsAllocated)")
+        path: path, format: "DICOM",
+        detail: "its BitsStored is \(bitsStored) with BitsAllocated \(bitsAllocated)")
     }
     switch (samplesPerPixel, photometric) {
     case (1, "MONOCHROME1"): monochrome1 = true
@@ -129,6 +134,9 @@ private struct PixelModule {
       throw .corrupt(
         path: path, format: "DICOM",
         detail: "its Pixel Data has undefined length (encapsulated) in an uncompressed transfer syntax")
+    }
+    guard length <= reader.bytes.count - element.valueOffset else {
+      throw .truncated(path: path, format: "DICOM", atByte: reader.bytes.count)
     }
     let count = pixels * samplesPerPixel  // at most 3 * 2^27
     let needed = count * (bitsAllocated / 8)
@@ -183,7 +191,8 @@ private struct PixelModule {
     let (stream, end) = try reader.readFragments(element)
     let result: Result<Image, ImageError> = stream.withUnsafeBytes { raw in
       Result { () throws(ImageError) -> Image in
-        try JPEGDecoder.decode(raw, path: path, format: "JPEG (in the DICOM Pixel Data)", end: end, limits: limits)
+        try JPEGDecoder.decode(
+          raw, path: path, format: "JPEG (in the DICOM Pixel Data)", end: end, limits: limits)
       }
     }
     let image = try result.get()

@@ -34,7 +34,9 @@ struct DICOMReader {
   static let sequenceDelimitation: UInt32 = 0xFFFE_E0DD
 
   /// The VRs whose length has 4 bytes, after 2 reserved ones (PS3.5 table 7.1-1).
-  static let longVRs: Set<String> = ["OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV"]
+  static let longVRs: Set<String> = [
+    "OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV",
+  ]
 
   let bytes: UnsafeRawBufferPointer
   let path: String
@@ -51,7 +53,9 @@ struct DICOMReader {
     return "(\(hex(tag >> 16)),\(hex(tag & 0xFFFF)))"
   }
 
-  private func corrupt(_ detail: String) -> ImageError { .corrupt(path: path, format: "DICOM", detail: detail) }
+  private func corrupt(_ detail: String) -> ImageError {
+    .corrupt(path: path, format: "DICOM", detail: detail)
+  }
   private var truncated: ImageError { .truncated(path: path, format: "DICOM", atByte: bytes.count) }
 
   private func u16(_ at: Int) -> UInt16 { UInt16(bytes[at]) | UInt16(bytes[at + 1]) << 8 }
@@ -104,7 +108,9 @@ struct DICOMReader {
     guard length <= limits.dicomValueBytes else {
       throw .tooLarge(
         path: path,
-        detail: "its attribute \(Self.name(element.tag)) is \(length) bytes long, beyond the limit of \(limits.dicomValueBytes)")
+        detail:
+          "its attribute \(Self.name(element.tag)) is \(length) bytes long, beyond the limit of \(limits.dicomValueBytes)"
+      )
     }
     guard length <= bytes.count - offset else { throw truncated }
     let start = offset
@@ -114,10 +120,14 @@ struct DICOMReader {
     let vr = explicit ? element.vr : (Self.stringTags.contains(element.tag) ? "CS" : "US")
     switch vr {
     case "US":
-      guard length >= 2 else { throw corrupt("the US attribute \(Self.name(element.tag)) is \(length) bytes long") }
+      guard length >= 2 else {
+        throw corrupt("the US attribute \(Self.name(element.tag)) is \(length) bytes long")
+      }
       return Value(integer: Int(u16(start)), text: nil)
     case "UL":
-      guard length >= 4 else { throw corrupt("the UL attribute \(Self.name(element.tag)) is \(length) bytes long") }
+      guard length >= 4 else {
+        throw corrupt("the UL attribute \(Self.name(element.tag)) is \(length) bytes long")
+      }
       return Value(integer: Int(u32(start)), text: nil)
     default:
       let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<start + length])
@@ -161,7 +171,8 @@ struct DICOMReader {
     ]
     while true {
       if offset == bytes.count {
-        throw corrupt("it has no Pixel Data (7FE0,0010): it holds no image")
+        throw corrupt(
+          "it ends at byte \(offset) without Pixel Data (7FE0,0010), so it holds no image (or is truncated)")
       }
       let element = try readElementHeader(explicit: explicit)
       if element.tag == Self.pixelData { return (attributes, element) }
@@ -210,7 +221,8 @@ struct DICOMReader {
         }
       default:
         throw corrupt(
-          "a sequence holds the element \(Self.name(item.tag)) at byte \(item.valueOffset - 8) where an item should be")
+          "a sequence holds the element \(Self.name(item.tag)) at byte \(item.valueOffset - 8) where an item should be"
+        )
       }
     }
   }
@@ -229,7 +241,8 @@ struct DICOMReader {
       let item = try readElementHeader(explicit: true)
       if item.tag == Self.sequenceDelimitation { break }
       guard item.tag == Self.item, let length = item.length else {
-        throw corrupt("its encapsulated Pixel Data holds \(Self.name(item.tag)) where a fragment item should be")
+        throw corrupt(
+          "its encapsulated Pixel Data holds \(Self.name(item.tag)) where a fragment item should be")
       }
       guard length <= bytes.count - offset else { throw truncated }
       if !first { ranges.append(offset..<offset + length) }

@@ -36,7 +36,9 @@ struct TransferSyntax: Equatable {
     "1.2.840.10008.1.2.1.99": ("Deflated Explicit VR Little Endian", nil),
     "1.2.840.10008.1.2.2": ("Explicit VR Big Endian", nil),
     "1.2.840.10008.1.2.4.57": ("JPEG Lossless, Non-Hierarchical (Process 14)", nil),
-    "1.2.840.10008.1.2.4.70": ("JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1])", nil),
+    "1.2.840.10008.1.2.4.70": (
+      "JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1])", nil
+    ),
     "1.2.840.10008.1.2.4.80": ("JPEG-LS Lossless Image Compression", nil),
     "1.2.840.10008.1.2.4.81": ("JPEG-LS Lossy (Near-Lossless) Image Compression", nil),
     "1.2.840.10008.1.2.4.90": ("JPEG 2000 Image Compression (Lossless Only)", nil),
@@ -44,7 +46,9 @@ struct TransferSyntax: Equatable {
     "1.2.840.10008.1.2.4.92": ("JPEG 2000 Part 2 Multi-component Image Compression (Lossless Only)", nil),
     "1.2.840.10008.1.2.4.93": ("JPEG 2000 Part 2 Multi-component Image Compression", nil),
     "1.2.840.10008.1.2.4.201": ("High-Throughput JPEG 2000 Image Compression (Lossless Only)", nil),
-    "1.2.840.10008.1.2.4.202": ("High-Throughput JPEG 2000 with RPCL Options Image Compression (Lossless Only)", nil),
+    "1.2.840.10008.1.2.4.202": (
+      "High-Throughput JPEG 2000 with RPCL Options Image Compression (Lossless Only)", nil
+    ),
     "1.2.840.10008.1.2.4.203": ("High-Throughput JPEG 2000 Image Compression", nil),
     "1.2.840.10008.1.2.5": ("RLE Lossless", nil),
   ]
