@@ -92,14 +92,16 @@ let package = Package(
       name: "ChexInference", dependencies: ["ChexONNX", "ChexLinalg", "ChexKernels", "ChexFiles"],
       exclude: ["README.md"]),
     .target(
-      name: "ChexScoring", dependencies: ["ChexImaging", "ChexInference", "ChexONNX", "ChexData", "ChexFiles"],
+      name: "ChexScoring",
+      dependencies: ["ChexImaging", "ChexInference", "ChexONNX", "ChexData", "ChexFiles"],
       exclude: ["README.md"]),
 
     // MARK: - Tool
     .executableTarget(
       name: "chexstats",
       dependencies: [
-        "ChexStats", "ChexData", "ChexReport", "ChexInference", "ChexONNX", "ChexImaging", "ChexScoring", "ChexFiles",
+        "ChexStats", "ChexData", "ChexReport", "ChexInference", "ChexONNX", "ChexImaging", "ChexScoring",
+        "ChexFiles",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       exclude: ["README.md"]
@@ -132,7 +134,8 @@ let package = Package(
       name: "ChexReportTests", dependencies: ["ChexReport", "ChexData", "ChexStats", "ChexTestSupport"],
       exclude: ["Snapshots"]),
     .testTarget(
-      name: "chexstatsTests", dependencies: ["chexstats", "ChexFiles", "ChexTestSupport"], resources: [.copy("Fixtures")]),
+      name: "chexstatsTests", dependencies: ["chexstats", "ChexFiles", "ChexTestSupport"],
+      resources: [.copy("Fixtures")]),
     .testTarget(
       name: "ChexONNXTests", dependencies: ["ChexONNX", "ChexTestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(

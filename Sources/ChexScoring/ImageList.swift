@@ -61,13 +61,17 @@ public struct ImageList: Sendable, Equatable {
     guard let column = table.header.firstIndex(of: "Path") else {
       throw .list(
         path: path, line: 1,
-        reason: "expected a 'Path' column, found the columns \(table.header.map { "'\($0)'" }.joined(separator: ", "))")
+        reason:
+          "expected a 'Path' column, found the columns \(table.header.map { "'\($0)'" }.joined(separator: ", "))"
+      )
     }
     guard !table.rows.isEmpty else { throw .list(path: path, line: nil, reason: "no images are listed") }
     guard table.rows.count <= ScoringLimits.maxImages else {
       throw .list(
         path: path, line: nil,
-        reason: "\(table.rows.count) images, more than the limit of \(ScoringLimits.maxImages) (ScoringLimits.maxImages)")
+        reason:
+          "\(table.rows.count) images, more than the limit of \(ScoringLimits.maxImages) (ScoringLimits.maxImages)"
+      )
     }
     var entries: [Entry] = []
     entries.reserveCapacity(table.rows.count)

@@ -10,15 +10,25 @@ enum JSONLine {
   static func encode<Value: Encodable>(_ value: Value) -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    // Encoding plain structs of strings, numbers and arrays cannot fail.
-    return String(decoding: try! encoder.encode(value), as: UTF8.self)
+    return String(decoding: encoded(value, by: encoder), as: UTF8.self)
   }
 
   /// Indented JSON ending in a newline, for files people read.
   static func encodePretty<Value: Encodable>(_ value: Value) -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-    return String(decoding: try! encoder.encode(value), as: UTF8.self) + "\n"
+    return String(decoding: encoded(value, by: encoder), as: UTF8.self) + "\n"
+  }
+
+  /// The values encoded here are structs of strings, integers, arrays and finite numbers (a
+  /// preprocessing's mean and std are checked finite, times are measured), for which
+  /// `JSONEncoder` cannot fail; only a non-finite number would make it throw.
+  private static func encoded<Value: Encodable>(_ value: Value, by encoder: JSONEncoder) -> Data {
+    do {
+      return try encoder.encode(value)
+    } catch {
+      preconditionFailure("JSON encoding of \(Value.self) failed: \(error)")
+    }
   }
 
   static func decode<Value: Decodable>(_ type: Value.Type, from text: String) throws(Failure) -> Value {
@@ -41,7 +51,8 @@ enum JSONLine {
         throw Failure(reason: "\(key(context.codingPath)): \(context.debugDescription)")
       case .dataCorrupted(let context):
         throw Failure(
-          reason: context.codingPath.isEmpty ? "not valid JSON" : "\(key(context.codingPath)): \(context.debugDescription)")
+          reason: context.codingPath.isEmpty
+            ? "not valid JSON" : "\(key(context.codingPath)): \(context.debugDescription)")
       @unknown default:
         throw Failure(reason: "\(error)")
       }

@@ -34,7 +34,9 @@ public enum Journal {
         }
       case .failed(let reason):
         text += "\tfailed\t"
-        text += reason.map { $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 }.reduce(into: "") { $0.append($1) }
+        text += reason.map { $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 }.reduce(into: "") {
+          $0.append($1)
+        }
       }
       text += "\n"
     }
@@ -77,7 +79,8 @@ public enum Journal {
       line += 1
       let fields = bytes[start..<end].split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
       let expectedRow = rows.lowerBound + outcomes.count
-      guard fields.count >= 2, let row = Int(String(decoding: fields[0], as: UTF8.self)), row == expectedRow else {
+      guard fields.count >= 2, let row = Int(String(decoding: fields[0], as: UTF8.self)), row == expectedRow
+      else {
         throw .journal(path: path, line: line, reason: "expected the record of row \(expectedRow)")
       }
       guard row < rows.upperBound else {
@@ -87,7 +90,8 @@ public enum Journal {
       case "ok":
         guard fields.count == 2 + job.models.count else {
           throw .journal(
-            path: path, line: line, reason: "expected \(job.models.count) model fields, found \(fields.count - 2)")
+            path: path, line: line,
+            reason: "expected \(job.models.count) model fields, found \(fields.count - 2)")
         }
         var values: [[Float]] = []
         for (model, field) in zip(job.models, fields.dropFirst(2)) {
@@ -99,7 +103,7 @@ public enum Journal {
               path: path, line: line,
               reason: "expected \(model.labelNames.count) numbers for model '\(model.stem)'")
           }
-          values.append(numbers.map { $0! })
+          values.append(numbers.compactMap { $0 })
         }
         outcomes.append(.scored(values))
       case "failed":

@@ -43,38 +43,49 @@ public enum Merge {
       let differences: [(Bool, String)] = [
         (record.models.map(\.sha256) != reference.models.map(\.sha256), "models (SHA-256)"),
         (record.labelNames != reference.labelNames, "output names"),
-        (record.list.sha256 != reference.list.sha256 || record.list.rows != reference.list.rows, "image lists"),
+        (
+          record.list.sha256 != reference.list.sha256 || record.list.rows != reference.list.rows,
+          "image lists"
+        ),
         (record.preprocessing != reference.preprocessing, "preprocessing"),
         (record.outputs != reference.outputs, "outputs"),
         (record.ensemble != reference.ensemble, "ensembling"),
         (range.count != reference.shard?.count, "shard counts"),
       ]
       if let (_, what) = differences.first(where: { $0.0 }) {
-        throw .merge("'\(shard.folder)' and '\(first.folder)' differ in their \(what): they are not shards of one job")
+        throw .merge(
+          "'\(shard.folder)' and '\(first.folder)' differ in their \(what): they are not shards of one job")
       }
       if let other = byIndex.updateValue(shard, forKey: range.index) {
-        throw .merge("'\(other.folder)' and '\(shard.folder)' are both shard \(range.index)/\(range.count) (overlap)")
+        throw .merge(
+          "'\(other.folder)' and '\(shard.folder)' are both shard \(range.index)/\(range.count) (overlap)")
       }
       let expected = try Shard(index: range.index, count: range.count).range(rows: record.list.rows)
       guard range.firstRow == expected.lowerBound, range.endRow == expected.upperBound else {
-        throw .merge("'\(shard.folder)': shard \(range.index)/\(range.count) should hold rows \(expected), its run.json says \(range.firstRow)..<\(range.endRow)")
+        throw .merge(
+          "'\(shard.folder)': shard \(range.index)/\(range.count) should hold rows \(expected), its run.json says \(range.firstRow)..<\(range.endRow)"
+        )
       }
     }
-    let count = first.record.shard!.count
+    let count = first.record.shard?.count ?? 0
     let missing = (0..<count).filter { byIndex[$0] == nil }
     guard missing.isEmpty else {
       let shown = missing.prefix(10).map { "\($0)/\(count)" }.joined(separator: ", ")
-      throw .merge("shard\(missing.count == 1 ? "" : "s") \(shown)\(missing.count > 10 ? ", ..." : "") missing (gap)")
+      throw .merge(
+        "shard\(missing.count == 1 ? "" : "s") \(shown)\(missing.count > 10 ? ", ..." : "") missing (gap)")
     }
-    let ordered = (0..<count).map { byIndex[$0]! }
+    let ordered = (0..<count).compactMap { byIndex[$0] }
     let predictions = try concatenate(ordered, table: "predictions.csv", rowsExpected: { $0.record.images }) {
       $0.predictions
     }
-    let withFailures = ordered.filter { $0.failures != nil }
+    // A shard that counts failures must have its failures.csv (an absent one has no header).
+    let withFailures = ordered.filter { $0.failures != nil || $0.record.failures > 0 }
     let failures =
       withFailures.isEmpty
       ? nil
-      : try concatenate(withFailures, table: "failures.csv", rowsExpected: { $0.record.failures }) { $0.failures! }
+      : try concatenate(withFailures, table: "failures.csv", rowsExpected: { $0.record.failures }) {
+        $0.failures ?? []
+      }
 
     var record = first.record
     record.shard = nil
@@ -112,7 +123,8 @@ public enum Merge {
       let lines = body.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
       guard lines == rowsExpected(shard), body.last.map({ $0 == UInt8(ascii: "\n") }) ?? true else {
         throw .merge(
-          "'\(shard.folder)/\(table)' has \(lines) rows but its run.json counts \(rowsExpected(shard)): the shard is incomplete or was edited")
+          "'\(shard.folder)/\(table)' has \(lines) rows but its run.json counts \(rowsExpected(shard)): the shard is incomplete or was edited"
+        )
       }
       merged += body
     }

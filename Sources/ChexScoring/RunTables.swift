@@ -47,7 +47,9 @@ public enum RunTables {
   }
 
   /// `failures.csv`: `Path,reason`, one row per image left out, or nil when none was.
-  public static func failures(list: ImageList, rows: Range<Int>, outcomes: [ScoringPipeline.Outcome]) -> String? {
+  public static func failures(list: ImageList, rows: Range<Int>, outcomes: [ScoringPipeline.Outcome])
+    -> String?
+  {
     var text = CSVWriter.row(["Path", "reason"]) + "\n"
     var any = false
     for (row, outcome) in zip(rows, outcomes) {

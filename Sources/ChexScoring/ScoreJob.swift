@@ -70,7 +70,8 @@ public struct ScoreJob: Sendable, Equatable, Codable {
     }
     if outputs != other.outputs { return "the outputs differ (\(other.outputs) there, \(outputs) here)" }
     if ensemble != other.ensemble {
-      return "the ensembling differs (\(other.ensemble?.rawValue ?? "none") there, \(ensemble?.rawValue ?? "none") here)"
+      return
+        "the ensembling differs (\(other.ensemble?.rawValue ?? "none") there, \(ensemble?.rawValue ?? "none") here)"
     }
     return nil
   }

@@ -95,7 +95,11 @@ public struct ScoreRecord: Sendable, Equatable, Codable {
   public var imagesPerSecond: Double
 
   public init(
-    name: String?, architecture: String?, family: String?, pretrained: Bool?, truncatedBlocks: Int?, seed: Int?, parameters: Int?, model: String, modelSHA256: String, models: [Model], ensemble: Ensemble?, inputShape: [Int], preprocessing: Preprocessing, outputs: OutputTransform, labelNames: [String], list: List, shard: ShardRange?, images: Int, failures: Int, chexstatsVersion: String, host: String, threads: Int, batch: Int, wallSeconds: Double, imagesPerSecond: Double
+    name: String?, architecture: String?, family: String?, pretrained: Bool?, truncatedBlocks: Int?,
+    seed: Int?, parameters: Int?, model: String, modelSHA256: String, models: [Model], ensemble: Ensemble?,
+    inputShape: [Int], preprocessing: Preprocessing, outputs: OutputTransform, labelNames: [String],
+    list: List, shard: ShardRange?, images: Int, failures: Int, chexstatsVersion: String, host: String,
+    threads: Int, batch: Int, wallSeconds: Double, imagesPerSecond: Double
   ) {
     self.name = name
     self.architecture = architecture
@@ -125,7 +129,8 @@ public struct ScoreRecord: Sendable, Equatable, Codable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case name, architecture, family, pretrained, seed, parameters, model, models, ensemble, preprocessing, outputs
+    case name, architecture, family, pretrained, seed, parameters, model, models, ensemble, preprocessing,
+      outputs
     case list, shard, images, failures, host, threads, batch
     case truncatedBlocks = "truncated_blocks"
     case modelSHA256 = "model_sha256"
@@ -145,7 +150,8 @@ public struct ScoreRecord: Sendable, Equatable, Codable {
     do throws(JSONLine.Failure) {
       return try JSONLine.decode(ScoreRecord.self, from: data)
     } catch {
-      throw .journal(path: path, line: nil, reason: "not a run.json written by chexstats score: \(error.reason)")
+      throw .journal(
+        path: path, line: nil, reason: "not a run.json written by chexstats score: \(error.reason)")
     }
   }
 

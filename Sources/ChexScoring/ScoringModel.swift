@@ -18,7 +18,8 @@ public struct ScoringModel: Sendable {
   public let labelNames: [String]
 
   public init(
-    path: String, stem: String, sha256: String, parameters: Int, session: InferenceSession, labelNames: [String]
+    path: String, stem: String, sha256: String, parameters: Int, session: InferenceSession,
+    labelNames: [String]
   ) {
     self.path = path
     self.stem = stem
@@ -64,17 +65,21 @@ public struct ScoringModel: Sendable {
     guard let first = outputs.first, let batch = first.shape.first, batch == 1, first.count >= 1 else {
       throw .model(
         path: path,
-        reason: "expected its first output to hold one vector per image ([batch, outputs]), found shape \(outputs.first?.shape ?? [])")
+        reason:
+          "expected its first output to hold one vector per image ([batch, outputs]), found shape \(outputs.first?.shape ?? [])"
+      )
     }
     guard first.count <= ScoringLimits.maxOutputs else {
-      throw .limit("model '\(path)' has \(first.count) outputs per image, more than \(ScoringLimits.maxOutputs)")
+      throw .limit(
+        "model '\(path)' has \(first.count) outputs per image, more than \(ScoringLimits.maxOutputs)")
     }
     let names = try resolveNames(
       count: first.count, given: labelNames, metadata: model.metadata["labels"], path: path)
     let file = path.split(separator: "/").last.map(String.init) ?? path
     let stem = file.hasSuffix(".onnx") ? String(file.dropLast(5)) : file
     return ScoringModel(
-      path: path, stem: stem, sha256: SHA256.hex(bytes), parameters: ModelSummary(model: model).parameterCount,
+      path: path, stem: stem, sha256: SHA256.hex(bytes),
+      parameters: ModelSummary(model: model).parameterCount,
       session: session, labelNames: names)
   }
 
@@ -85,7 +90,8 @@ public struct ScoringModel: Sendable {
   {
     func checked(_ names: [String], source: String) throws(ScoringError) -> [String] {
       guard names.count == count else {
-        throw .model(path: path, reason: "\(source) gives \(names.count) names but the model has \(count) outputs")
+        throw .model(
+          path: path, reason: "\(source) gives \(names.count) names but the model has \(count) outputs")
       }
       var seen = Set<String>()
       for name in names {

@@ -59,7 +59,8 @@ public struct ScoringPipeline: Sendable {
   }
 
   /// Prepares one image into `input` (its `inputShape.reduce(1, *)` floats).
-  public typealias Prepare = @Sendable (ImageList.Entry, UnsafeMutableBufferPointer<Float>) throws(ScoringError) ->
+  public typealias Prepare =
+    @Sendable (ImageList.Entry, UnsafeMutableBufferPointer<Float>) throws(ScoringError) ->
     Void
 
   /// Scores `entries` (indices `range` of `list`) batch by batch, handing each finished batch to
@@ -115,7 +116,8 @@ public struct ScoringPipeline: Sendable {
       let workers = min(threads, entries.count)
       DispatchQueue.concurrentPerform(iterations: workers) { worker in
         for index in stride(from: worker, to: entries.count, by: workers) {
-          let slot = UnsafeMutableBufferPointer(rebasing: shared.buffer[(index * perImage)..<((index + 1) * perImage)])
+          let slot = UnsafeMutableBufferPointer(
+            rebasing: shared.buffer[(index * perImage)..<((index + 1) * perImage)])
           do throws(ScoringError) {
             try prepare(entries[index], slot)
           } catch {
@@ -138,7 +140,8 @@ public struct ScoringPipeline: Sendable {
       input = packed
     }
     return .success(
-      Prepared(start: start, count: entries.count, input: input, scoredIndices: scoredIndices, failures: failures))
+      Prepared(
+        start: start, count: entries.count, input: input, scoredIndices: scoredIndices, failures: failures))
   }
 
   /// Runs every model on a prepared batch.
@@ -176,7 +179,9 @@ private struct UnsafeSendableBuffer: @unchecked Sendable {
 
 /// The bounded queue between the preparing thread and the scoring one.
 private final class BatchQueue: Sendable {
-  private let state = Mutex<(items: [Result<ScoringPipeline.Prepared, Error>], finished: Bool, cancelled: Bool)>(
+  private let state = Mutex<
+    (items: [Result<ScoringPipeline.Prepared, Error>], finished: Bool, cancelled: Bool)
+  >(
     ([], false, false))
   /// Free places in the queue. Made at 0 and signalled `depth` times: libdispatch traps when a
   /// semaphore is freed with a value below the one it was made with, which a cancelled pipeline

@@ -14,10 +14,10 @@ public struct Shard: Sendable, Hashable, Codable, CustomStringConvertible {
       throw .shard("the shard count must be between 1 and \(ScoringLimits.maxShards), got \(count)")
     }
     guard (0..<count).contains(index) else {
-      throw .shard("shard index \(index) is outside 0...\(count - 1) for \(count) shards (indices start at 0)")
+      throw .shard(
+        "shard index \(index) is outside 0...\(count - 1) for \(count) shards (indices start at 0)")
     }
-    self.index = index
-    self.count = count
+    self.init(checkedIndex: index, count: count)
   }
 
   /// Decodes `{"index": K, "count": N}`, checking it as `init(index:count:)` does.
@@ -28,14 +28,20 @@ public struct Shard: Sendable, Hashable, Codable, CustomStringConvertible {
     do {
       try self.init(index: index, count: count)
     } catch {
-      throw DecodingError.dataCorruptedError(forKey: .index, in: container, debugDescription: error.description)
+      throw DecodingError.dataCorruptedError(
+        forKey: .index, in: container, debugDescription: error.description)
     }
   }
 
   enum CodingKeys: String, CodingKey { case index, count }
 
   /// The whole list as one shard.
-  public static let whole = try! Shard(index: 0, count: 1)
+  public static let whole = Shard(checkedIndex: 0, count: 1)
+
+  private init(checkedIndex index: Int, count: Int) {
+    self.index = index
+    self.count = count
+  }
 
   /// `K/N`, as `--shard` takes it.
   public var description: String { "\(index)/\(count)" }
@@ -54,7 +60,8 @@ public struct Shard: Sendable, Hashable, Codable, CustomStringConvertible {
   /// - Kubernetes Indexed Jobs: `JOB_COMPLETION_INDEX` with `shards` (the count is in the Job's
   ///   spec, not in the environment).
   /// - Otherwise the whole list (`shards` given alone is an error: which shard is unknown).
-  public static func resolve(option: String?, shards: Int?, environment: [String: String]) throws(ScoringError)
+  public static func resolve(option: String?, shards: Int?, environment: [String: String])
+    throws(ScoringError)
     -> Shard
   {
     if let option {
@@ -96,7 +103,8 @@ public struct Shard: Sendable, Hashable, Codable, CustomStringConvertible {
     }
     if let shards {
       throw .shard(
-        "--shards \(shards) needs a shard index: --shard K/\(shards), SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX")
+        "--shards \(shards) needs a shard index: --shard K/\(shards), SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX"
+      )
     }
     return .whole
   }

@@ -7,7 +7,8 @@ import Foundation
 struct MergeShards: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "merge",
-    abstract: "Join the shard runs of one score job (score --shard K/N) into the run an unsharded job writes.",
+    abstract:
+      "Join the shard runs of one score job (score --shard K/N) into the run an unsharded job writes.",
     discussion: """
       Every shard 0..N-1 must be given once, all from the same models, list, preprocessing and outputs. A \
       shard folder of a multi-model job holds one folder per model: merge each model's shard folders \
@@ -37,19 +38,19 @@ struct MergeShards: ParsableCommand {
 
   /// A shard folder's run.json, predictions.csv and failures.csv (when there is one).
   static func load(_ folder: String) throws -> Merge.ShardRun {
-    func read(_ name: String, optional: Bool = false) throws -> [UInt8]? {
+    func read(_ name: String) throws -> [UInt8]? {
       let path = folder + "/" + name
       do {
         return [UInt8](try InputFile.read(path: path))
-      } catch .missing where optional {
+      } catch .missing where name == "failures.csv" {
         return nil
       } catch {
         throw CommandFailure("shard '\(folder)': '\(path)' cannot be read: \(error.reason)")
       }
     }
-    let record = try ScoreRecord.decode(Data(try read("run.json")!), path: folder + "/run.json")
+    let record = try ScoreRecord.decode(Data(try read("run.json") ?? []), path: folder + "/run.json")
     return Merge.ShardRun(
-      folder: folder, record: record, predictions: try read("predictions.csv")!,
-      failures: try read("failures.csv", optional: true))
+      folder: folder, record: record, predictions: try read("predictions.csv") ?? [],
+      failures: try read("failures.csv"))
   }
 }

@@ -10,7 +10,8 @@ import Synchronization
 struct Preprocess: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "preprocess",
-    abstract: "Write the float32 NCHW batch score would feed the models, as .npy, to compare with another pipeline."
+    abstract:
+      "Write the float32 NCHW batch score would feed the models, as .npy, to compare with another pipeline."
   )
 
   /// At most 2^28 floats (1 GiB; 873 images at 3 x 320 x 320): the batch is built in memory, and
@@ -57,12 +58,14 @@ struct Preprocess: ParsableCommand {
         let workers = min(threads, list.entries.count)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
           for index in stride(from: worker, to: list.entries.count, by: workers) {
-            let slot = UnsafeMutableBufferPointer(rebasing: shared.buffer[(index * perImage)..<((index + 1) * perImage)])
+            let slot = UnsafeMutableBufferPointer(
+              rebasing: shared.buffer[(index * perImage)..<((index + 1) * perImage)])
             do throws(ImageError) {
               preprocessing.apply(try ImageDecoder.decode(path: list.entries[index].file), into: slot)
             } catch {
               failure.withLock { first in
-                if first == nil || first!.0 > index { first = (index, error.description) }
+                if let earlier = first, earlier.0 < index { return }
+                first = (index, error.description)
               }
             }
           }
@@ -71,7 +74,8 @@ struct Preprocess: ParsableCommand {
       if let (index, reason) = failure.withLock({ $0 }) {
         throw CommandFailure("\(reason) (list '\(list.path)', line \(list.entries[index].line))")
       }
-      try destination.write(NumPy.encode(Tensor(shape: [list.entries.count] + preprocessing.tensorShape, data: data)))
+      try destination.write(
+        NumPy.encode(Tensor(shape: [list.entries.count] + preprocessing.tensorShape, data: data)))
     }
   }
 }

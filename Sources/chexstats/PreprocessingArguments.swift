@@ -42,7 +42,8 @@ struct PreprocessingArguments: ParsableArguments {
 
   @Option(
     name: .customLong("preprocessing-from"),
-    help: ArgumentHelp("Use the preprocessing recorded in an earlier run's run.json.", valueName: "RUN_DIR/run.json"))
+    help: ArgumentHelp(
+      "Use the preprocessing recorded in an earlier run's run.json.", valueName: "RUN_DIR/run.json"))
   var preprocessingFrom: String?
 
   var isCustomised: Bool {
@@ -51,7 +52,8 @@ struct PreprocessingArguments: ParsableArguments {
 
   func validate() throws {
     if preprocessingFrom != nil, preset != nil || isCustomised {
-      throw ValidationError("--preprocessing-from takes the whole preprocessing; give no --preset, --size, ... with it")
+      throw ValidationError(
+        "--preprocessing-from takes the whole preprocessing; give no --preset, --size, ... with it")
     }
   }
 
@@ -77,19 +79,23 @@ struct PreprocessingArguments: ParsableArguments {
       guard let text else {
         // A preset's mean/std fit its channels; with another channel count they must be given.
         guard fallback.count == channels else {
-          throw ValidationError("--\(option) needs \(channels) value\(channels == 1 ? "" : "s") for --channels \(channels)")
+          throw ValidationError(
+            "--\(option) needs \(channels) value\(channels == 1 ? "" : "s") for --channels \(channels)")
         }
         return fallback
       }
-      let values = text.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingSpaces) }
+      let values = text.split(separator: ",", omittingEmptySubsequences: false).map {
+        Double($0.trimmingSpaces)
+      }
       guard values.allSatisfy({ $0 != nil }) else {
         throw ValidationError("--\(option) expects comma-separated numbers, got '\(text)'")
       }
-      return values.map { $0! }
+      return values.compactMap { $0 }
     }
     do {
       return try Preprocessing(
-        size: size ?? base.size, resize: resize ?? base.resize, interpolation: interpolation ?? base.interpolation,
+        size: size ?? base.size, resize: resize ?? base.resize,
+        interpolation: interpolation ?? base.interpolation,
         channels: channels, intensity: base.intensity,
         mean: try numbers(mean, option: "mean", default: base.mean),
         std: try numbers(std, option: "std", default: base.std))

@@ -35,21 +35,29 @@ struct Score: ParsableCommand {
   @Option(help: ArgumentHelp("Average the models' outputs into one run.", valueName: "mean"))
   var ensemble: Ensemble?
 
-  @Option(help: ArgumentHelp("Write the models' values as they are, or through the sigmoid.", valueName: "logits|probabilities"))
+  @Option(
+    help: ArgumentHelp(
+      "Write the models' values as they are, or through the sigmoid.", valueName: "logits|probabilities"))
   var outputs: OutputTransform = .logits
 
   @Option(
     name: .customLong("label-names"),
-    help: ArgumentHelp("Names of the outputs (default: the model's 'labels' metadata, else CheXpert's 14 or 5).", valueName: "a,b,..."))
+    help: ArgumentHelp(
+      "Names of the outputs (default: the model's 'labels' metadata, else CheXpert's 14 or 5).",
+      valueName: "a,b,..."))
   var labelNames: String?
 
-  @Option(help: "Threads for inference, and for decoding the next batch meanwhile (1 to \(Limits.maxThreads); default: all cores).")
+  @Option(
+    help:
+      "Threads for inference, and for decoding the next batch meanwhile (1 to \(Limits.maxThreads); default: all cores)."
+  )
   var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
   @Option(help: "Images per batch (1 to \(ScoringLimits.maxBatch)).")
   var batch: Int = 16
 
-  @Option(help: ArgumentHelp("Convolution kernels, as for chexstats run.", valueName: "automatic|fast|openblas"))
+  @Option(
+    help: ArgumentHelp("Convolution kernels, as for chexstats run.", valueName: "automatic|fast|openblas"))
   var kernels: ConvolutionKernels = .automatic
 
   @Flag(help: "Leave out images that cannot be read or decoded (listed in failures.csv) instead of stopping.")
@@ -58,10 +66,14 @@ struct Score: ParsableCommand {
   @Flag(help: "Continue the job whose journal is in --out (after a kill or a failure).")
   var resume = false
 
-  @Option(help: ArgumentHelp("Score only shard K of N (0 <= K < N): a fixed slice of the list.", valueName: "K/N"))
+  @Option(
+    help: ArgumentHelp("Score only shard K of N (0 <= K < N): a fixed slice of the list.", valueName: "K/N"))
   var shard: String?
 
-  @Option(help: "The number of shards when the index comes from JOB_COMPLETION_INDEX (or to check SLURM_ARRAY_TASK_COUNT).")
+  @Option(
+    help:
+      "The number of shards when the index comes from JOB_COMPLETION_INDEX (or to check SLURM_ARRAY_TASK_COUNT)."
+  )
   var shards: Int?
 
   @Flag(help: "No progress lines.")
@@ -80,19 +92,25 @@ struct Score: ParsableCommand {
     guard (1...ScoringLimits.maxBatch).contains(batch) else {
       throw ValidationError("--batch must be between 1 and \(ScoringLimits.maxBatch), got \(batch).")
     }
-    if ensemble != nil, models.count < 2 { throw ValidationError("--ensemble mean needs at least two models") }
+    if ensemble != nil, models.count < 2 {
+      throw ValidationError("--ensemble mean needs at least two models")
+    }
   }
 
   func run() throws {
     try reportingFailures {
       let started = Date()
-      let shard = try Shard.resolve(option: shard, shards: shards, environment: ProcessInfo.processInfo.environment)
+      let shard = try Shard.resolve(
+        option: shard, shards: shards, environment: ProcessInfo.processInfo.environment)
       let list = try ImageList.load(path: list, root: images)
       let preprocessing = try preprocessing.resolve()
-      let names = labelNames.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+      let names = labelNames.map {
+        $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      }
       let loaded = try models.map { path throws in
         try ScoringModel.load(
-          path: path, inputShape: preprocessing.tensorShape, threads: threads, kernels: kernels, labelNames: names)
+          path: path, inputShape: preprocessing.tensorShape, threads: threads, kernels: kernels,
+          labelNames: names)
       }
       try checkTogether(loaded)
       let job = ScoreJob(
@@ -115,7 +133,8 @@ struct Score: ParsableCommand {
         }
         preprocessing.apply(image, into: slot)
       }
-      try pipeline.run(list: list, range: (rows.lowerBound + done.count)..<rows.upperBound, prepare: prepare) {
+      try pipeline.run(list: list, range: (rows.lowerBound + done.count)..<rows.upperBound, prepare: prepare)
+      {
         batch in
         try folder.append(Journal.records(batch))
         progress.advance(by: batch.outcomes.count)
@@ -124,7 +143,8 @@ struct Score: ParsableCommand {
 
       let outcomes = try Journal.parse(try folder.readAll(), path: folder.journalPath).outcomes
       guard outcomes.count == rows.count else {
-        throw CommandFailure("'\(folder.journalPath)' holds \(outcomes.count) of \(rows.count) records after scoring")
+        throw CommandFailure(
+          "'\(folder.journalPath)' holds \(outcomes.count) of \(rows.count) records after scoring")
       }
       let scored = outcomes.filter { if case .scored = $0 { true } else { false } }.count
       let failed = outcomes.count - scored
@@ -142,7 +162,8 @@ struct Score: ParsableCommand {
           preprocessing: preprocessing, outputs: outputs, labelNames: members[0].labelNames,
           list: .init(path: list.path, imagesRoot: list.root, sha256: list.sha256, rows: list.entries.count),
           shard: shard.count > 1 ? .init(shard: shard, rows: rows) : nil, images: scored, failures: failed,
-          chexstatsVersion: ChexstatsVersion.current, host: ProcessInfo.processInfo.hostName, threads: threads,
+          chexstatsVersion: ChexstatsVersion.current, host: ProcessInfo.processInfo.hostName,
+          threads: threads,
           batch: batch, wallSeconds: (seconds * 1000).rounded() / 1000,
           imagesPerSecond: (progress.rate * 100).rounded() / 100)
       }
@@ -167,7 +188,8 @@ struct Score: ParsableCommand {
       if !quiet {
         Output.note(
           "chexstats score: \(scored) images scored\(failed > 0 ? ", \(failed) left out (failures.csv)" : "") "
-            + "by \(loaded.count) model\(loaded.count == 1 ? "" : "s") in \(Progress.clock(seconds)); wrote '\(out)'")
+            + "by \(loaded.count) model\(loaded.count == 1 ? "" : "s") in \(Progress.clock(seconds)); wrote '\(out)'"
+        )
       }
     }
   }
@@ -187,7 +209,8 @@ struct Score: ParsableCommand {
     for model in loaded {
       if let other = seen.updateValue(model.path, forKey: model.stem) {
         throw CommandFailure(
-          "'\(other)' and '\(model.path)' would both be written to the run folder '\(model.stem)'; rename one")
+          "'\(other)' and '\(model.path)' would both be written to the run folder '\(model.stem)'; rename one"
+        )
       }
     }
   }

@@ -10,8 +10,12 @@ final class ImageListTests: XCTestCase {
       "Path,Sex,Cardiomegaly\nCheXpert-v1.0-small/valid/patient1/study1/view1_frontal.jpg,Male,1\n./b/./c.png,Female,0\n"
     )
     let loaded = try ImageList.load(path: list, root: "/data/")
-    XCTAssertEqual(loaded.entries.map(\.path), ["CheXpert-v1.0-small/valid/patient1/study1/view1_frontal.jpg", "./b/./c.png"])
-    XCTAssertEqual(loaded.entries.map(\.file), ["/data/CheXpert-v1.0-small/valid/patient1/study1/view1_frontal.jpg", "/data/b/c.png"])
+    XCTAssertEqual(
+      loaded.entries.map(\.path),
+      ["CheXpert-v1.0-small/valid/patient1/study1/view1_frontal.jpg", "./b/./c.png"])
+    XCTAssertEqual(
+      loaded.entries.map(\.file),
+      ["/data/CheXpert-v1.0-small/valid/patient1/study1/view1_frontal.jpg", "/data/b/c.png"])
     XCTAssertEqual(loaded.entries.map(\.line), [2, 3])
     // Python 3.11 hashlib.sha256 of the same bytes.
     XCTAssertEqual(loaded.sha256, "7b2bed4aaf3c542c04e0d24b5345fd50fe98aebd04e10d5352a0273611d7b2d7")
@@ -20,7 +24,8 @@ final class ImageListTests: XCTestCase {
   func testPathsThatLeaveTheRootAreRefusedNamingTheLine() throws {
     let folder = TemporaryFolder()
     for (path, words) in [
-      ("../secret.png", "leads outside"), ("a/../../secret.png", "leads outside"), ("/etc/passwd", "absolute path"),
+      ("../secret.png", "leads outside"), ("a/../../secret.png", "leads outside"),
+      ("/etc/passwd", "absolute path"),
       ("", "empty"), ("a/..", "root itself"),
     ] {
       let list = try folder.write("list.csv", "Path\nok.png\n\"\(path)\"\n")
@@ -38,7 +43,8 @@ final class ImageListTests: XCTestCase {
     let folder = TemporaryFolder()
     let noPath = try folder.write("a.csv", "Study,Edema\nx,1\n")
     XCTAssertThrowsError(try ImageList.load(path: noPath, root: ".")) { error in
-      XCTAssertTrue("\(error)".contains("expected a 'Path' column, found the columns 'Study', 'Edema'"), "\(error)")
+      XCTAssertTrue(
+        "\(error)".contains("expected a 'Path' column, found the columns 'Study', 'Edema'"), "\(error)")
     }
     let twice = try folder.write("b.csv", "Path\nx.png\ny.png\nx.png\n")
     XCTAssertThrowsError(try ImageList.load(path: twice, root: ".")) { error in

@@ -5,8 +5,12 @@ import XCTest
 final class JournalTests: XCTestCase {
   func job(shard: Shard = .whole, rows: Int = 5) -> ScoreJob {
     ScoreJob(
-      models: [.init(stem: "a", sha256: "aa", labelNames: ["x", "y"]), .init(stem: "b", sha256: "bb", labelNames: ["x", "y"])],
-      listSHA256: "ll", listRows: rows, shard: shard, preprocessing: .chexpert, outputs: .logits, ensemble: nil)
+      models: [
+        .init(stem: "a", sha256: "aa", labelNames: ["x", "y"]),
+        .init(stem: "b", sha256: "bb", labelNames: ["x", "y"]),
+      ],
+      listSHA256: "ll", listRows: rows, shard: shard, preprocessing: .chexpert, outputs: .logits,
+      ensemble: nil)
   }
 
   /// Every float comes back bit for bit, including ones whose shortest form is long.
@@ -15,7 +19,9 @@ final class JournalTests: XCTestCase {
       .leastNonzeroMagnitude, -.greatestFiniteMagnitude, 0.1, -0.0, 1e-30, 3.4028235e38, 1.0000001, .pi,
     ]
     var outcomes: [ScoringPipeline.Outcome] = []
-    for index in 0..<4 { outcomes.append(.scored([[awkward[2 * index], awkward[2 * index + 1]], [Float(index), -1]])) }
+    for index in 0..<4 {
+      outcomes.append(.scored([[awkward[2 * index], awkward[2 * index + 1]], [Float(index), -1]]))
+    }
     outcomes.append(.failed("cannot decode\t'x':\nbad"))
     var bytes = Journal.header(job())
     bytes += Journal.records(.init(start: 0, outcomes: Array(outcomes[0..<2])))
@@ -36,7 +42,8 @@ final class JournalTests: XCTestCase {
   func testATornLastRecordIsIgnoredWhereverTheCutFalls() throws {
     let header = Journal.header(job())
     let first = Journal.records(.init(start: 0, outcomes: [.scored([[1, 2], [3, 4]])]))
-    let second = Journal.records(.init(start: 1, outcomes: [.scored([[-1.5, 2.25], [3e-7, 4]]), .failed("no")]))
+    let second = Journal.records(
+      .init(start: 1, outcomes: [.scored([[-1.5, 2.25], [3e-7, 4]]), .failed("no")]))
     let whole = header + first + second
     for cut in (header.count + first.count)..<whole.count {
       let read = try Journal.parse(Array(whole[..<cut]), path: "j")
@@ -55,7 +62,10 @@ final class JournalTests: XCTestCase {
       ("0\tok\t1,2\t3\n", "line 2: expected 2 numbers for model 'b'"),
       ("0\tok\t1,x\t3,4\n", "line 2: expected 2 numbers for model 'a'"),
       ("0\tmaybe\t1\n", "line 2: expected 'ok' or 'failed'"),
-      ("0\tok\t1,2\t3,4\n1\tok\t1,2\t3,4\n2\tok\t1,2\t3,4\n3\tok\t1,2\t3,4\n4\tok\t1,2\t3,4\n5\tok\t1,2\t3,4\n", "line 7: row 5 is beyond the shard's rows"),
+      (
+        "0\tok\t1,2\t3,4\n1\tok\t1,2\t3,4\n2\tok\t1,2\t3,4\n3\tok\t1,2\t3,4\n4\tok\t1,2\t3,4\n5\tok\t1,2\t3,4\n",
+        "line 7: row 5 is beyond the shard's rows"
+      ),
     ]
     for (body, words) in cases {
       XCTAssertThrowsError(try Journal.parse(header + Array(body.utf8), path: "DIR/score.journal")) { error in
@@ -70,7 +80,8 @@ final class JournalTests: XCTestCase {
   /// A shard's journal starts at the shard's first row.
   func testAShardsRecordsStartAtItsFirstRow() throws {
     let shard = try Shard(index: 1, count: 2)
-    let bytes = Journal.header(job(shard: shard, rows: 5)) + Journal.records(.init(start: 2, outcomes: [.failed("x")]))
+    let bytes =
+      Journal.header(job(shard: shard, rows: 5)) + Journal.records(.init(start: 2, outcomes: [.failed("x")]))
     XCTAssertEqual(try Journal.parse(bytes, path: "j").outcomes, [.failed("x")])
   }
 
@@ -78,9 +89,11 @@ final class JournalTests: XCTestCase {
     XCTAssertNil(job().difference(from: job()))
     XCTAssertTrue(job().difference(from: job(rows: 6))?.contains("image lists differ") ?? false)
     let xrv = ScoreJob(
-      models: job().models, listSHA256: "ll", listRows: 5, shard: .whole, preprocessing: .xrv, outputs: .logits,
+      models: job().models, listSHA256: "ll", listRows: 5, shard: .whole, preprocessing: .xrv,
+      outputs: .logits,
       ensemble: nil)
     XCTAssertTrue(job().difference(from: xrv)?.contains("preprocessing differs") ?? false)
-    XCTAssertTrue(job().difference(from: job(shard: try Shard(index: 0, count: 2)))?.contains("shards differ") ?? false)
+    XCTAssertTrue(
+      job().difference(from: job(shard: try Shard(index: 0, count: 2)))?.contains("shards differ") ?? false)
   }
 }

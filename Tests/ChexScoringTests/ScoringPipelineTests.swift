@@ -13,7 +13,8 @@ final class ScoringPipelineTests: XCTestCase {
   func list(_ count: Int) -> ImageList {
     ImageList(
       path: "list.csv", root: "r", sha256: "",
-      entries: (0..<count).map { ImageList.Entry(path: "img\($0).png", file: "r/img\($0).png", line: $0 + 2) })
+      entries: (0..<count).map { ImageList.Entry(path: "img\($0).png", file: "r/img\($0).png", line: $0 + 2) }
+    )
   }
 
   /// Fills an image with values that depend only on its line (a seeded stream).
@@ -66,8 +67,10 @@ final class ScoringPipelineTests: XCTestCase {
       }
     }
     var delivered: [Int] = []
-    let model = try ScoringModel.load(path: Self.model, inputShape: shape, threads: 2, kernels: .automatic, labelNames: nil)
-    let pipeline = ScoringPipeline(models: [model], inputShape: shape, batch: 4, threads: 2, skipUnreadable: false)
+    let model = try ScoringModel.load(
+      path: Self.model, inputShape: shape, threads: 2, kernels: .automatic, labelNames: nil)
+    let pipeline = ScoringPipeline(
+      models: [model], inputShape: shape, batch: 4, threads: 2, skipUnreadable: false)
     XCTAssertThrowsError(
       try pipeline.run(list: list(11), range: 0..<11, prepare: failing) { delivered.append($0.start) }
     ) { error in
@@ -86,8 +89,10 @@ final class ScoringPipelineTests: XCTestCase {
   /// An error of the consumer stops the preparing thread, and `run` returns.
   func testAConsumerErrorStopsThePipeline() throws {
     struct Stop: Error {}
-    let model = try ScoringModel.load(path: Self.model, inputShape: shape, threads: 1, kernels: .automatic, labelNames: nil)
-    let pipeline = ScoringPipeline(models: [model], inputShape: shape, batch: 1, threads: 1, skipUnreadable: false)
+    let model = try ScoringModel.load(
+      path: Self.model, inputShape: shape, threads: 1, kernels: .automatic, labelNames: nil)
+    let pipeline = ScoringPipeline(
+      models: [model], inputShape: shape, batch: 1, threads: 1, skipUnreadable: false)
     var count = 0
     XCTAssertThrowsError(
       try pipeline.run(list: list(50), range: 0..<50, prepare: Self.fill) { _ in

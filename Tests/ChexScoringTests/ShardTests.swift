@@ -25,10 +25,12 @@ final class ShardTests: XCTestCase {
 
   func testSlurmArrayVariables() throws {
     let plain = ["SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "4"]
-    XCTAssertEqual(try Shard.resolve(option: nil, shards: nil, environment: plain), try Shard(index: 3, count: 4))
+    XCTAssertEqual(
+      try Shard.resolve(option: nil, shards: nil, environment: plain), try Shard(index: 3, count: 4))
     // --array=1-4: ids 1...4 are shards 0...3.
     let fromOne = ["SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_COUNT": "4"]
-    XCTAssertEqual(try Shard.resolve(option: nil, shards: nil, environment: fromOne), try Shard(index: 3, count: 4))
+    XCTAssertEqual(
+      try Shard.resolve(option: nil, shards: nil, environment: fromOne), try Shard(index: 3, count: 4))
     // A stepped array cannot be mapped to shards.
     let stepped = ["SLURM_ARRAY_TASK_ID": "6", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_COUNT": "4"]
     XCTAssertThrowsError(try Shard.resolve(option: nil, shards: nil, environment: stepped)) { error in
@@ -41,7 +43,8 @@ final class ShardTests: XCTestCase {
 
   func testKubernetesIndexNeedsTheCount() throws {
     let environment = ["JOB_COMPLETION_INDEX": "1"]
-    XCTAssertEqual(try Shard.resolve(option: nil, shards: 3, environment: environment), try Shard(index: 1, count: 3))
+    XCTAssertEqual(
+      try Shard.resolve(option: nil, shards: 3, environment: environment), try Shard(index: 1, count: 3))
     XCTAssertThrowsError(try Shard.resolve(option: nil, shards: nil, environment: environment)) { error in
       XCTAssertTrue("\(error)".contains("--shards N"), "\(error)")
     }
@@ -52,16 +55,21 @@ final class ShardTests: XCTestCase {
   }
 
   func testMalformedShardsAreRefusedByName() {
-    for (option, words) in [("4/4", "outside 0...3"), ("-1/4", "outside"), ("1/0", "between 1"), ("1-4", "K/N"), ("a/b", "K/N")] {
+    for (option, words) in [
+      ("4/4", "outside 0...3"), ("-1/4", "outside"), ("1/0", "between 1"), ("1-4", "K/N"), ("a/b", "K/N"),
+    ] {
       XCTAssertThrowsError(try Shard.resolve(option: option, shards: nil, environment: [:])) { error in
         XCTAssertTrue("\(error)".contains(words), "\(option): \(error)")
       }
     }
-    XCTAssertThrowsError(try Shard.resolve(option: nil, shards: nil, environment: ["SLURM_ARRAY_TASK_ID": "x"]))
+    XCTAssertThrowsError(
+      try Shard.resolve(option: nil, shards: nil, environment: ["SLURM_ARRAY_TASK_ID": "x"]))
   }
 
   func testDecodingChecksTheRange() {
     XCTAssertThrowsError(try JSONDecoder().decode(Shard.self, from: Data(#"{"index":4,"count":4}"#.utf8)))
-    XCTAssertEqual(try JSONDecoder().decode(Shard.self, from: Data(#"{"index":1,"count":4}"#.utf8)), try Shard(index: 1, count: 4))
+    XCTAssertEqual(
+      try JSONDecoder().decode(Shard.self, from: Data(#"{"index":1,"count":4}"#.utf8)),
+      try Shard(index: 1, count: 4))
   }
 }

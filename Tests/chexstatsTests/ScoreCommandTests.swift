@@ -40,7 +40,8 @@ final class ScoreCommandTests: XCTestCase {
     let folder = TemporaryFolder()
     for (name, outputs) in [("tiny-a", "logits"), ("tiny-b", "logits"), ("tiny-a", "probabilities")] {
       let out = folder.file("\(name)-\(outputs)")
-      assertSucceeded(try score([model(name), "--outputs", outputs, "--threads", "2", "--batch", "3"], out: out))
+      assertSucceeded(
+        try score([model(name), "--outputs", outputs, "--threads", "2", "--batch", "3"], out: out))
       let ours = try table(out + "/predictions.csv")
       let expected = try table(try fixtures.path("score/\(name).\(outputs).csv"))
       XCTAssertEqual(ours.header, expected.header)
@@ -48,7 +49,8 @@ final class ScoreCommandTests: XCTestCase {
       for (row, (got, want)) in zip(ours.values, expected.values).enumerated() {
         for (a, b) in zip(got, want) { XCTAssertEqual(a, b, accuracy: 1e-5, "\(name) \(outputs) row \(row)") }
       }
-      let record = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/run.json")))
+      let record =
+        try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/run.json")))
         as! [String: Any]
       XCTAssertEqual(record["images"] as? Int, 10)
       XCTAssertEqual(record["failures"] as? Int, 0)
@@ -93,13 +95,15 @@ final class ScoreCommandTests: XCTestCase {
         try Data(contentsOf: URL(fileURLWithPath: folder.file("both/\(name)/predictions.csv"))),
         try Data(contentsOf: URL(fileURLWithPath: folder.file("\(name)/predictions.csv"))), name)
     }
-    assertSucceeded(try score([model("tiny-a"), model("tiny-b"), "--ensemble", "mean"], out: folder.file("mean")))
+    assertSucceeded(
+      try score([model("tiny-a"), model("tiny-b"), "--ensemble", "mean"], out: folder.file("mean")))
     let mean = try table(folder.file("mean/predictions.csv"))
     let a = try table(try fixtures.path("score/tiny-a.logits.csv"))
     let b = try table(try fixtures.path("score/tiny-b.logits.csv"))
     for row in 0..<10 {
       for column in 0..<14 {
-        XCTAssertEqual(mean.values[row][column], (a.values[row][column] + b.values[row][column]) / 2, accuracy: 1e-5)
+        XCTAssertEqual(
+          mean.values[row][column], (a.values[row][column] + b.values[row][column]) / 2, accuracy: 1e-5)
       }
     }
   }
@@ -122,7 +126,8 @@ final class ScoreCommandTests: XCTestCase {
       let out = folder.file("trial\(trial)")
       let process = Process()
       process.executableURL = CLI.productsDirectory.appendingPathComponent("chexstats")
-      process.arguments = ["score"] + arguments + ["--images", films, "--list", list, "--out", out, "--quiet"]
+      process.arguments =
+        ["score"] + arguments + ["--images", films, "--list", list, "--out", out, "--quiet"]
       process.standardError = FileHandle.nullDevice
       try process.run()
       usleep(useconds_t(generator.uniform() * duration * 1e6))
@@ -132,7 +137,9 @@ final class ScoreCommandTests: XCTestCase {
       // A folder the kill left before the journal existed is empty or absent: a plain --resume starts it.
       let resumed = try score(arguments + ["--resume"], out: out)
       assertSucceeded(resumed)
-      XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out + "/tiny-b/predictions.csv")), reference, "trial \(trial)")
+      XCTAssertEqual(
+        try Data(contentsOf: URL(fileURLWithPath: out + "/tiny-b/predictions.csv")), reference,
+        "trial \(trial)")
     }
     XCTAssertGreaterThan(interrupted, 0, "no trial was killed before it ended")
   }
@@ -156,14 +163,17 @@ final class ScoreCommandTests: XCTestCase {
     ] {
       let refused = try score(arguments, out: out)
       XCTAssertEqual(refused.status, 1)
-      XCTAssertTrue(refused.stderr.contains("cannot resume") && refused.stderr.contains(words), refused.stderr)
+      XCTAssertTrue(
+        refused.stderr.contains("cannot resume") && refused.stderr.contains(words), refused.stderr)
     }
     let other = folder.file("other")
     try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: true)
     _ = try folder.write("other/notes.txt", "mine")
     let notEmpty = try score([model("tiny-a"), "--resume"], out: other)
     XCTAssertEqual(notEmpty.status, 1)
-    XCTAssertTrue(notEmpty.stderr.contains("is not empty and holds no scoring journal (found 'notes.txt')"), notEmpty.stderr)
+    XCTAssertTrue(
+      notEmpty.stderr.contains("is not empty and holds no scoring journal (found 'notes.txt')"),
+      notEmpty.stderr)
     XCTAssertEqual(try String(contentsOfFile: other + "/notes.txt", encoding: .utf8), "mine")
   }
 
@@ -173,10 +183,14 @@ final class ScoreCommandTests: XCTestCase {
   func testShardsMergedEqualTheWholeRun() throws {
     let folder = TemporaryFolder()
     assertSucceeded(try score([model("tiny-a")], out: folder.file("whole")))
-    for index in 0..<2 { assertSucceeded(try score([model("tiny-a"), "--shard", "\(index)/3"], out: folder.file("s\(index)"))) }
+    for index in 0..<2 {
+      assertSucceeded(try score([model("tiny-a"), "--shard", "\(index)/3"], out: folder.file("s\(index)")))
+    }
     let process = Process()
     process.executableURL = CLI.productsDirectory.appendingPathComponent("chexstats")
-    process.arguments = ["score", model("tiny-a"), "--images", films, "--list", list, "--out", folder.file("s2"), "--quiet"]
+    process.arguments = [
+      "score", model("tiny-a"), "--images", films, "--list", list, "--out", folder.file("s2"), "--quiet",
+    ]
     process.environment = ["SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "3"]
     try process.run()
     process.waitUntilExit()
@@ -188,7 +202,9 @@ final class ScoreCommandTests: XCTestCase {
       try Data(contentsOf: URL(fileURLWithPath: folder.file("whole/predictions.csv"))))
     let gap = try CLI.run(["merge", shards[0], shards[2], "--out", folder.file("gap")])
     XCTAssertTrue(gap.status == 1 && gap.stderr.contains("shard 1/3 missing (gap)"), gap.stderr)
-    let overlap = try CLI.run(["merge", shards[0], shards[1], shards[1], shards[2], "--out", folder.file("overlap")])
+    let overlap = try CLI.run([
+      "merge", shards[0], shards[1], shards[1], shards[2], "--out", folder.file("overlap"),
+    ])
     XCTAssertTrue(overlap.status == 1 && overlap.stderr.contains("both shard 1/3 (overlap)"), overlap.stderr)
     assertSucceeded(try score([model("tiny-b"), "--shard", "1/3"], out: folder.file("b1")))
     let mixed = try CLI.run(["merge", shards[0], folder.file("b1"), shards[2], "--out", folder.file("mixed")])
@@ -216,7 +232,11 @@ final class ScoreCommandTests: XCTestCase {
     let names = ["good.png", "truncated.png", "empty.png", "corrupt.png", "picture.gif", "missing.png"]
     let list = try folder.write("list.csv", "Path\n" + names.joined(separator: "\n") + "\n")
     func run(_ extra: [String], out: String) throws -> CLI.Result {
-      try CLI.run(["score", model("tiny-a"), "--images", images, "--list", list, "--out", out, "--quiet", "--batch", "1"] + extra)
+      try CLI.run(
+        [
+          "score", model("tiny-a"), "--images", images, "--list", list, "--out", out, "--quiet", "--batch",
+          "1",
+        ] + extra)
     }
     let stopped = try run([], out: folder.file("stopped"))
     XCTAssertEqual(stopped.status, 1)
@@ -237,8 +257,9 @@ final class ScoreCommandTests: XCTestCase {
       XCTAssertTrue(row?.contains(words) ?? false, "\(name): \(row ?? "")")
     }
     XCTAssertEqual(try table(folder.file("stopped/predictions.csv")).paths, ["good.png"])
-    let record = try JSONSerialization.jsonObject(
-      with: Data(contentsOf: URL(fileURLWithPath: folder.file("stopped/run.json")))) as! [String: Any]
+    let record =
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: URL(fileURLWithPath: folder.file("stopped/run.json")))) as! [String: Any]
     XCTAssertEqual(record["images"] as? Int, 1)
     XCTAssertEqual(record["failures"] as? Int, 5)
   }
@@ -246,9 +267,13 @@ final class ScoreCommandTests: XCTestCase {
   func testListPathsThatEscapeTheRootAreRefused() throws {
     let folder = TemporaryFolder()
     let list = try folder.write("list.csv", "Path\n00000001_000.png\n../films/00000001_001.png\n")
-    let result = try CLI.run(["score", model("tiny-a"), "--images", films, "--list", list, "--out", folder.file("o")])
+    let result = try CLI.run([
+      "score", model("tiny-a"), "--images", films, "--list", list, "--out", folder.file("o"),
+    ])
     XCTAssertEqual(result.status, 1)
-    XCTAssertTrue(result.stderr.contains("line 3: '../films/00000001_001.png' leads outside the images root"), result.stderr)
+    XCTAssertTrue(
+      result.stderr.contains("line 3: '../films/00000001_001.png' leads outside the images root"),
+      result.stderr)
     XCTAssertFalse(FileManager.default.fileExists(atPath: folder.file("o")), "nothing is written")
   }
 
@@ -259,7 +284,8 @@ final class ScoreCommandTests: XCTestCase {
     let folder = TemporaryFolder()
     assertSucceeded(try score([model("tiny-a"), model("tiny-b")], out: folder.file("runs")))
     let result = try CLI.run([
-      "compare", folder.file("runs/tiny-a"), folder.file("runs/tiny-b"), "--labels", list, "--tasks", "Cardiomegaly",
+      "compare", folder.file("runs/tiny-a"), folder.file("runs/tiny-b"), "--labels", list, "--tasks",
+      "Cardiomegaly",
       "--format", "csv", "--replicates", "200",
     ])
     assertSucceeded(result)

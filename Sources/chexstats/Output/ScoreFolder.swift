@@ -32,7 +32,9 @@ final class ScoreFolder {
   var journalPath: String { path + "/" + Journal.fileName }
 
   /// Opens (or makes) the folder for `job`; returns the outcomes already in its journal.
-  static func open(path: String, job: ScoreJob, resume: Bool) throws -> (ScoreFolder, [ScoringPipeline.Outcome]) {
+  static func open(path: String, job: ScoreJob, resume: Bool) throws -> (
+    ScoreFolder, [ScoringPipeline.Outcome]
+  ) {
     let folder = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
     guard !folder.isEmpty else { throw CommandFailure("--out is empty; give a folder") }
     do {
@@ -115,12 +117,14 @@ final class ScoreFolder {
     let contents = try Journal.parse(try opened.readAll(), path: journal)
     if let difference = job.difference(from: contents.job) {
       throw CommandFailure(
-        "cannot resume '\(journal)': it was written by another job: \(difference); give a new folder for this one")
+        "cannot resume '\(journal)': it was written by another job: \(difference); give a new folder for this one"
+      )
     }
     guard ftruncate(opened.descriptor, off_t(contents.validLength)) == 0,
       lseek(opened.descriptor, 0, SEEK_END) >= 0
     else {
-      throw CommandFailure("cannot cut the torn last record of '\(journal)': \(System.Failure(code: errno).reason)")
+      throw CommandFailure(
+        "cannot cut the torn last record of '\(journal)': \(System.Failure(code: errno).reason)")
     }
     return (opened, contents.outcomes)
   }
@@ -130,7 +134,8 @@ final class ScoreFolder {
     while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
       if errno == EINTR { continue }
       if errno == EWOULDBLOCK {
-        throw CommandFailure("output folder '\(path)' is being written by another chexstats score; wait for it to end")
+        throw CommandFailure(
+          "output folder '\(path)' is being written by another chexstats score; wait for it to end")
       }
       throw CommandFailure("cannot lock '\(journalPath)': \(System.Failure(code: errno).reason)")
     }
