@@ -93,6 +93,9 @@ public struct ImageList: Sendable, Equatable {
     -> String
   {
     guard !listed.isEmpty else { throw .list(path: list, line: line, reason: "the Path field is empty") }
+    guard !listed.contains(where: \.isNewline) else {
+      throw .list(path: list, line: line, reason: "the path holds a line break; no image path does")
+    }
     guard !listed.hasPrefix("/") else {
       throw .list(
         path: list, line: line,
