@@ -24,7 +24,12 @@ final class Progress {
     startDone = done
     self.quiet = quiet
     terminal = isatty(STDERR_FILENO) == 1
-    if !quiet, done > 0 { Output.note("\(label): resuming after \(done) of \(total) images") }
+    if !quiet, done > 0 {
+      Output.note(
+        done == total
+          ? "\(label): all \(total) images were already scored; writing the files again"
+          : "\(label): resuming after \(done) of \(total) images")
+    }
   }
 
   func advance(by count: Int) {
@@ -38,7 +43,7 @@ final class Progress {
 
   /// The last line (the bar is ended by a newline).
   func finish() {
-    guard !quiet else { return }
+    guard !quiet, done > startDone else { return }
     show(now: Date(), final: true)
   }
 
