@@ -2,6 +2,7 @@ import ChexData
 import ChexFiles
 import ChexInference
 import ChexONNX
+import Foundation
 
 /// One model ready to score: its session, its fingerprint and the names of its outputs.
 public struct ScoringModel: Sendable {
@@ -105,7 +106,7 @@ public struct ScoringModel: Sendable {
     if let given { return try checked(given, source: "--label-names") }
     if let metadata {
       let names = metadata.split(separator: ",", omittingEmptySubsequences: false).map {
-        $0.trimmingCharacters(in: " ")
+        $0.trimmingCharacters(in: .whitespaces)
       }
       return try checked(names, source: "its metadata 'labels'")
     }
@@ -121,14 +122,5 @@ public struct ScoringModel: Sendable {
   private static func folder(of path: String) -> String {
     guard let slash = path.lastIndex(of: "/") else { return "." }
     return slash == path.startIndex ? "/" : String(path[..<slash])
-  }
-}
-
-extension Substring {
-  fileprivate func trimmingCharacters(in set: Character) -> String {
-    var text = self
-    while text.first == set { text = text.dropFirst() }
-    while text.last == set { text = text.dropLast() }
-    return String(text)
   }
 }

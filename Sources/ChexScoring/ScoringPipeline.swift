@@ -79,7 +79,7 @@ public struct ScoringPipeline: Sendable {
       var start = range.lowerBound
       while start < range.upperBound, !queue.isCancelled {
         let end = min(start + plan.batch, range.upperBound)
-        let prepared = plan.prepareBatch(Array(list.entries[start..<end]), start: start, prepare: prepare)
+        let prepared = plan.prepareBatch(list.entries[start..<end], start: start, prepare: prepare)
         queue.push(prepared)
         if case .failure = prepared { break }
         start = end
@@ -107,26 +107,11 @@ public struct ScoringPipeline: Sendable {
     let failures: [Int: String]
   }
 
-  func prepareBatch(_ entries: [ImageList.Entry], start: Int, prepare: Prepare) -> Result<Prepared, Error> {
+  func prepareBatch(_ entries: ArraySlice<ImageList.Entry>, start: Int, prepare: Prepare) -> Result<
+    Prepared, Error
+  > {
     let perImage = inputShape.reduce(1, *)
-    var input = [Float](repeating: 0, count: entries.count * perImage)
-    let errors = Mutex<[Int: ScoringError]>([:])
-    input.withUnsafeMutableBufferPointer { buffer in
-      let shared = UnsafeSendableBuffer(buffer: buffer)
-      let workers = min(threads, entries.count)
-      DispatchQueue.concurrentPerform(iterations: workers) { worker in
-        for index in stride(from: worker, to: entries.count, by: workers) {
-          let slot = UnsafeMutableBufferPointer(
-            rebasing: shared.buffer[(index * perImage)..<((index + 1) * perImage)])
-          do throws(ScoringError) {
-            try prepare(entries[index], slot)
-          } catch {
-            errors.withLock { $0[index] = error }
-          }
-        }
-      }
-    }
-    let failed = errors.withLock { $0 }
+    var (input, failed) = ImagePreparation.prepare(entries, perImage: perImage, threads: threads, by: prepare)
     if !skipUnreadable, let first = failed.keys.min(), let error = failed[first] { return .failure(error) }
     var failures: [Int: String] = [:]
     for (index, error) in failed {
@@ -170,11 +155,6 @@ public struct ScoringPipeline: Sendable {
     }
     return Batch(start: prepared.start, outcomes: outcomes)
   }
-}
-
-/// A buffer handed to the workers of `concurrentPerform`, each writing its own disjoint slots.
-private struct UnsafeSendableBuffer: @unchecked Sendable {
-  let buffer: UnsafeMutableBufferPointer<Float>
 }
 
 /// The bounded queue between the preparing thread and the scoring one.

@@ -2,9 +2,7 @@ import ArgumentParser
 import ChexImaging
 import ChexInference
 import ChexScoring
-import Dispatch
 import Foundation
-import Synchronization
 
 /// `chexstats preprocess --images ROOT --list LIST.csv --output X.npy`: the tensor `score` feeds.
 struct Preprocess: ParsableCommand {
@@ -18,11 +16,8 @@ struct Preprocess: ParsableCommand {
   /// this command is for checking a pipeline on some images; `score` streams any number.
   static let maxElements = 1 << 28
 
-  @Option(help: "The folder the list's paths are relative to.")
-  var images: String
-
-  @Option(help: "A CSV with a Path column.")
-  var list: String
+  @OptionGroup(title: "Images")
+  var images: ImageListArguments
 
   @Option(help: "Where to write the batch as float32 .npy (replaced atomically; - is standard output).")
   var output: String
@@ -41,8 +36,8 @@ struct Preprocess: ParsableCommand {
 
   func run() throws {
     try reportingFailures {
-      let destination = try OutputFile(path: output, option: "--output", inputs: [list])
-      let list = try ImageList.load(path: list, root: images)
+      let destination = try OutputFile(path: output, option: "--output", inputs: [images.list])
+      let list = try images.load()
       let preprocessing = try preprocessing.resolve()
       let perImage = preprocessing.elementCount
       let (total, overflow) = list.entries.count.multipliedReportingOverflow(by: perImage)
@@ -51,36 +46,15 @@ struct Preprocess: ParsableCommand {
           "\(list.entries.count) images of \(preprocessing.tensorShape) are more than the \(Self.maxElements) floats "
             + "preprocess holds in memory; give a shorter list (score streams any number)")
       }
-      var data = [Float](repeating: 0, count: total)
-      let failure = Mutex<(Int, String)?>(nil)
-      data.withUnsafeMutableBufferPointer { buffer in
-        let shared = SharedBuffer(buffer: buffer)
-        let workers = min(threads, list.entries.count)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-          for index in stride(from: worker, to: list.entries.count, by: workers) {
-            let slot = UnsafeMutableBufferPointer(
-              rebasing: shared.buffer[(index * perImage)..<((index + 1) * perImage)])
-            do throws(ImageError) {
-              preprocessing.apply(try ImageDecoder.decode(path: list.entries[index].file), into: slot)
-            } catch {
-              failure.withLock { first in
-                if let earlier = first, earlier.0 < index { return }
-                first = (index, error.description)
-              }
-            }
-          }
-        }
+      let preparation = ImagePreparation(preprocessing: preprocessing)
+      let (data, errors) = ImagePreparation.prepare(list.entries[...], perImage: perImage, threads: threads) {
+        entry, slot throws(ScoringError) in try preparation.prepare(entry, into: slot)
       }
-      if let (index, reason) = failure.withLock({ $0 }) {
-        throw CommandFailure("\(reason) (list '\(list.path)', line \(list.entries[index].line))")
+      if let first = errors.keys.min(), let error = errors[first] {
+        throw CommandFailure("\(error) (list '\(list.path)', line \(list.entries[first].line))")
       }
       try destination.write(
         NumPy.encode(Tensor(shape: [list.entries.count] + preprocessing.tensorShape, data: data)))
     }
   }
-}
-
-/// A buffer whose disjoint slots the workers of `concurrentPerform` fill.
-private struct SharedBuffer: @unchecked Sendable {
-  let buffer: UnsafeMutableBufferPointer<Float>
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import ChexFiles
 import ChexImaging
 import ChexScoring
+import Foundation
 
 extension Preprocessing.Preset: ExpressibleByArgument {}
 extension Preprocessing.Resize: ExpressibleByArgument {}
@@ -85,7 +86,7 @@ struct PreprocessingArguments: ParsableArguments {
         return fallback
       }
       let values = text.split(separator: ",", omittingEmptySubsequences: false).map {
-        Double($0.trimmingSpaces)
+        Double($0.trimmingCharacters(in: .whitespaces))
       }
       guard values.allSatisfy({ $0 != nil }) else {
         throw ValidationError("--\(option) expects comma-separated numbers, got '\(text)'")
@@ -105,11 +106,14 @@ struct PreprocessingArguments: ParsableArguments {
   }
 }
 
-extension Substring {
-  fileprivate var trimmingSpaces: String {
-    var text = self
-    while text.first == " " { text = text.dropFirst() }
-    while text.last == " " { text = text.dropLast() }
-    return String(text)
-  }
+/// Which radiographs: a list and the folder its paths are relative to; shared by `score` and
+/// `preprocess`.
+struct ImageListArguments: ParsableArguments {
+  @Option(help: "The folder the list's paths are relative to (a path leading outside it is refused).")
+  var images: String
+
+  @Option(help: "A CSV with a Path column (a CheXpert labels file works).")
+  var list: String
+
+  func load() throws -> ImageList { try ImageList.load(path: list, root: images) }
 }

@@ -20,11 +20,8 @@ struct Score: ParsableCommand {
   @Argument(help: "The .onnx models (one run each, or one ensemble).")
   var models: [String]
 
-  @Option(help: "The folder the list's paths are relative to.")
-  var images: String
-
-  @Option(help: "A CSV with a Path column (a CheXpert labels file works).")
-  var list: String
+  @OptionGroup(title: "Images")
+  var images: ImageListArguments
 
   @Option(help: "The output folder: the run, or one run folder per model.")
   var out: String
@@ -102,7 +99,7 @@ struct Score: ParsableCommand {
       let started = Date()
       let shard = try Shard.resolve(
         option: shard, shards: shards, environment: ProcessInfo.processInfo.environment)
-      let list = try ImageList.load(path: list, root: images)
+      let list = try images.load()
       let preprocessing = try preprocessing.resolve()
       let names = labelNames.map {
         $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
@@ -124,14 +121,9 @@ struct Score: ParsableCommand {
       let pipeline = ScoringPipeline(
         models: loaded, inputShape: preprocessing.tensorShape, batch: batch, threads: threads,
         skipUnreadable: skipUnreadable)
+      let preparation = ImagePreparation(preprocessing: preprocessing)
       let prepare: ScoringPipeline.Prepare = { entry, slot throws(ScoringError) in
-        let image: Image
-        do throws(ImageError) {
-          image = try ImageDecoder.decode(path: entry.file)
-        } catch {
-          throw .image(path: entry.file, reason: error.description)
-        }
-        preprocessing.apply(image, into: slot)
+        try preparation.prepare(entry, into: slot)
       }
       try pipeline.run(list: list, range: (rows.lowerBound + done.count)..<rows.upperBound, prepare: prepare)
       {
