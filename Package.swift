@@ -21,7 +21,7 @@
 //   ChexONNX        -> SwiftProtobuf, ChexFiles
 //   ChexInference   -> ChexONNX, ChexLinalg, ChexKernels, ChexFiles
 //   chexstats       -> ChexData, ChexStats, ChexReport, ChexONNX, ChexInference, ArgumentParser
-//   chexstats-bench -> ChexStats, ChexLinalg, ChexONNX, ChexInference, ArgumentParser
+//   chexstats-bench -> ChexStats, ChexLinalg, ChexONNX, ChexInference, ChexImaging, ArgumentParser
 import PackageDescription
 
 let package = Package(
@@ -85,7 +85,7 @@ let package = Package(
     .executableTarget(
       name: "chexstats-bench",
       dependencies: [
-        "ChexStats", "ChexLinalg", "ChexONNX", "ChexInference",
+        "ChexStats", "ChexLinalg", "ChexONNX", "ChexInference", "ChexImaging",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

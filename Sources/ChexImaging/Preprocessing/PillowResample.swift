@@ -229,26 +229,54 @@ enum PillowResample {
   }
 
   /// Rows `rows` of `plane`, output columns `columns`, into `out` (`columns.count` per row).
+  ///
+  /// Each output's taps are read 16 at a time: 16 bytes widened to 32-bit lanes, multiplied by
+  /// the weights (zero past the output's `count`) and summed. Integer sums do not depend on their
+  /// order, so this equals Pillow's tap-by-tap loop exactly; outputs whose 16-byte reads would
+  /// pass the row's end take the tap-by-tap loop.
   static func horizontalPass(
     _ plane: Plane<UInt8>, rows: Range<Int>, columns: Range<Int>, weights: AxisWeights,
     fixed: UnsafeBufferPointer<Int32>, into out: UnsafeMutableBufferPointer<UInt8>
   ) {
+    typealias Lanes = SIMD16<Int32>
+    let lanes = Lanes.scalarCount
     let taps = weights.taps
     let width = columns.count
-    weights.start.withUnsafeBufferPointer { start in
-      weights.count.withUnsafeBufferPointer { count in
-        for (j, row) in rows.enumerated() {
-          let source = plane.base + row * plane.rowStride
-          let target = j * width
-          for (i, xx) in columns.enumerated() {
-            let input = source + start[xx]
-            let k = fixed.baseAddress.unsafelyUnwrapped + xx * taps
-            var sum: Int32 = 1 << (precisionBits - 1)
-            for t in 0..<count[xx] {
-              sum &+= Int32(truncatingIfNeeded: input[t]) &* k[t]
+    let chunks = max(1, ((weights.count.max() ?? 0) + lanes - 1) / lanes)
+    // The window's weights, `chunks * lanes` per output, zero-padded.
+    var padded = [Lanes](repeating: .zero, count: width * chunks)
+    var starts = [Int](repeating: 0, count: width)
+    var counts = [Int](repeating: 0, count: width)
+    for (i, xx) in columns.enumerated() {
+      starts[i] = weights.start[xx]
+      counts[i] = weights.count[xx]
+      for t in 0..<weights.count[xx] {
+        padded[i * chunks + t / lanes][t % lanes] = fixed[xx * taps + t]
+      }
+    }
+    let vectorEnd = plane.width - chunks * lanes  // the last start whose reads stay in the row
+    padded.withUnsafeBufferPointer { padded in
+      for (j, row) in rows.enumerated() {
+        let source = plane.base + row * plane.rowStride
+        let target = j * width
+        for i in 0..<width {
+          let first = starts[i]
+          var sum: Int32 = 1 << (precisionBits - 1)
+          if first <= vectorEnd {
+            var lanesSum = Lanes.zero
+            let raw = UnsafeRawPointer(source + first)
+            for c in 0..<chunks {
+              let bytes = raw.loadUnaligned(fromByteOffset: c * lanes, as: SIMD16<UInt8>.self)
+              lanesSum &+= Lanes(truncatingIfNeeded: bytes) &* padded[i * chunks + c]
             }
-            out[target + i] = clip8(sum)
+            sum &+= lanesSum.wrappedSum()
+          } else {
+            let k = fixed.baseAddress.unsafelyUnwrapped + columns.lowerBound * taps + i * taps
+            for t in 0..<counts[i] {
+              sum &+= Int32(truncatingIfNeeded: source[first + t]) &* k[t]
+            }
           }
+          out[target + i] = clip8(sum)
         }
       }
     }
