@@ -4,17 +4,20 @@
 // Data flows one way: load (ChexData, ChexONNX) -> compute (ChexStats, ChexInference) -> render
 // (ChexReport) -> write (the chexstats tool). One Swift module is the door to each C module:
 // ChexLinalg to OpenBLAS and LAPACKE, ChexKernels to chexstats' own kernels (used only by
-// ChexInference).
+// ChexInference), ChexImaging to CChexCodecs (chexstats' setjmp layer over libjpeg and libpng).
 //
 // Module graph (each target and what it depends on; .ci/module-graph checks these lines against
 // the targets below and against every Swift file's imports):
 //   COpenBLAS       -> (none)
 //   CLAPACKE        -> (none)
 //   CChexKernels    -> (none)
+//   CJPEG           -> (none)
+//   CPNG            -> (none)
+//   CChexCodecs     -> CJPEG, CPNG
 //   ChexLinalg      -> COpenBLAS, CLAPACKE
 //   ChexKernels     -> CChexKernels
 //   ChexFiles       -> (none)
-//   ChexImaging     -> ChexFiles
+//   ChexImaging     -> ChexFiles, CChexCodecs
 //   ChexStats       -> ChexLinalg
 //   ChexData        -> ChexStats, ChexFiles
 //   ChexReport      -> ChexData, ChexStats
@@ -33,13 +36,15 @@ let package = Package(
     // For the fuzzing package in Fuzz/, which builds against these modules from outside.
     .library(name: "ChexONNX", targets: ["ChexONNX"]),
     .library(name: "ChexInference", targets: ["ChexInference"]),
+    .library(name: "ChexImaging", targets: ["ChexImaging"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
   ],
   targets: [
-    // MARK: - C libraries (ChexLinalg imports the system ones, ChexKernels CChexKernels)
+    // MARK: - C libraries (ChexLinalg imports OpenBLAS and LAPACKE, ChexKernels CChexKernels,
+    // ChexImaging CChexCodecs, which alone uses libjpeg and libpng)
     .systemLibrary(
       name: "COpenBLAS",
       pkgConfig: "openblas",
@@ -51,6 +56,20 @@ let package = Package(
       providers: [.apt(["liblapacke-dev"])]
     ),
 
+    .systemLibrary(
+      name: "CJPEG",
+      pkgConfig: "libjpeg",
+      providers: [.apt(["libjpeg62-turbo-dev"])]
+    ),
+    .systemLibrary(
+      name: "CPNG",
+      pkgConfig: "libpng",
+      providers: [.apt(["libpng-dev"])]
+    ),
+
+    // libjpeg's and libpng's fatal errors caught by setjmp and returned as status codes.
+    .target(name: "CChexCodecs", dependencies: ["CJPEG", "CPNG"], exclude: ["README.md"]),
+
     // chexstats' own AVX-512 convolution kernel (C with intrinsics, dispatched at run time).
     .target(name: "CChexKernels", exclude: ["README.md"]),
 
@@ -58,7 +77,7 @@ let package = Package(
     .target(name: "ChexLinalg", dependencies: ["COpenBLAS", "CLAPACKE"], exclude: ["README.md"]),
     .target(name: "ChexKernels", dependencies: ["CChexKernels"], exclude: ["README.md"]),
     .target(name: "ChexFiles", exclude: ["README.md"]),
-    .target(name: "ChexImaging", dependencies: ["ChexFiles"], exclude: ["README.md"]),
+    .target(name: "ChexImaging", dependencies: ["ChexFiles", "CChexCodecs"], exclude: ["README.md"]),
     .target(name: "ChexStats", dependencies: ["ChexLinalg"], exclude: ["README.md"]),
     .target(name: "ChexData", dependencies: ["ChexStats", "ChexFiles"], exclude: ["README.md"]),
     .target(name: "ChexReport", dependencies: ["ChexStats", "ChexData"], exclude: ["README.md"]),
@@ -96,7 +115,7 @@ let package = Package(
     .testTarget(name: "ChexLinalgTests", dependencies: ["ChexLinalg"]),
     .testTarget(name: "ChexFilesTests", dependencies: ["ChexFiles", "ChexTestSupport"]),
     .testTarget(
-      name: "ChexImagingTests", dependencies: ["ChexImaging", "ChexTestSupport"],
+      name: "ChexImagingTests", dependencies: ["ChexImaging", "ChexFiles", "ChexTestSupport"],
       resources: [.copy("Fixtures")]),
     .testTarget(name: "ChexKernelsTests", dependencies: ["ChexKernels", "ChexTestSupport"]),
     .testTarget(

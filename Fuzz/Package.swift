@@ -9,6 +9,9 @@
 //   fuzz-run-json  run.json bytes -> Run.load (RunMetadata and its error messages)
 //   fuzz-npy       .npy bytes -> NumPy.decode (and back through NumPy.encode)
 //   fuzz-onnx      .onnx bytes -> ONNXLoader, ModelSummary, InferenceSession.prepare (no run)
+//   fuzz-jpeg      JPEG bytes -> ImageDecoder.decode (libjpeg through CChexCodecs)
+//   fuzz-png       PNG bytes -> ImageDecoder.decode (libpng through CChexCodecs)
+//   fuzz-dicom     DICOM bytes -> ImageDecoder.decode (chexstats' DICOM reader, JPEG inside)
 import Foundation
 import PackageDescription
 
@@ -40,5 +43,11 @@ let package = Package(
         .product(name: "ChexONNX", package: chexstats),
         .product(name: "ChexInference", package: chexstats),
       ]),
+    .executableTarget(
+      name: "fuzz-jpeg", dependencies: [.product(name: "ChexImaging", package: chexstats)]),
+    .executableTarget(
+      name: "fuzz-png", dependencies: [.product(name: "ChexImaging", package: chexstats)]),
+    .executableTarget(
+      name: "fuzz-dicom", dependencies: [.product(name: "ChexImaging", package: chexstats)]),
   ]
 )

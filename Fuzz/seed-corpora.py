@@ -70,3 +70,9 @@ for path in small("Tests/ChexInferenceTests/Fixtures/*/*.npy", 4096)[::4]:
 for path in small("Tests/ChexInferenceTests/Fixtures/*/model.onnx", 12288) + small(
         "Tests/ChexONNXTests/Fixtures/**/*.onnx", 12288):
     write("onnx", os.path.relpath(path, root).replace("/", "_"), read(path))
+
+# jpeg, png, dicom: the decoding fixtures up to 6 KB (odd sizes, progressive, restart markers,
+# palettes, 16 bits, interlaced; DICOMs with sequences, MONOCHROME1, encapsulated JPEG).
+for target, pattern in (("jpeg", "*.jpg"), ("png", "*.png"), ("dicom", "*.dcm")):
+    for path in small("Tests/ChexImagingTests/Fixtures/Decoding/" + pattern, 6144):
+        write(target, os.path.basename(path), read(path))
