@@ -147,6 +147,20 @@ final class PillowResampleTests: XCTestCase {
     XCTAssertEqual(fast, expected)
   }
 
+  /// `short-side-crop` of a 20,000 x 1 image resizes it to 6,400,000 x 320 in torchvision's
+  /// rule; only the 320 x 320 window is computed (weights included).
+  func testAVeryLongImageOnlyComputesItsWindow() {
+    let image = Image(
+      width: 20_000, height: 1, layout: .gray, samples: .uint8((0..<20_000).map { UInt8($0 % 251) }),
+      maxValue: 255)
+    let tensor = Preprocessing.chexpert.apply(image)
+    XCTAssertEqual(tensor.count, 3 * 320 * 320)
+    XCTAssertTrue(tensor.allSatisfy(\.isFinite))
+    let geometry = Preprocessing.chexpert.geometry(width: 20_000, height: 1)
+    XCTAssertEqual([geometry.resizedWidth, geometry.resizedHeight], [6_400_000, 320])
+    XCTAssertEqual(PillowResample.nearestIndices(from: 10, to: 4, outputs: 2..<4), [6, 8])
+  }
+
   func testNearestAccumulatesThePositionAsPillowDoes() {
     XCTAssertEqual(PillowResample.nearestIndices(from: 4, to: 8), [0, 0, 1, 1, 2, 2, 3, 3])
     XCTAssertEqual(PillowResample.nearestIndices(from: 10, to: 4), [1, 3, 6, 8])
