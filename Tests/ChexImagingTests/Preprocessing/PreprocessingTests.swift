@@ -42,6 +42,7 @@ final class PreprocessingTests: XCTestCase {
       json,
       #"{"channels":3,"intensity":"unit","interpolation":"bilinear","mean":[0.485,0.456,0.406],"preset":"chexpert","#
         + #""resize":"short-side-crop","size":320,"std":[0.229,0.224,0.225]}"#)
+    XCTAssertEqual(Preprocessing.chexpert.canonicalJSON, json)
     let custom = try Preprocessing(
       size: 512, resize: .pad, interpolation: .nearest, channels: 1, intensity: .unit, mean: [0.5],
       std: [0.25])
