@@ -127,6 +127,39 @@ final class PreprocessingTests: XCTestCase {
     )
   }
 
+  /// One-pixel and one-row images through every geometry and filter, 8 and 16 bits: a
+  /// constant image stays constant (bilinear weights sum to one; pad's margin is black).
+  func testDegenerateImagesGiveConstantTensors() throws {
+    for (width, height) in [(1, 1), (1, 7), (9, 1), (2, 3)] {
+      for resize in Preprocessing.Resize.allCases {
+        for interpolation in Preprocessing.Interpolation.allCases {
+          let preprocessing = try Preprocessing(
+            size: 5, resize: resize, interpolation: interpolation, channels: 3, intensity: .unit)
+          let count = width * height
+          let images = [
+            Image(
+              width: width, height: height, layout: .gray,
+              samples: .uint8(Array(repeating: 51, count: count)), maxValue: 255),
+            Image(
+              width: width, height: height, layout: .rgba,
+              samples: .uint16(Array(repeating: 13107, count: 4 * count)),
+              maxValue: 65535),
+          ]
+          for image in images {
+            let tensor = preprocessing.apply(image)
+            let name = "\(width)x\(height) \(resize) \(interpolation) \(image.storageBits)-bit"
+            let values = Set(tensor)
+            if resize == .pad && width != height {
+              XCTAssertEqual(values, [0, 0.2], name)
+            } else {
+              XCTAssertEqual(values, [0.2], name)
+            }
+          }
+        }
+      }
+    }
+  }
+
   func testApplyIsThreadSafe() {
     var generator = SystemRandomNumberGenerator()
     let pixels = (0..<(301 * 377)).map { _ in UInt8.random(in: 0...255, using: &generator) }
