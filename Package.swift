@@ -23,7 +23,9 @@
 //   ChexReport      -> ChexData, ChexStats
 //   ChexONNX        -> SwiftProtobuf, ChexFiles
 //   ChexInference   -> ChexONNX, ChexLinalg, ChexKernels, ChexFiles
-//   chexstats       -> ChexData, ChexStats, ChexReport, ChexONNX, ChexInference, ArgumentParser
+//   ChexScoring     -> ChexImaging, ChexInference, ChexONNX, ChexData, ChexFiles
+//   chexstats       -> ChexData, ChexStats, ChexReport, ChexONNX, ChexInference, ChexImaging, ChexScoring,
+//                      ChexFiles, ArgumentParser
 //   chexstats-bench -> ChexStats, ChexLinalg, ChexONNX, ChexInference, ChexImaging, ArgumentParser
 import PackageDescription
 
@@ -89,12 +91,17 @@ let package = Package(
     .target(
       name: "ChexInference", dependencies: ["ChexONNX", "ChexLinalg", "ChexKernels", "ChexFiles"],
       exclude: ["README.md"]),
+    .target(
+      name: "ChexScoring",
+      dependencies: ["ChexImaging", "ChexInference", "ChexONNX", "ChexData", "ChexFiles"],
+      exclude: ["README.md"]),
 
     // MARK: - Tool
     .executableTarget(
       name: "chexstats",
       dependencies: [
-        "ChexStats", "ChexData", "ChexReport", "ChexInference", "ChexONNX",
+        "ChexStats", "ChexData", "ChexReport", "ChexInference", "ChexONNX", "ChexImaging", "ChexScoring",
+        "ChexFiles",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       exclude: ["README.md"]
@@ -117,6 +124,7 @@ let package = Package(
     .testTarget(
       name: "ChexImagingTests", dependencies: ["ChexImaging", "ChexFiles", "ChexTestSupport"],
       resources: [.copy("Fixtures")]),
+    .testTarget(name: "ChexScoringTests", dependencies: ["ChexScoring", "ChexTestSupport"]),
     .testTarget(name: "ChexKernelsTests", dependencies: ["ChexKernels", "ChexTestSupport"]),
     .testTarget(
       name: "ChexStatsTests", dependencies: ["ChexStats", "ChexTestSupport"], resources: [.copy("Fixtures")]),
@@ -126,7 +134,8 @@ let package = Package(
       name: "ChexReportTests", dependencies: ["ChexReport", "ChexData", "ChexStats", "ChexTestSupport"],
       exclude: ["Snapshots"]),
     .testTarget(
-      name: "chexstatsTests", dependencies: ["chexstats", "ChexTestSupport"], resources: [.copy("Fixtures")]),
+      name: "chexstatsTests", dependencies: ["chexstats", "ChexFiles", "ChexTestSupport"],
+      resources: [.copy("Fixtures")]),
     .testTarget(
       name: "ChexONNXTests", dependencies: ["ChexONNX", "ChexTestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(

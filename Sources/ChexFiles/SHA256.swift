@@ -40,12 +40,15 @@ public struct SHA256: Sendable {
       pending.append(contentsOf: buffer[0..<take])
       offset = take
       if pending.count == 64 {
-        pending.withUnsafeBytes { compress(block: $0.baseAddress!) }
+        pending.withUnsafeBytes { block in
+          if let base = block.baseAddress { compress(block: base) }
+        }
         pending.removeAll(keepingCapacity: true)
       }
     }
+    guard let base = buffer.baseAddress else { return }
     while buffer.count - offset >= 64 {
-      compress(block: buffer.baseAddress! + offset)
+      compress(block: base + offset)
       offset += 64
     }
     if offset < buffer.count { pending.append(contentsOf: buffer[offset...]) }

@@ -9,11 +9,15 @@ public struct ONNXModel: Sendable {
   public var producer: String
   /// The main graph.
   public var graph: ONNXGraph
+  /// The model's `metadata_props` (key -> value; for a key given twice, the last value). The
+  /// scorer reads output names from the key `labels` (comma-separated).
+  public var metadata: [String: String]
 
-  public init(opsetVersion: Int, producer: String, graph: ONNXGraph) {
+  public init(opsetVersion: Int, producer: String, graph: ONNXGraph, metadata: [String: String] = [:]) {
     self.opsetVersion = opsetVersion
     self.producer = producer
     self.graph = graph
+    self.metadata = metadata
   }
 }
 

@@ -73,7 +73,9 @@ public enum ONNXLoader {
     let graph = try convertGraph(proto.graph, context: &context)
     let producer = [proto.producerName, proto.producerVersion].filter { !$0.isEmpty }
       .joined(separator: " ")
-    return ONNXModel(opsetVersion: Int(opset.version), producer: producer, graph: graph)
+    var metadata: [String: String] = [:]
+    for entry in proto.metadataProps { metadata[entry.key] = entry.value }
+    return ONNXModel(opsetVersion: Int(opset.version), producer: producer, graph: graph, metadata: metadata)
   }
 
   static func convertGraph(_ proto: Onnx_GraphProto, context: inout TensorContext) throws(ONNXError)

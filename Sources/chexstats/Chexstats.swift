@@ -7,7 +7,9 @@ struct Chexstats: ParsableCommand {
     commandName: "chexstats",
     abstract: "Compare trained chest X-ray classifiers: AUROC, DeLong, paired bootstrap.",
     version: ChexstatsVersion.current,
-    subcommands: [Compare.self, Report.self, Inspect.self, RunModel.self]
+    subcommands: [
+      Compare.self, Report.self, Score.self, MergeShards.self, Preprocess.self, Inspect.self, RunModel.self,
+    ]
   )
 
   /// Restores SIGPIPE's default first, so `chexstats compare ... | head -1` ends quietly when
