@@ -51,27 +51,33 @@ enum PillowResample {
     let rowStride: Int
   }
 
-  /// One axis' bilinear weights (`precompute_coeffs`): for output `i`, `count[i]` weights
-  /// starting at input `start[i]`, stored at `weights[i * taps ..< i * taps + count[i]]`.
+  /// One axis' bilinear weights (`precompute_coeffs`) for the outputs `first..<first + n`: for
+  /// output `first + i`, `count[i]` weights starting at input `start[i]`, stored at
+  /// `weights[i * taps ..< i * taps + count[i]]`. Only the outputs a window needs are computed,
+  /// so a very long resized axis (a 65,535 x 1 image under `short-side-crop`) costs nothing.
   struct AxisWeights {
+    let first: Int
     let taps: Int
     let start: [Int]
     let count: [Int]
     let weights: [Double]
 
-    /// The weights of Pillow's bilinear filter (support 1) from `inSize` to `outSize`.
-    /// - Complexity: O(outSize * taps), taps = 2 ceil(max(in / out, 1)) + 1.
-    init(bilinearFrom inSize: Int, to outSize: Int) {
+    /// The weights of Pillow's bilinear filter (support 1) from `inSize` to `outSize`, for the
+    /// outputs `outputs` (default: all).
+    /// - Complexity: O(outputs.count * taps), taps = 2 ceil(max(in / out, 1)) + 1.
+    init(bilinearFrom inSize: Int, to outSize: Int, outputs: Range<Int>? = nil) {
+      let outputs = outputs ?? 0..<outSize
       precondition(inSize > 0 && outSize > 0, "PillowResample.AxisWeights: empty axis")
       let scale = Double(inSize) / Double(outSize)
       let filterScale = max(scale, 1)
       let support = 1.0 * filterScale
       let taps = Int(support.rounded(.up)) * 2 + 1
       let inverse = 1.0 / filterScale
-      var start = [Int](repeating: 0, count: outSize)
-      var count = [Int](repeating: 0, count: outSize)
-      var weights = [Double](repeating: 0, count: outSize * taps)
-      for xx in 0..<outSize {
+      var start = [Int](repeating: 0, count: outputs.count)
+      var count = [Int](repeating: 0, count: outputs.count)
+      var weights = [Double](repeating: 0, count: outputs.count * taps)
+      for xx in outputs {
+        let slot = xx - outputs.lowerBound
         let center = (Double(xx) + 0.5) * scale
         let xmin = max(Int(center - support + 0.5), 0)
         let n = min(Int(center + support + 0.5), inSize) - xmin
@@ -79,15 +85,16 @@ enum PillowResample {
         for i in 0..<n {
           let distance = abs((Double(i + xmin) - center + 0.5) * inverse)
           let w = distance < 1 ? 1 - distance : 0
-          weights[xx * taps + i] = w
+          weights[slot * taps + i] = w
           total += w
         }
         if total != 0 {
-          for i in 0..<n { weights[xx * taps + i] /= total }
+          for i in 0..<n { weights[slot * taps + i] /= total }
         }
-        start[xx] = xmin
-        count[xx] = n
+        start[slot] = xmin
+        count[slot] = n
       }
+      self.first = outputs.lowerBound
       self.taps = taps
       self.start = start
       self.count = count
@@ -106,8 +113,8 @@ enum PillowResample {
       var first = Int.max
       var last = Int.min
       for i in range {
-        first = min(first, start[i])
-        last = max(last, start[i] + count[i])
+        first = min(first, start[i - self.first])
+        last = max(last, start[i - self.first] + count[i - self.first])
       }
       return first..<max(first, last)
     }
@@ -117,13 +124,18 @@ enum PillowResample {
   /// (`ImagingScaleAffine`: position `a / 2`, then `+= a` per output, `a = in / out`, index
   /// `int(position)`; an index outside the image would leave a zero, which these scales never
   /// reach but the table keeps as -1).
-  static func nearestIndices(from inSize: Int, to outSize: Int) -> [Int] {
+  ///
+  /// Only `outputs` (default: all) are returned; the position is still accumulated from 0.
+  static func nearestIndices(from inSize: Int, to outSize: Int, outputs: Range<Int>? = nil) -> [Int] {
+    let outputs = outputs ?? 0..<outSize
     let step = Double(inSize) / Double(outSize)
     var position = 0.0 + step * 0.5
-    var indices = [Int](repeating: 0, count: outSize)
-    for i in 0..<outSize {
-      let index = position < 0 ? -1 : Int(position)
-      indices[i] = index < inSize ? index : -1
+    var indices = [Int](repeating: 0, count: outputs.count)
+    for i in 0..<outputs.upperBound {
+      if i >= outputs.lowerBound {
+        let index = position < 0 ? -1 : Int(position)
+        indices[i - outputs.lowerBound] = index < inSize ? index : -1
+      }
       position += step
     }
     return indices
@@ -143,9 +155,11 @@ enum PillowResample {
     }
     switch interpolation {
     case .nearest:
-      let columns = nearestIndices(from: plane.width, to: outWidth)[window.x..<window.x + window.width]
-      let rows = nearestIndices(from: plane.height, to: outHeight)[window.y..<window.y + window.height]
-      return gather(plane, columns: Array(columns), rows: Array(rows), zero: 0)
+      let columns = nearestIndices(
+        from: plane.width, to: outWidth, outputs: window.x..<window.x + window.width)
+      let rows = nearestIndices(
+        from: plane.height, to: outHeight, outputs: window.y..<window.y + window.height)
+      return gather(plane, columns: columns, rows: rows, zero: 0)
     case .bilinear:
       return bilinear(plane, toWidth: outWidth, height: outHeight, window: window)
     }
@@ -176,13 +190,14 @@ enum PillowResample {
     let needVertical = outHeight != plane.height
     let columns = window.x..<window.x + window.width
     let outputRows = window.y..<window.y + window.height
-    let vertical = needVertical ? AxisWeights(bilinearFrom: plane.height, to: outHeight) : nil
+    let vertical =
+      needVertical ? AxisWeights(bilinearFrom: plane.height, to: outHeight, outputs: outputRows) : nil
     let rowsRead = vertical?.inputSpan(of: outputRows) ?? outputRows
 
     // Horizontal pass into an 8-bit intermediate (columns of the window, rows read).
     var intermediate: [UInt8] = []
     if needHorizontal {
-      let horizontal = AxisWeights(bilinearFrom: plane.width, to: outWidth)
+      let horizontal = AxisWeights(bilinearFrom: plane.width, to: outWidth, outputs: columns)
       intermediate = [UInt8](repeating: 0, count: rowsRead.count * window.width)
       let fixed = horizontal.fixedPoint
       intermediate.withUnsafeMutableBufferPointer { out in
@@ -229,26 +244,55 @@ enum PillowResample {
   }
 
   /// Rows `rows` of `plane`, output columns `columns`, into `out` (`columns.count` per row).
+  ///
+  /// Each output's taps are read 16 at a time: 16 bytes widened to 32-bit lanes, multiplied by
+  /// the weights (zero past the output's `count`) and summed. Integer sums do not depend on their
+  /// order, so this equals Pillow's tap-by-tap loop exactly; outputs whose 16-byte reads would
+  /// pass the row's end take the tap-by-tap loop.
   static func horizontalPass(
     _ plane: Plane<UInt8>, rows: Range<Int>, columns: Range<Int>, weights: AxisWeights,
     fixed: UnsafeBufferPointer<Int32>, into out: UnsafeMutableBufferPointer<UInt8>
   ) {
+    typealias Lanes = SIMD16<Int32>
+    let lanes = Lanes.scalarCount
     let taps = weights.taps
     let width = columns.count
-    weights.start.withUnsafeBufferPointer { start in
-      weights.count.withUnsafeBufferPointer { count in
-        for (j, row) in rows.enumerated() {
-          let source = plane.base + row * plane.rowStride
-          let target = j * width
-          for (i, xx) in columns.enumerated() {
-            let input = source + start[xx]
-            let k = fixed.baseAddress.unsafelyUnwrapped + xx * taps
-            var sum: Int32 = 1 << (precisionBits - 1)
-            for t in 0..<count[xx] {
-              sum &+= Int32(truncatingIfNeeded: input[t]) &* k[t]
+    let chunks = max(1, ((weights.count.max() ?? 0) + lanes - 1) / lanes)
+    // The window's weights, `chunks * lanes` per output, zero-padded.
+    var padded = [Lanes](repeating: .zero, count: width * chunks)
+    var starts = [Int](repeating: 0, count: width)
+    var counts = [Int](repeating: 0, count: width)
+    for (i, xx) in columns.enumerated() {
+      let slot = xx - weights.first
+      starts[i] = weights.start[slot]
+      counts[i] = weights.count[slot]
+      for t in 0..<weights.count[slot] {
+        padded[i * chunks + t / lanes][t % lanes] = fixed[slot * taps + t]
+      }
+    }
+    let vectorEnd = plane.width - chunks * lanes  // the last start whose reads stay in the row
+    padded.withUnsafeBufferPointer { padded in
+      for (j, row) in rows.enumerated() {
+        let source = plane.base + row * plane.rowStride
+        let target = j * width
+        for i in 0..<width {
+          let first = starts[i]
+          var sum: Int32 = 1 << (precisionBits - 1)
+          if first <= vectorEnd {
+            var lanesSum = Lanes.zero
+            let raw = UnsafeRawPointer(source + first)
+            for c in 0..<chunks {
+              let bytes = raw.loadUnaligned(fromByteOffset: c * lanes, as: SIMD16<UInt8>.self)
+              lanesSum &+= Lanes(truncatingIfNeeded: bytes) &* padded[i * chunks + c]
             }
-            out[target + i] = clip8(sum)
+            sum &+= lanesSum.wrappedSum()
+          } else {
+            let k = fixed.baseAddress.unsafelyUnwrapped + (columns.lowerBound + i - weights.first) * taps
+            for t in 0..<counts[i] {
+              sum &+= Int32(truncatingIfNeeded: source[first + t]) &* k[t]
+            }
           }
+          out[target + i] = clip8(sum)
         }
       }
     }
@@ -267,9 +311,10 @@ enum PillowResample {
     sums.withUnsafeMutableBufferPointer { sums in
       for (j, yy) in outputRows.enumerated() {
         for i in 0..<width { sums[i] = 1 << (precisionBits - 1) }
-        let k = fixed.baseAddress.unsafelyUnwrapped + yy * weights.taps
-        for t in 0..<weights.count[yy] {
-          let row = source.base + (weights.start[yy] + t - firstRow) * source.rowStride
+        let slot = yy - weights.first
+        let k = fixed.baseAddress.unsafelyUnwrapped + slot * weights.taps
+        for t in 0..<weights.count[slot] {
+          let row = source.base + (weights.start[slot] + t - firstRow) * source.rowStride
           let weight = k[t]
           for i in 0..<width {
             sums[i] &+= Int32(truncatingIfNeeded: row[i]) &* weight
@@ -294,21 +339,24 @@ enum PillowResample {
       let columns =
         unchanged
         ? Array(window.x..<window.x + window.width)
-        : Array(nearestIndices(from: plane.width, to: outWidth)[window.x..<window.x + window.width])
+        : nearestIndices(from: plane.width, to: outWidth, outputs: window.x..<window.x + window.width)
       let rows =
         unchanged
         ? Array(window.y..<window.y + window.height)
-        : Array(nearestIndices(from: plane.height, to: outHeight)[window.y..<window.y + window.height])
+        : nearestIndices(from: plane.height, to: outHeight, outputs: window.y..<window.y + window.height)
       return gather(plane, columns: columns, rows: rows, zero: 0).map { Double($0) }
     }
     let columns = window.x..<window.x + window.width
     let outputRows = window.y..<window.y + window.height
-    let vertical = outHeight != plane.height ? AxisWeights(bilinearFrom: plane.height, to: outHeight) : nil
+    let vertical =
+      outHeight != plane.height
+      ? AxisWeights(bilinearFrom: plane.height, to: outHeight, outputs: outputRows) : nil
     let rowsRead = vertical?.inputSpan(of: outputRows) ?? outputRows
 
     // Horizontal pass (or a copy of the window's columns) into rows `rowsRead`.
     var intermediate = [Double](repeating: 0, count: rowsRead.count * window.width)
-    let horizontal = outWidth != plane.width ? AxisWeights(bilinearFrom: plane.width, to: outWidth) : nil
+    let horizontal =
+      outWidth != plane.width ? AxisWeights(bilinearFrom: plane.width, to: outWidth, outputs: columns) : nil
     intermediate.withUnsafeMutableBufferPointer { out in
       for (j, row) in rowsRead.enumerated() {
         let source = plane.base + row * plane.rowStride
@@ -318,10 +366,10 @@ enum PillowResample {
             out[target + i] = Double(source[xx])
             continue
           }
-          let first = xx * horizontal.taps
+          let slot = xx - horizontal.first
           var sum = 0.0
-          for t in 0..<horizontal.count[xx] {
-            sum += Double(source[horizontal.start[xx] + t]) * horizontal.weights[first + t]
+          for t in 0..<horizontal.count[slot] {
+            sum += Double(source[horizontal.start[slot] + t]) * horizontal.weights[slot * horizontal.taps + t]
           }
           out[target + i] = sum
         }
@@ -333,10 +381,10 @@ enum PillowResample {
       intermediate.withUnsafeBufferPointer { intermediate in
         for (j, yy) in outputRows.enumerated() {
           let target = j * window.width
-          let first = yy * vertical.taps
-          for t in 0..<vertical.count[yy] {
-            let row = (vertical.start[yy] + t - rowsRead.lowerBound) * window.width
-            let weight = vertical.weights[first + t]
+          let slot = yy - vertical.first
+          for t in 0..<vertical.count[slot] {
+            let row = (vertical.start[slot] + t - rowsRead.lowerBound) * window.width
+            let weight = vertical.weights[slot * vertical.taps + t]
             for i in 0..<window.width {
               out[target + i] += intermediate[row + i] * weight
             }

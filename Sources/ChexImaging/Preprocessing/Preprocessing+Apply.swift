@@ -77,8 +77,9 @@ extension Preprocessing {
   /// Thread-safe: all scratch memory belongs to the call.
   ///
   /// - Precondition: `output.count == elementCount`.
-  /// - Complexity: O(rows read x size x taps) for the resampling, about 2 ms for a 2320 x 2828
-  ///   8-bit film to the `chexpert` tensor (see the README's Performance section).
+  /// - Complexity: O(rows read x size x taps) for the resampling, whatever the size of the resized
+  ///   image outside the window: 4 to 5 ms for a 2320 x 2828 8-bit film to the `chexpert` tensor
+  ///   on one core (`notebooks-export/bench_preprocess.py`).
   public func apply(_ image: Image, into output: UnsafeMutableBufferPointer<Float>) {
     precondition(
       output.count == elementCount,

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The JSON form of a ``Preprocessing``, as a run's `run.json` records it under `preprocessing`
 /// and `--preprocessing-from RUN/run.json` reads it back.
 ///
@@ -11,9 +13,23 @@
 /// - `custom` must state every other key;
 /// - a named preset may stand alone (`{"preset": "xrv"}`); any other key it states must hold the
 ///   preset's own value, so a record cannot say `chexpert` while describing something else.
+///
+/// Foundation's `JSONEncoder` orders keys by hash (differently in each process) unless told
+/// `outputFormatting = .sortedKeys`: writers of `run.json` should set it, as ``canonicalJSON``
+/// does.
 extension Preprocessing: Codable {
   enum CodingKeys: String, CodingKey {
     case preset, size, resize, interpolation, channels, intensity, mean, std
+  }
+
+  /// The compact JSON form with sorted keys, the same bytes in every process (for logs and
+  /// fingerprints): `{"channels":3,"intensity":"unit",...,"std":[0.229,0.224,0.225]}`.
+  public var canonicalJSON: String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    // Encoding plain strings, integers and finite doubles cannot fail.
+    guard let data = try? encoder.encode(self) else { preconditionFailure("Preprocessing.canonicalJSON") }
+    return String(decoding: data, as: UTF8.self)
   }
 
   public func encode(to encoder: any Encoder) throws {

@@ -1,5 +1,6 @@
 /// How a decoded radiograph becomes a model's input tensor: geometry, filter, channels and
-/// intensity, as one value recorded whole in a run's `run.json` (see ``Preprocessing`` +Codable).
+/// intensity, as one value recorded whole in a run's `run.json` (its JSON form is described in
+/// `Preprocessing+Codable.swift`; applying it in `Preprocessing+Apply.swift`).
 ///
 /// There is no single "CheXpert preprocessing": each model family was trained with its own, and
 /// switching conventions moves logits by several units, so the convention is part of the model
