@@ -10,11 +10,12 @@ One run, one machine, the same files for both, each engine in its own process, o
   data (chexstats only; Pillow does not read DICOM).
 
 chexstats is timed by `chexstats-bench decode FILE RUNS` (release build: reading the file from the
-page cache and decoding it), Pillow by the same loop in Python (open, load). Both report the
-median and minimum over RUNS runs after one untimed decode. Run from the repository root after
+page cache and decoding it), Pillow by the same loop in Python (open, load). The two alternate in
+ROUNDS rounds of RUNS runs each (so that load from other work on the machine falls on both); the
+table gives the median and the minimum over all runs. Run from the repository root after
 `swift build -c release --product chexstats-bench`:
 
-    python3 notebooks-export/bench_decoding.py [RUNS]
+    python3 notebooks-export/bench_decoding.py [RUNS] [ROUNDS]
 
 Needs numpy and Pillow.
 """
@@ -31,7 +32,8 @@ from PIL import Image, features
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 shared = os.path.join(os.path.dirname(root), "shared/data/radiographs")
 bench = os.path.join(root, ".build/release/chexstats-bench")
-runs = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+runs = int(sys.argv[1]) if len(sys.argv) > 1 else 20
+rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 5
 
 
 def pillow_times(path):
@@ -41,8 +43,18 @@ def pillow_times(path):
         start = time.perf_counter()
         Image.open(path).load()
         times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return times[len(times) // 2], times[0]
+    return times
+
+
+def chexstats_times(path):
+    out = subprocess.run([bench, "decode", path, str(runs)], capture_output=True, text=True, check=True).stdout
+    size = out.split(": ")[1].split(",")[0]
+    return size, [float(t) for t in out.split("times ")[1].split()]
+
+
+def summary(times):
+    times = sorted(times)
+    return f"{times[len(times) // 2]:.2f} ({times[0]:.2f})"
 
 
 def cpu():
@@ -62,14 +74,17 @@ with tempfile.TemporaryDirectory() as folder:
     files = [(jpeg, True), (source, True), (os.path.join(shared, "siim-monochrome2.dcm"), False),
              (os.path.join(shared, "rg1-cr-15bit-monochrome1.dcm"), False)]
     print(f"CPU: {cpu()}; load average {os.getloadavg()[0]:.2f}; Pillow {PIL.__version__} "
-          f"(libjpeg-turbo {features.version('libjpeg_turbo')}, zlib {features.version('zlib')}); {runs} runs")
+          f"(libjpeg-turbo {features.version('libjpeg_turbo')}, zlib {features.version('zlib')}); "
+          f"{rounds} rounds of {runs} runs")
     print("| file | size | chexstats median (min) ms | Pillow median (min) ms |")
     print("|---|---|---|---|")
     for path, with_pillow in files:
-        out = subprocess.run([bench, "decode", path, str(runs)], capture_output=True, text=True, check=True).stdout
-        words = out.split("median ")[1].split(" ms, min ")
-        ours = (float(words[0]), float(words[1].split(" ms")[0]))
-        theirs = pillow_times(path) if with_pillow else None
-        size = out.split(": ")[1].split(",")[0]
-        other = f"{theirs[0]:.2f} ({theirs[1]:.2f})" if theirs else "-"
-        print(f"| {os.path.basename(path)} | {size} | {ours[0]:.2f} ({ours[1]:.2f}) | {other} |")
+        ours, theirs = [], []
+        for _ in range(rounds):
+            size, times = chexstats_times(path)
+            ours += times
+            if with_pillow:
+                theirs += pillow_times(path)
+        other = summary(theirs) if theirs else "-"
+        print(f"| {os.path.basename(path)} | {size} | {summary(ours)} | {other} |")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")

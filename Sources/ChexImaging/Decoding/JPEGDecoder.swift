@@ -10,6 +10,10 @@
 /// Decoded: 8-bit baseline, extended sequential and progressive Huffman-coded JPEGs, with or
 /// without restart markers, one component (gray, `L`) or three (YCbCr or RGB, `RGB`).
 /// Refused by name: 12-bit, lossless, hierarchical and arithmetic-coded JPEGs, CMYK and YCCK.
+/// EXIF orientation is not applied (nor is it by `Image.open`). A JPEG whose data ends early is
+/// an error, never an image padded with gray: libjpeg's "Premature end of JPEG file" warning is
+/// turned into ``ImageError/truncated(path:format:atByte:)``. Because libjpeg's Huffman decoder
+/// reads ahead, a file that lacks only its final EOI marker is reported truncated too.
 enum JPEGDecoder {
   /// The frame header (SOFn marker) as found by ``frameMarker(_:)``.
   struct Frame {

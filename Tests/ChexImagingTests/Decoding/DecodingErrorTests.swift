@@ -59,7 +59,7 @@ final class DecodingErrorTests: XCTestCase {
 
   /// libjpeg's Huffman decoder reads ahead of the bits it needs, so a JPEG that lacks only its
   /// EOI marker runs out of data inside the last scanlines too: it cannot be told from one that
-  /// lost pixels, and is reported truncated.
+  /// lost pixels, and is reported truncated (Pillow too says "image file is truncated").
   func testAJPEGWithoutItsEndMarkerIsTruncated() throws {
     let whole = try bytes("gray-37x23.jpg")
     let error = failure(Array(whole[0..<whole.count - 2]), path: "no-eoi.jpg")
