@@ -38,9 +38,9 @@ public struct Preprocessing: Sendable, Hashable, CustomStringConvertible {
     case shortSideCrop = "short-side-crop"
     /// Resized to `size x size` ignoring the aspect ratio (Keras' `load_img(target_size=)`).
     case squash
-    /// The longer side becomes `size` and the shorter `floor(size * short / long)` (torchvision's
-    /// `max_size` rule, in exact integers), placed at `((size - w) / 2, (size - h) / 2)` (floor,
-    /// as CheXzero's `paste`) on zero pixels. CheXzero computes `int(x * (size / long))` in
+    /// The longer side becomes `size` and the shorter `floor(size * short / long)`, at least 1
+    /// (torchvision's `max_size` rule, in exact integers), placed at
+    /// `((size - w) / 2, (size - h) / 2)` (floor, as CheXzero's `paste`) on zero pixels. CheXzero computes `int(x * (size / long))` in
     /// floating point, which gives the longer side `size - 1` for some lengths (77 at 320);
     /// chexstats keeps the longer side at `size`.
     case pad
