@@ -39,6 +39,7 @@ let package = Package(
     .library(name: "ChexONNX", targets: ["ChexONNX"]),
     .library(name: "ChexInference", targets: ["ChexInference"]),
     .library(name: "ChexImaging", targets: ["ChexImaging"]),
+    .library(name: "ChexScoring", targets: ["ChexScoring"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

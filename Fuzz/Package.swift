@@ -12,6 +12,7 @@
 //   fuzz-jpeg      JPEG bytes -> ImageDecoder.decode (libjpeg through CChexCodecs)
 //   fuzz-png       PNG bytes -> ImageDecoder.decode (libpng through CChexCodecs)
 //   fuzz-dicom     DICOM bytes -> ImageDecoder.decode (chexstats' DICOM reader, JPEG inside)
+//   fuzz-journal   score.journal / run.json bytes -> Journal.parse (and back), ScoreRecord.decode
 import Foundation
 import PackageDescription
 
@@ -49,5 +50,7 @@ let package = Package(
       name: "fuzz-png", dependencies: [.product(name: "ChexImaging", package: chexstats)]),
     .executableTarget(
       name: "fuzz-dicom", dependencies: [.product(name: "ChexImaging", package: chexstats)]),
+    .executableTarget(
+      name: "fuzz-journal", dependencies: [.product(name: "ChexScoring", package: chexstats)]),
   ]
 )

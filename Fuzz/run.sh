@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the fuzz targets and runs one (or all, one after another) for a set time.
 #
-#   Fuzz/run.sh TARGET SECONDS     TARGET: csv, join, run-json, npy, onnx, jpeg, png, dicom, or all
+#   Fuzz/run.sh TARGET SECONDS     TARGET: csv, join, run-json, npy, onnx, jpeg, png, dicom, journal, or all
 #   Fuzz/run.sh minimise FOLDER    merges FOLDER/<target> into Fuzz/Corpus/<target> (-merge=1)
 #
 # Each run reads the committed corpus Fuzz/Corpus/<target>; new inputs go to a scratch folder
@@ -16,7 +16,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${CHEXSTATS_FUZZ_BUILD:-$here/.build}
 work=${CHEXSTATS_FUZZ_WORK:-$build/fuzz-work}
-targets=(csv join run-json npy onnx jpeg png dicom)
+targets=(csv join run-json npy onnx jpeg png dicom journal)
 
 usage() {
   echo "usage: Fuzz/run.sh {${targets[*]// /|}|all} SECONDS | Fuzz/run.sh minimise FOLDER" >&2
@@ -31,7 +31,7 @@ max_len() {
     run-json | npy) echo 4096 ;;
     onnx) echo 65536 ;;
     jpeg | png) echo 16384 ;;
-    dicom) echo 8192 ;;
+    dicom | journal) echo 8192 ;;
   esac
 }
 
