@@ -169,6 +169,17 @@ final class DecodingErrorTests: XCTestCase {
       pixels?.description.contains("more than the limit of 100"), true, "\(String(describing: pixels))")
   }
 
+  func testJPEGScansAreBounded() throws {
+    var limits = ImageLimits.standard
+    limits.jpegScans = 3  // the progressive fixture has 10 (libjpeg's script for colour)
+    let error = failure(try bytes("rgb-progressive-101x67.jpg"), path: "scans.jpg", limits: limits)
+    XCTAssertEqual(error, .tooLarge(path: "scans.jpg", detail: "it has more than 3 scans, the limit"))
+    limits.jpegScans = 10
+    XCTAssertNoThrow(
+      try ImageDecoder.decode(
+        bytes: try Self.fixtures.data("Decoding/rgb-progressive-101x67.jpg"), path: "p.jpg", limits: limits))
+  }
+
   func testDeeplyNestedDICOMSequencesAreBounded() throws {
     // An undefined-length sequence of undefined-length items, nested 40 deep, before Rows.
     var body: [UInt8] = []
