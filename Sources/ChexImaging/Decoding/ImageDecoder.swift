@@ -34,7 +34,8 @@ public enum ImageDecoder {
       case .missing: throw .missing(path: path)
       case .folder, .unreadable:
         if case .unreadable(let reason) = error, reason.hasPrefix("it is larger than") {
-          throw .tooLarge(path: path, detail: "\(reason) of \(limits.fileBytes) bytes for images")
+          throw .tooLarge(
+            path: path, detail: "the file is larger than the limit of \(limits.fileBytes) bytes")
         }
         throw .unreadable(path: path, reason: error.reason)
       }

@@ -162,6 +162,14 @@ final class DecodingErrorTests: XCTestCase {
     limits.fileBytes = 100
     let error = failure(try bytes("gray-37x23.png"), path: "big.png", limits: limits)
     guard case .tooLarge? = error else { return XCTFail("\(String(describing: error))") }
+    let folder = TemporaryFolder()
+    let file = folder.url.appendingPathComponent("big.png")
+    try Self.fixtures.data("Decoding/gray-37x23.png").write(to: file)
+    XCTAssertThrowsError(try ImageDecoder.decode(path: file.path, limits: limits)) { error in
+      XCTAssertEqual(
+        "\(error)",
+        "Cannot decode '\(file.path)': it is too large: the file is larger than the limit of 100 bytes.")
+    }
     var small = ImageLimits.standard
     small.pixels = 100
     let pixels = failure(try bytes("gray-37x23.jpg"), path: "many.jpg", limits: small)
