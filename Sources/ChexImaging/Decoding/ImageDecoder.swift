@@ -14,7 +14,7 @@ import Foundation
 /// memory is allocated for it.
 public enum ImageDecoder {
   /// The file formats, as told by their first bytes.
-  public enum Format: String, Sendable, Equatable {
+  enum Format: String, Sendable, Equatable {
     case jpeg = "JPEG"
     case png = "PNG"
     case dicom = "DICOM"
@@ -72,7 +72,7 @@ public enum ImageDecoder {
   }
 
   /// The format whose signature `bytes` start with, or nil.
-  public static func format(of bytes: UnsafeRawBufferPointer) -> Format? {
+  static func format(of bytes: UnsafeRawBufferPointer) -> Format? {
     func starts(with prefix: [UInt8], at offset: Int = 0) -> Bool {
       guard bytes.count >= offset + prefix.count else { return false }
       return prefix.indices.allSatisfy { bytes[offset + $0] == prefix[$0] }
