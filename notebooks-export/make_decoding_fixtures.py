@@ -251,7 +251,7 @@ def dicom(name, pixels, transfer_syntax, *, bits_allocated, bits_stored, photome
         return
     read = pydicom.dcmread(os.path.join(out, name))
     arr = read.pixel_array
-    white = 255 if bits_allocated == 8 else (1 << bits_stored) - 1
+    white = (1 << bits_stored) - 1
     if photometric == "MONOCHROME1":
         arr = ((1 << bits_stored) - 1 - arr.astype(np.int64)).astype(arr.dtype)
     if arr.dtype != np.uint8:
@@ -301,6 +301,12 @@ dicom("explicit-rgb-planar0-37x23.dcm", film(23, 37, 3), EXPLICIT, bits_allocate
       photometric="RGB", samples=3, planar=0)
 dicom("explicit-rgb-planar1-37x23.dcm", film(23, 37, 3), EXPLICIT, bits_allocated=8, bits_stored=8,
       photometric="RGB", samples=3, planar=1)
+
+# 8-bit samples with 6 stored bits and junk above them (its own generator, so that the files above
+# stay as they were).
+six = np.random.default_rng(6).integers(0, 256, (23, 37)).astype(np.uint8)
+dicom("explicit-8bit-6stored-monochrome1-37x23.dcm", six, EXPLICIT, bits_allocated=8, bits_stored=6,
+      photometric="MONOCHROME1")
 
 # JPEG Baseline: a Pillow JPEG encapsulated in one fragment, and split over three fragments.
 buf = io.BytesIO()

@@ -12,6 +12,8 @@
 struct chex_jpeg_decoder {
   struct jpeg_decompress_struct info;
   struct jpeg_error_mgr errors;
+  struct jpeg_progress_mgr progress;
+  int max_scans;
   jmp_buf jump;
   chex_codec_status status;
   int created;
@@ -77,10 +79,22 @@ static void emit_message(j_common_ptr common, int level) {
   }
 }
 
+// libjpeg's progress monitor, called for every row of MCUs it reads: bounds the scan count.
+static void progress_monitor(j_common_ptr common) {
+  if (!common->is_decompressor) return;
+  chex_jpeg_decoder *decoder = owner(common);
+  j_decompress_ptr info = (j_decompress_ptr)common;
+  if (info->input_scan_number > decoder->max_scans) {
+    snprintf(decoder->message, sizeof decoder->message, "it has more than %d scans, the limit", decoder->max_scans);
+    decoder->status = CHEX_CODEC_LIMIT;
+    longjmp(decoder->jump, 1);
+  }
+}
+
 // libjpeg's output_message is only called by the default emit_message, replaced above.
 static void output_message(j_common_ptr common) { (void)common; }
 
-chex_jpeg_decoder *chex_jpeg_create(size_t max_memory) {
+chex_jpeg_decoder *chex_jpeg_create(size_t max_memory, int max_scans) {
   chex_jpeg_decoder *decoder = calloc(1, sizeof *decoder);
   if (decoder == NULL) return NULL;
   decoder->info.err = jpeg_std_error(&decoder->errors);
@@ -97,6 +111,9 @@ chex_jpeg_decoder *chex_jpeg_create(size_t max_memory) {
   decoder->info.client_data = decoder;
   decoder->created = 1;
   if (max_memory > 0) decoder->info.mem->max_memory_to_use = (long)max_memory;
+  decoder->max_scans = max_scans;
+  decoder->progress.progress_monitor = progress_monitor;
+  decoder->info.progress = &decoder->progress;
   return decoder;
 }
 

@@ -18,6 +18,11 @@ public struct ImageLimits: Sendable, Equatable {
   /// detectors (43 x 43 cm at 100 um, 18.5 million) and 5 times a mammogram (4096 x 5625); with at
   /// most 4 samples of 2 bytes it bounds one decoded image to 1 GiB.
   public var pixels: Int
+  /// The most scans of one JPEG. Standard: 1,000. A progressive JPEG passes over the whole image
+  /// once per scan; encoders write about 10 (libjpeg's default script: 6 for gray, 10 for
+  /// colour), so a file of thousands of tiny scans is built to exhaust the CPU (libjpeg-turbo's
+  /// own fuzzers stop at 500 for that reason).
+  public var jpegScans: Int
   /// The longest DICOM value read into memory (an attribute such as `Rows` or a UID; pixel data
   /// is bounded by ``pixels`` and skipped values by the file's size). Standard: 1 MiB, far more
   /// than any attribute the decoder reads (UIDs are at most 64 bytes, code strings 16).
@@ -28,10 +33,15 @@ public struct ImageLimits: Sendable, Equatable {
   public var dicomDepth: Int
 
   /// Limits given one by one (see each property for its meaning).
-  public init(fileBytes: Int, width: Int, height: Int, pixels: Int, dicomValueBytes: Int, dicomDepth: Int) {
+  public init(
+    fileBytes: Int, width: Int, height: Int, pixels: Int, jpegScans: Int, dicomValueBytes: Int,
+    dicomDepth: Int
+  ) {
     precondition(
-      fileBytes > 0 && width > 0 && height > 0 && pixels > 0 && dicomValueBytes > 0 && dicomDepth > 0,
+      fileBytes > 0 && width > 0 && height > 0 && pixels > 0 && jpegScans > 0 && dicomValueBytes > 0
+        && dicomDepth > 0,
       "ImageLimits: every limit is positive")
+    self.jpegScans = jpegScans
     self.fileBytes = fileBytes
     self.width = width
     self.height = height
@@ -42,7 +52,8 @@ public struct ImageLimits: Sendable, Equatable {
 
   /// The limits for radiographs (see each property for its value and reason).
   public static let standard = ImageLimits(
-    fileBytes: 1 << 30, width: 65535, height: 65535, pixels: 1 << 27, dicomValueBytes: 1 << 20,
+    fileBytes: 1 << 30, width: 65535, height: 65535, pixels: 1 << 27, jpegScans: 1000,
+    dicomValueBytes: 1 << 20,
     dicomDepth: 32)
 
   /// Throws ``ImageError/tooLarge(path:detail:)`` unless a `width` x `height` image is within

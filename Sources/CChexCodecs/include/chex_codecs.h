@@ -33,6 +33,8 @@ typedef enum chex_codec_status {
   CHEX_CODEC_UNSUPPORTED = 3,
   /// The library could not allocate memory (or hit the memory bound it was given).
   CHEX_CODEC_NO_MEMORY = 4,
+  /// The data goes beyond another bound the caller gave (the message says which).
+  CHEX_CODEC_LIMIT = 5,
 } chex_codec_status;
 
 /// The longest message kept (libjpeg's JMSG_LENGTH_MAX is 200), with its terminating zero.
@@ -63,9 +65,11 @@ typedef struct chex_jpeg_header {
 
 typedef struct chex_jpeg_decoder chex_jpeg_decoder;
 
-/// A decoder whose libjpeg memory manager allocates at most `max_memory` bytes (0: no bound).
-/// Returns NULL when even the decoder cannot be allocated.
-chex_jpeg_decoder *chex_jpeg_create(size_t max_memory);
+/// A decoder whose libjpeg memory manager allocates at most `max_memory` bytes (0: no bound) and
+/// that stops (CHEX_CODEC_LIMIT) at a scan numbered above `max_scans`: each scan of a progressive
+/// JPEG passes over the whole image, so a small file of many tiny scans could otherwise cost
+/// minutes. Returns NULL when even the decoder cannot be allocated.
+chex_jpeg_decoder *chex_jpeg_create(size_t max_memory, int max_scans);
 
 /// Reads the markers up to the first scan (`jpeg_mem_src`, `jpeg_read_header`).
 chex_codec_status chex_jpeg_read_header(

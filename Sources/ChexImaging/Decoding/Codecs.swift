@@ -19,6 +19,8 @@ struct CodecFailure: Error {
     case unsupported
     /// The library could not allocate, or hit the memory bound it was given.
     case noMemory
+    /// The data goes beyond another bound given to the library (the message says which).
+    case limit
   }
 
   let kind: Kind
@@ -29,6 +31,7 @@ struct CodecFailure: Error {
     case CHEX_CODEC_TRUNCATED: kind = .truncated
     case CHEX_CODEC_UNSUPPORTED: kind = .unsupported
     case CHEX_CODEC_NO_MEMORY: kind = .noMemory
+    case CHEX_CODEC_LIMIT: kind = .limit
     default: kind = .corrupt
     }
     self.message = message
@@ -45,6 +48,8 @@ struct CodecFailure: Error {
       return .unsupported(path: path, what: "a \(format) variant (\(library) says: \(message))", hint: "")
     case .noMemory:
       return .tooLarge(path: path, detail: "\(library) could not allocate its working memory (\(message))")
+    case .limit:
+      return .tooLarge(path: path, detail: message)
     }
   }
 }
@@ -74,11 +79,12 @@ extension Codecs {
     private let decoder: OpaquePointer
 
     /// A decompressor whose libjpeg memory manager allocates at most `maxMemory` bytes
-    /// (`max_memory_to_use`); nil when even that cannot be allocated.
+    /// (`max_memory_to_use`) and that stops at scan `maxScans + 1` (a progress monitor); nil when
+    /// even that cannot be allocated.
     ///
     /// The corresponding C functions are `jpeg_create_decompress` and `jpeg_std_error`.
-    init?(maxMemory: Int) {
-      guard let decoder = chex_jpeg_create(maxMemory) else { return nil }
+    init?(maxMemory: Int, maxScans: Int) {
+      guard let decoder = chex_jpeg_create(maxMemory, Int32(clamping: maxScans)) else { return nil }
       self.decoder = decoder
     }
 

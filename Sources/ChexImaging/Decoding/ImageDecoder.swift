@@ -14,7 +14,7 @@ import Foundation
 /// memory is allocated for it.
 public enum ImageDecoder {
   /// The file formats, as told by their first bytes.
-  public enum Format: String, Sendable, Equatable {
+  enum Format: String, Sendable, Equatable {
     case jpeg = "JPEG"
     case png = "PNG"
     case dicom = "DICOM"
@@ -34,7 +34,8 @@ public enum ImageDecoder {
       case .missing: throw .missing(path: path)
       case .folder, .unreadable:
         if case .unreadable(let reason) = error, reason.hasPrefix("it is larger than") {
-          throw .tooLarge(path: path, detail: "\(reason) of \(limits.fileBytes) bytes for images")
+          throw .tooLarge(
+            path: path, detail: "the file is larger than the limit of \(limits.fileBytes) bytes")
         }
         throw .unreadable(path: path, reason: error.reason)
       }
@@ -71,7 +72,7 @@ public enum ImageDecoder {
   }
 
   /// The format whose signature `bytes` start with, or nil.
-  public static func format(of bytes: UnsafeRawBufferPointer) -> Format? {
+  static func format(of bytes: UnsafeRawBufferPointer) -> Format? {
     func starts(with prefix: [UInt8], at offset: Int = 0) -> Bool {
       guard bytes.count >= offset + prefix.count else { return false }
       return prefix.indices.allSatisfy { bytes[offset + $0] == prefix[$0] }

@@ -42,7 +42,10 @@ enum JPEGDecoder {
     }
     // libjpeg's own working memory: the coefficients of a progressive image (2 bytes per sample
     // and component) and row buffers; bounded so that a header's claim cannot exhaust memory.
-    guard let decompressor = Codecs.JPEGDecompressor(maxMemory: limits.pixels * 8 + (64 << 20)) else {
+    guard
+      let decompressor = Codecs.JPEGDecompressor(
+        maxMemory: limits.pixels * 8 + (64 << 20), maxScans: limits.jpegScans)
+    else {
       throw .tooLarge(path: path, detail: "libjpeg's decompressor could not be allocated")
     }
     let header: Codecs.JPEGHeader

@@ -162,11 +162,30 @@ final class DecodingErrorTests: XCTestCase {
     limits.fileBytes = 100
     let error = failure(try bytes("gray-37x23.png"), path: "big.png", limits: limits)
     guard case .tooLarge? = error else { return XCTFail("\(String(describing: error))") }
+    let folder = TemporaryFolder()
+    let file = folder.url.appendingPathComponent("big.png")
+    try Self.fixtures.data("Decoding/gray-37x23.png").write(to: file)
+    XCTAssertThrowsError(try ImageDecoder.decode(path: file.path, limits: limits)) { error in
+      XCTAssertEqual(
+        "\(error)",
+        "Cannot decode '\(file.path)': it is too large: the file is larger than the limit of 100 bytes.")
+    }
     var small = ImageLimits.standard
     small.pixels = 100
     let pixels = failure(try bytes("gray-37x23.jpg"), path: "many.jpg", limits: small)
     XCTAssertEqual(
       pixels?.description.contains("more than the limit of 100"), true, "\(String(describing: pixels))")
+  }
+
+  func testJPEGScansAreBounded() throws {
+    var limits = ImageLimits.standard
+    limits.jpegScans = 3  // the progressive fixture has 10 (libjpeg's script for colour)
+    let error = failure(try bytes("rgb-progressive-101x67.jpg"), path: "scans.jpg", limits: limits)
+    XCTAssertEqual(error, .tooLarge(path: "scans.jpg", detail: "it has more than 3 scans, the limit"))
+    limits.jpegScans = 10
+    XCTAssertNoThrow(
+      try ImageDecoder.decode(
+        bytes: try Self.fixtures.data("Decoding/rgb-progressive-101x67.jpg"), path: "p.jpg", limits: limits))
   }
 
   func testDeeplyNestedDICOMSequencesAreBounded() throws {

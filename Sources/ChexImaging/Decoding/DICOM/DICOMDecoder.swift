@@ -83,7 +83,8 @@ private struct PixelModule {
     bitsAllocated = try required(DICOMReader.bitsAllocated, "BitsAllocated")
     bitsStored = try required(DICOMReader.bitsStored, "BitsStored")
     let representation = attributes[DICOMReader.pixelRepresentation]?.integer ?? 0
-    if let frames = attributes[DICOMReader.numberOfFrames] {
+    // An empty NumberOfFrames (written by some converters) means one frame, as in pydicom.
+    if let frames = attributes[DICOMReader.numberOfFrames], frames.text?.isEmpty == false {
       guard let count = frames.integer else {
         throw .corrupt(path: path, format: "DICOM", detail: "its NumberOfFrames (0028,0008) is not a number")
       }

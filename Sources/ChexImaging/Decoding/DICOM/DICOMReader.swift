@@ -115,16 +115,18 @@ struct DICOMReader {
     guard length <= bytes.count - offset else { throw truncated }
     let start = offset
     offset += length
-    // In Implicit VR the VR comes from the data dictionary (PS3.6): the integer attributes read
-    // here are all US, the others strings.
-    let vr = explicit ? element.vr : (Self.stringTags.contains(element.tag) ? "CS" : "US")
+    // In Implicit VR (and for a VR of UN, which converters write for attributes they do not know)
+    // the VR is the data dictionary's (PS3.6): the integer attributes read here are all US, the
+    // others strings.
+    let vr =
+      explicit && element.vr != "UN" ? element.vr : (Self.stringTags.contains(element.tag) ? "CS" : "US")
     switch vr {
-    case "US":
+    case "US", "SS":
       guard length >= 2 else {
         throw corrupt("the US attribute \(Self.name(element.tag)) is \(length) bytes long")
       }
       return Value(integer: Int(u16(start)), text: nil)
-    case "UL":
+    case "UL", "SL":
       guard length >= 4 else {
         throw corrupt("the UL attribute \(Self.name(element.tag)) is \(length) bytes long")
       }
