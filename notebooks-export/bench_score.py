@@ -16,10 +16,10 @@ Inputs (made once in --work, never committed; reused when present):
                 (Pillow BICUBIC) with seeded Gaussian noise (sd 2 gray levels) so that the JPEGs
                 carry the entropy of a real detector image (a smooth enlargement decodes too fast)
   small.csv, full.csv   the lists (`Path` column, relative to the folder)
-  densenet121-0.onnx .. -3.onnx  torchvision densenet121(num_classes=14) with random weights that
-                look trained (random BatchNorm affine, running statistics calibrated on N(0,1)
-                batches in train mode, small biases), legacy exporter, opset 17, dynamic batch;
-                the four files are byte-identical copies (four models scoring one list)
+  densenet121-0.onnx .. -3.onnx  four torchvision densenet121(num_classes=14), seeds 20261206 to
+                20261209, random weights that look trained (random BatchNorm affine, running
+                statistics calibrated on N(0,1) batches in train mode, small biases), legacy
+                exporter, opset 17, dynamic batch (four models scoring one list)
 
 Python (the anchor): a torch Dataset doing Image.open(p).convert('RGB') and
 transforms.Compose([Resize(320), CenterCrop(320), ToTensor(), Normalize(ImageNet)]), a DataLoader
@@ -122,30 +122,33 @@ def make_set(films, folder, count, size, rng, noise):
 
 
 def make_densenet(folder):
+    """Four DenseNet121s with different random weights (seeds SEED .. SEED + 3)."""
     paths = [os.path.join(folder, f"densenet121-{k}.onnx") for k in range(MODEL_COPIES)]
-    if all(os.path.exists(p) for p in paths):
+    marker = os.path.join(folder, "densenet121.seeds")
+    if all(os.path.exists(p) for p in paths) and os.path.exists(marker):
         return paths
-    torch.manual_seed(SEED)
-    model = torchvision.models.densenet121(weights=None, num_classes=len(OBSERVATIONS))
-    with torch.no_grad():
-        for module in model.modules():
-            if isinstance(module, torch.nn.BatchNorm2d):
-                module.weight.uniform_(0.5, 1.5)
-                module.bias.uniform_(-0.2, 0.2)
-            elif isinstance(module, (torch.nn.Conv2d, torch.nn.Linear)) and module.bias is not None:
-                module.bias.uniform_(-0.05, 0.05)
-        model.train()
-        for _ in range(2):
-            model(torch.randn(4, 3, 320, 320))
-        model.eval()
-    torch.onnx.export(model, (torch.zeros(1, 3, 320, 320),), paths[0], dynamo=False, opset_version=17,
-                      input_names=["input"], output_names=["logits"],
-                      dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})
-    proto = onnx.load(paths[0])
-    onnx.helper.set_model_props(proto, {"labels": ",".join(OBSERVATIONS)})
-    onnx.save(proto, paths[0])
-    for path in paths[1:]:
-        shutil.copyfile(paths[0], path)
+    for k, path in enumerate(paths):
+        torch.manual_seed(SEED + k)
+        model = torchvision.models.densenet121(weights=None, num_classes=len(OBSERVATIONS))
+        with torch.no_grad():
+            for module in model.modules():
+                if isinstance(module, torch.nn.BatchNorm2d):
+                    module.weight.uniform_(0.5, 1.5)
+                    module.bias.uniform_(-0.2, 0.2)
+                elif isinstance(module, (torch.nn.Conv2d, torch.nn.Linear)) and module.bias is not None:
+                    module.bias.uniform_(-0.05, 0.05)
+            model.train()
+            for _ in range(2):
+                model(torch.randn(4, 3, 320, 320))
+            model.eval()
+        torch.onnx.export(model, (torch.zeros(1, 3, 320, 320),), path, dynamo=False, opset_version=17,
+                          input_names=["input"], output_names=["logits"],
+                          dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})
+        proto = onnx.load(path)
+        onnx.helper.set_model_props(proto, {"labels": ",".join(OBSERVATIONS), "seed": str(SEED + k)})
+        onnx.save(proto, path)
+    with open(marker, "w") as handle:
+        handle.write(" ".join(str(SEED + k) for k in range(MODEL_COPIES)) + "\n")
     return paths
 
 
@@ -288,12 +291,13 @@ def main():
         version = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout.strip()
         print(f"chexstats: {binary} {version}")
 
-    rng = np.random.default_rng(SEED)
     films = source_films(args.source)
     started = time.perf_counter()
     sets = {
-        "small": (make_set(films, os.path.join(args.work, "small"), args.small, SMALL_SIZE, rng, 0), args.small),
-        "full": (make_set(films, os.path.join(args.work, "full"), args.full, FULL_SIZE, rng, 2.0), args.full),
+        "small": (make_set(films, os.path.join(args.work, "small"), args.small, SMALL_SIZE,
+                           np.random.default_rng(SEED), 0), args.small),
+        "full": (make_set(films, os.path.join(args.work, "full"), args.full, FULL_SIZE,
+                          np.random.default_rng(SEED + 1), 2.0), args.full),
     }
     models = make_densenet(args.work)
     for name, (list_path, n) in sets.items():
