@@ -23,7 +23,8 @@ public func fuzzJournal(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
   for (first, second) in zip(contents.outcomes, again.outcomes) {
     switch (first, second) {
     case (.scored(let a), .scored(let b)):
-      precondition(a.flatMap { $0 }.map(\.bitPattern) == b.flatMap { $0 }.map(\.bitPattern), "a value changed")
+      precondition(
+        a.flatMap { $0 }.map(\.bitPattern) == b.flatMap { $0 }.map(\.bitPattern), "a value changed")
     case (.failed, .failed): break
     default: preconditionFailure("an outcome changed kind")
     }
