@@ -98,7 +98,7 @@ enum Indexing {
   static func foldStrided(_ c: Constant, shape: [Int], strides: [Int], base: Int) -> Constant {
     var values: [Double] = []
     values.reserveCapacity(shape.reduce(1, *))
-    forEachIndex(shape, strides: [strides]) { values.append(c.values[base + $0[0]]) }
+    forEachIndex(shape, strides: [strides]) { values.append(c[base + $0[0]]) }
     return Constant(shape: shape, values: values, isInteger: c.isInteger)
   }
 
@@ -137,10 +137,11 @@ enum Indexing {
     if case .constant = input { try context.checkSize(outShape, folded: true) }
     switch input {
     case .constant(let c):
+      let all = c.values
       var values: [Double] = []
       for o in 0..<outer {
         for i in normalized {
-          values += c.values[((o * shape[axis] + i) * inner)..<((o * shape[axis] + i + 1) * inner)]
+          values += all[((o * shape[axis] + i) * inner)..<((o * shape[axis] + i + 1) * inner)]
         }
       }
       return [.constant(Constant(shape: outShape, values: values, isInteger: c.isInteger))]
@@ -249,13 +250,15 @@ enum Indexing {
     let chunks = values.map { context.builder.shape(of: $0)[axis] * inner }
     if context.allInputsConstant {
       var result: [Double] = []
+      var parts: [[Double]] = []
       var isInteger = true
+      for case .constant(let c) in values {
+        parts.append(c.values)
+        isInteger = isInteger && c.isInteger
+      }
       for o in 0..<outer {
-        for (value, chunk) in zip(values, chunks) {
-          if case .constant(let c) = value {
-            result += c.values[(o * chunk)..<((o + 1) * chunk)]
-            isInteger = isInteger && c.isInteger
-          }
+        for (part, chunk) in zip(parts, chunks) {
+          result += part[(o * chunk)..<((o + 1) * chunk)]
         }
       }
       return [.constant(Constant(shape: outShape, values: result, isInteger: isInteger))]
