@@ -2,7 +2,7 @@
 same machine, same run.
 
 Run from the repository root (release build first: swift build -c release --product chexstats-bench):
-    python3 notebooks-export/bench_load.py [--rounds 3] [--repeats 7] [MODEL ...]
+    python3 notebooks-export/bench_load.py [--rounds 3] [--repeats 7] [--before BINARY] [MODEL ...]
 Exports torchvision resnet50 / densenet121 / efficientnet_b0 / mobilenet_v2 (the default list) with
 random weights, BatchNorm statistics calibrated on N(0,1) batches, exactly as
 notebooks-export/bench_inference.py does and to the same folder ($CHEXBENCH_DIR, default
@@ -15,7 +15,8 @@ notebooks-export/bench_inference.py does and to the same folder ($CHEXBENCH_DIR,
   the file, decode the protobuf, convert the tensors), `InferenceSession.init` (checks) and
   `prepare(inputShape: [1, 3, 320, 320])` (lowering, constant folding, fusion, kernel selection,
   weight packing, memory plan), one untimed load first, then the median of N.
-Both sides read a file the page cache already holds. The ratio (onnxruntime / chexstats, above 1
+`--before BINARY` also times another chexstats-bench (an older build) in each round, for a
+before/after table. Both sides read a file the page cache already holds. The ratio (onnxruntime / chexstats, above 1
 means chexstats loads faster) is taken within each round and its median over the rounds reported,
 since this shared 2-core machine drifts between rounds. Prints the load average first and last.
 Versions: torch 2.13.0+cpu, torchvision 0.28.0, onnx 1.23.2, onnxruntime 1.32.0.
@@ -51,6 +52,11 @@ def option(name, default):
     return default
 
 
+before = None
+if "--before" in arguments:
+    index = arguments.index("--before")
+    before = arguments[index + 1]
+    del arguments[index:index + 2]
 rounds = option("--rounds", 3)
 repeats = option("--repeats", 7)
 names = arguments or ["resnet50", "densenet121", "efficientnet_b0", "mobilenet_v2"]
@@ -90,7 +96,7 @@ def ort_seconds(path):
     return statistics.median(times)
 
 
-def chexstats_seconds(path):
+def chexstats_seconds(path, binary=binary):
     result = subprocess.run([binary, "load", path, "--repeats", str(repeats)], capture_output=True, text=True)
     line = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr.strip()
     if "median=" not in line:
@@ -104,7 +110,7 @@ for name in names:
     path = f"{OUT}/{name}.onnx"
     if not os.path.exists(path):
         export(name, path)
-    ours, theirs, ratios = [], [], []
+    ours, theirs, ratios, olds, old_ratios = [], [], [], [], []
     for _ in range(rounds):
         o = ort_seconds(path)
         gc.collect()
@@ -114,11 +120,19 @@ for name in names:
         theirs.append(o)
         ours.append(c)
         ratios.append(o / c)
+        if before:
+            b, line = chexstats_seconds(path, before)
+            print(f"  {name}: chexstats before {b:.3f} s   [{line}]")
+            olds.append(b)
+            old_ratios.append(o / b)
     rows.append((name, os.path.getsize(path) / 1e6, statistics.median(theirs), statistics.median(ours),
-                 statistics.median(ratios)))
+                 statistics.median(ratios), statistics.median(olds) if olds else None,
+                 statistics.median(old_ratios) if old_ratios else None))
 print(f"load average {os.getloadavg()[0]:.2f}")
 print()
-print("| model | file MB | onnxruntime session (s) | chexstats load + prepare (s) | onnxruntime / chexstats |")
-print("|---|---:|---:|---:|---:|")
-for name, size, o, c, ratio in rows:
-    print(f"| {name} | {size:.1f} | {o:.3f} | {c:.3f} | {ratio:.2f}x |")
+print("| model | file MB | onnxruntime session (s) | chexstats load + prepare (s) | onnxruntime / chexstats |"
+      + (" chexstats before (s) | onnxruntime / before |" if before else ""))
+print("|---|---:|---:|---:|---:|" + ("---:|---:|" if before else ""))
+for name, size, o, c, ratio, b, old_ratio in rows:
+    print(f"| {name} | {size:.1f} | {o:.3f} | {c:.3f} | {ratio:.2f}x |"
+          + (f" {b:.3f} | {old_ratio:.2f}x |" if before else ""))

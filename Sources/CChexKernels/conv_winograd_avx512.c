@@ -67,8 +67,12 @@ static inline __attribute__((always_inline)) void wino_pack(const chex_conv_shap
     for (long c = 0; c < cin; c++) {
       for (long r = 0; r < OC; r++) {
         const long o = b * OC + r;
-        double u[36] = {0};
-        if (o < s->out_channels) wino_weight(m, w + (o * cin + c) * 9, u);
+        double u[36];  // not zero-filled per kernel: that was a memset call for each (o, c)
+        if (o < s->out_channels) {
+          wino_weight(m, w + (o * cin + c) * 9, u);
+        } else {
+          for (int xi = 0; xi < products; xi++) u[xi] = 0.0;
+        }
         // Product xi: blocks of 32 output channels, each K = C rows of 32.
         for (int xi = 0; xi < products; xi++) packed[((xi * blocks + b) * cin + c) * OC + r] = (float)u[xi];
       }
