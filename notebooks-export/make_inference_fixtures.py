@@ -2,12 +2,16 @@
 models, each with an input and the output onnxruntime computes for it.
 
 Run from the repository root:  python3 notebooks-export/make_inference_fixtures.py
+(everything, from scratch), or `... make_inference_fixtures.py pad layout` to (re)make only the
+Pad-mode and NHWC-input cases, added later with their own seeds, into the existing cases.json.
 Needs: onnx (1.23.2 when recorded), onnxruntime (1.32.0), numpy, torch (2.13.0+cpu) and
 torchvision (0.28.0) for the whole models. Deterministic (seed 20240607).
 
 Layout: Fixtures/<case>/model.onnx, input.npy (float32), ort_output.npy (onnxruntime, CPU provider,
 graph optimisations disabled so the reference is the plain NCHW arithmetic), and cases.json listing
 every case with the provenance, the max |output| and, for torch models, max |torch - ORT|.
+`refused` in cases.json lists models onnxruntime refuses to run (model.onnx and input.npy only),
+with its error message: chexstats must refuse them too.
 """
 
 import json
@@ -23,6 +27,7 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 OUT = os.path.join(ROOT, "Tests", "ChexInferenceTests", "Fixtures")
 rng = np.random.default_rng(20240607)
 cases = {}
+refused = {}
 
 
 def provenance():
@@ -421,13 +426,175 @@ def make_torch_models():
             cases[f"{name}_{exporter}"]["max_abs_torch_minus_ort"] = float(np.abs(y - expected).max())
 
 
+def make_pad_cases():
+    """Pad in every mode (added later, own seed): pads larger than 1, asymmetric, on H and W;
+    reflect at its limit (pad = axis - 1); negative pads (crop first, then pad, as onnxruntime
+    does); the axes input (opset 18); the attribute form (opset 2); wrap (opset 19)."""
+    global rng
+    rng = np.random.default_rng(20261206)
+
+    def pad(name, x_shape, pads, mode, opset, axes=None, value=None):
+        inits = [("p", i64(pads))]
+        names = ["x", "p"]
+        if value is not None or axes is not None:
+            names.append("v" if value is not None else "")
+            if value is not None:
+                inits.append(("v", np.array(value, np.float32)))
+        if axes is not None:
+            names.append("a")
+            inits.append(("a", i64(axes)))
+        one_node(name, "Pad", x_shape, inits, {"mode": mode}, opset=opset, input_names=names)
+
+    pad("pad_reflect_hw", (2, 3, 6, 7), [0, 0, 2, 3, 0, 0, 1, 2], "reflect", 13)
+    pad("pad_reflect_limit", (2, 3, 6, 7), [0, 0, 5, 6, 0, 0, 5, 6], "reflect", 13)
+    pad("pad_edge_hw", (2, 3, 5, 6), [0, 0, 3, 1, 0, 0, 0, 4], "edge", 13)
+    pad("pad_edge_bottom_right", (2, 4, 9, 9), [0, 0, 0, 0, 0, 0, 1, 1], "edge", 11)
+    pad("pad_wrap_beyond_axis", (2, 3, 4, 5), [0, 0, 5, 1, 0, 0, 2, 6], "wrap", 19)
+    pad("pad_reflect_negative_axes", (2, 3, 6, 7), [2, -1, -1, 3], "reflect", 18, axes=[3, -2])
+    pad("pad_edge_crop", (2, 3, 6, 7), [0, -1, -2, 2, 0, 0, 3, -1], "edge", 13)
+    pad("pad_constant_axes_value", (2, 3, 4, 5), [1, 2, 3, 0], "constant", 18, axes=[2, 3], value=-1.5)
+    # Opset 2: pads and value are attributes.
+    one_node("pad_reflect_attributes_opset2", "Pad", (2, 3, 5, 6),
+             attrs={"mode": "reflect", "pads": [0, 0, 1, 2, 0, 0, 3, 1]}, opset=2)
+
+    # onnxruntime refuses a reflect pad as long as its axis: so must chexstats.
+    x = f32(1, 2, 4, 5)
+    node = helper.make_node("Pad", ["x", "p"], ["y"], name="pad_node", mode="reflect")
+    graph = helper.make_graph(
+        [node], "pad_reflect_too_large", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 2, 4, 5])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        initializer=[numpy_helper.from_array(i64([0, 0, 0, 5, 0, 0, 0, 0]), "p")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="chexstats-fixtures")
+    model.ir_version = 8
+    folder = os.path.join(OUT, "pad_reflect_too_large")
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "model.onnx"), "wb") as f:
+        f.write(model.SerializeToString())
+    np.save(os.path.join(folder, "input.npy"), x)
+    try:
+        run_ort(model.SerializeToString(), x)
+        raise SystemExit("onnxruntime ran pad_reflect_too_large; expected it to refuse")
+    except Exception as error:  # onnxruntime's InvalidArgument
+        message = str(error)
+        refused["pad_reflect_too_large"] = {"ort_error": message[message.find("Pad reflect"):].strip()}
+
+
+def make_layout_cases():
+    """Models whose input is NHWC behind a Transpose to NCHW (what TF/Keras exports through tf2onnx
+    look like, added later, own seed): one built with onnx.helper as tf2onnx writes it, and a torch
+    module that permutes its input first (Keras-style edge padding before max pooling, a stem wide
+    enough for chexstats' own kernels)."""
+    global rng
+    rng = np.random.default_rng(20261207)
+    # tf2onnx's shape: [unk, H, W, C] -> Transpose(0, 3, 1, 2) -> Conv -> Relu -> Pad(edge) ->
+    # MaxPool -> Conv -> GlobalAveragePool -> Flatten -> Gemm.
+    x = f32(2, 12, 10, 3)
+    w1, b1 = f32(8, 3, 3, 3, scale=0.3), f32(8, scale=0.1)
+    w2, b2 = f32(16, 8, 3, 3, scale=0.2), f32(16, scale=0.1)
+    fc, fb = f32(5, 16, scale=0.3), f32(5, scale=0.1)
+    nodes = [
+        helper.make_node("Transpose", ["input_1"], ["nchw"], name="transpose_input", perm=[0, 3, 1, 2]),
+        helper.make_node("Conv", ["nchw", "w1", "b1"], ["c1"], name="conv1", kernel_shape=[3, 3], pads=[1, 1, 1, 1],
+                         strides=[1, 1]),
+        helper.make_node("Relu", ["c1"], ["r1"], name="relu1"),
+        helper.make_node("Pad", ["r1", "pads"], ["p1"], name="pad_edge", mode="edge"),
+        helper.make_node("MaxPool", ["p1"], ["m1"], name="pool1", kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("Conv", ["m1", "w2", "b2"], ["c2"], name="conv2", kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+        helper.make_node("GlobalAveragePool", ["c2"], ["g"], name="gap"),
+        helper.make_node("Flatten", ["g"], ["f"], name="flatten", axis=1),
+        helper.make_node("Gemm", ["f", "fc", "fb"], ["logits"], name="dense", transB=1),
+    ]
+    inits = [numpy_helper.from_array(v, n) for n, v in
+             [("w1", w1), ("b1", b1), ("w2", w2), ("b2", b2), ("fc", fc), ("fb", fb),
+              ("pads", i64([0, 0, 0, 0, 0, 0, 1, 1]))]]
+    graph = helper.make_graph(
+        nodes, "nhwc_tf2onnx", [helper.make_tensor_value_info("input_1", TensorProto.FLOAT, ["unk__0", 12, 10, 3])],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["unk__0", 5])], initializer=inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="chexstats-fixtures")
+    model.ir_version = 8
+    save("nhwc_tf2onnx", model, x, {"layout": "NHWC behind Transpose(0, 3, 1, 2)"})
+
+    import torch
+    import torch.nn as nn
+
+    torch.manual_seed(20261207)
+
+    class PermutedInput(nn.Module):
+        """A Keras-shaped network: NHWC input permuted to NCHW, a 32-channel 3x3/2 stem, edge
+        padding (bottom and right) before a 2x2 max pooling, a 3x3 layer, global average, linear."""
+
+        def __init__(self):
+            super().__init__()
+            self.stem = nn.Sequential(nn.Conv2d(3, 32, 3, 2, 1, bias=False), nn.BatchNorm2d(32), nn.ReLU())
+            self.conv = nn.Sequential(nn.Conv2d(32, 32, 3, 1, 1, bias=False), nn.BatchNorm2d(32), nn.ReLU())
+            self.fc = nn.Linear(32, 14)
+
+        def forward(self, x):
+            x = self.stem(x.permute(0, 3, 1, 2))
+            x = nn.functional.max_pool2d(nn.functional.pad(x, (0, 1, 0, 1), mode="replicate"), 2)
+            x = self.conv(x)
+            return self.fc(torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1), 1))
+
+    model = PermutedInput()
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.2, 0.2)
+        model.train()
+        for _ in range(3):
+            model(torch.randn(8, 41, 39, 3))
+    model.eval()
+    x = torch.randn(2, 41, 39, 3)
+    with torch.no_grad():
+        expected = model(x).numpy()
+    folder = os.path.join(OUT, "nhwc_permuted_legacy17")
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, "model.onnx")
+    torch.onnx.export(model, (x,), path, dynamo=False, opset_version=17, input_names=["x"], output_names=["logits"],
+                      dynamic_axes={"x": {0: "batch"}, "logits": {0: "batch"}})
+    model_proto = onnx.load(path)
+    os.remove(path)
+    save("nhwc_permuted_legacy17", model_proto, x.numpy(), {
+        "layout": "NHWC behind Transpose(0, 3, 1, 2)", "opset": model_proto.opset_import[0].version,
+        "nodes": len(model_proto.graph.node), "ops": sorted({n.op_type for n in model_proto.graph.node})})
+    y = np.load(os.path.join(folder, "ort_output.npy"))
+    cases["nhwc_permuted_legacy17"]["max_abs_torch_minus_ort"] = float(np.abs(y - expected).max())
+
+
+def write_cases():
+    with open(os.path.join(OUT, "cases.json"), "w") as f:
+        json.dump({"_provenance": provenance(), "seed": 20240607, "cases": cases, "refused": refused}, f, indent=1,
+                  sort_keys=True)
+
+
 if __name__ == "__main__":
-    shutil.rmtree(OUT, ignore_errors=True)
-    os.makedirs(OUT)
+    import sys
+
+    parts = sys.argv[1:]
+    if parts:
+        # Only the named later groups, merged into the committed cases.json.
+        with open(os.path.join(OUT, "cases.json")) as f:
+            existing = json.load(f)
+        cases.update(existing["cases"])
+        refused.update(existing.get("refused", {}))
+        if "pad" in parts:
+            make_pad_cases()
+        if "layout" in parts:
+            make_layout_cases()
+        write_cases()
+        raise SystemExit(0)
+    # Everything but fuzz/ (inputs the fuzzers found, not made here).
+    os.makedirs(OUT, exist_ok=True)
+    for entry in os.listdir(OUT):
+        if entry != "fuzz":
+            path = os.path.join(OUT, entry)
+            shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
     make_one_node_cases()
     make_torch_models()
-    with open(os.path.join(OUT, "cases.json"), "w") as f:
-        json.dump({"_provenance": provenance(), "seed": 20240607, "cases": cases}, f, indent=1, sort_keys=True)
+    make_pad_cases()
+    make_layout_cases()
+    write_cases()
     with open(os.path.join(OUT, "README.md"), "w") as f:
         f.write("Made by notebooks-export/make_inference_fixtures.py (see cases.json for versions); "
                 "each folder: model.onnx, input.npy, ort_output.npy (onnxruntime reference).\n")

@@ -38,8 +38,11 @@ long chex_wino_packed_count(const chex_conv_shape *s, int m) {
   return (long)(m + 2) * (m + 2) * ((s->out_channels + OC - 1) / OC) * s->in_channels * OC;
 }
 
-// u = G g G^T for one 3x3 kernel g, in double precision (u is alpha x alpha, row-major).
-static void wino_weight(int m, const float *g, double *u) {
+// u = G g G^T for one 3x3 kernel g, in double precision (u is alpha x alpha, row-major). Always
+// inlined into the two callers below with m a constant, so that the loops unroll over the known
+// sizes (the same operations in the same order either way: only multiplications and additions in
+// double, no contraction into FMAs at this file's baseline ISA).
+static inline __attribute__((always_inline)) void wino_weight(int m, const float *g, double *u) {
   static const double g2[4][3] = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
   static const double g4[6][3] = {{1.0 / 4, 0, 0},           {-1.0 / 6, -1.0 / 6, -1.0 / 6},
                                   {-1.0 / 6, 1.0 / 6, -1.0 / 6}, {1.0 / 24, 1.0 / 12, 1.0 / 6},
@@ -53,18 +56,35 @@ static void wino_weight(int m, const float *g, double *u) {
     for (int j = 0; j < alpha; j++) u[i * alpha + j] = t[i][0] * G[j][0] + t[i][1] * G[j][1] + t[i][2] * G[j][2];
 }
 
-void chex_wino_pack_weights(const chex_conv_shape *s, int m, const float *w, float *packed) {
+// Block by block, input channel by input channel, the block's 32 output channels innermost: the
+// (m + 2)^2 products' rows are each written whole in turn (output channel outermost scattered
+// every value to another cache line).
+static inline __attribute__((always_inline)) void wino_pack(const chex_conv_shape *s, int m, const float *w,
+                                                            float *packed) {
   const long cin = s->in_channels, blocks = (s->out_channels + OC - 1) / OC;
   const int products = (m + 2) * (m + 2);
-  for (long o = 0; o < blocks * OC; o++) {
+  for (long b = 0; b < blocks; b++) {
     for (long c = 0; c < cin; c++) {
-      double u[36] = {0};
-      if (o < s->out_channels) wino_weight(m, w + (o * cin + c) * 9, u);
-      for (int xi = 0; xi < products; xi++) {
+      for (long r = 0; r < OC; r++) {
+        const long o = b * OC + r;
+        double u[36];  // not zero-filled per kernel: that was a memset call for each (o, c)
+        if (o < s->out_channels) {
+          wino_weight(m, w + (o * cin + c) * 9, u);
+        } else {
+          for (int xi = 0; xi < products; xi++) u[xi] = 0.0;
+        }
         // Product xi: blocks of 32 output channels, each K = C rows of 32.
-        packed[((xi * blocks + o / OC) * cin + c) * OC + o % OC] = (float)u[xi];
+        for (int xi = 0; xi < products; xi++) packed[((xi * blocks + b) * cin + c) * OC + r] = (float)u[xi];
       }
     }
+  }
+}
+
+void chex_wino_pack_weights(const chex_conv_shape *s, int m, const float *w, float *packed) {
+  if (m == 2) {
+    wino_pack(s, 2, w, packed);
+  } else {
+    wino_pack(s, 4, w, packed);
   }
 }
 

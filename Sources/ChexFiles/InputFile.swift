@@ -77,6 +77,34 @@ public enum InputFile {
     }
   }
 
+  /// The bytes of `path` as `read` gives them, a regular file mapped into memory instead of
+  /// copied: for model files, whose weights the loader copies out once anyway. Reading them into
+  /// a fresh buffer cost a page fault per 4 KB of it (DenseNet121's 28 MB: a third of its load
+  /// time); mapped pages of the page cache come in 64 KB at a time. Streams, empty files and files
+  /// the system will not map are read as `read` does. (Mapping with `MAP_POPULATE` measured
+  /// slower than faulting the pages in as they are read.)
+  ///
+  /// The mapping is private and writable (a write would copy the page, never touch the file) and
+  /// lives as long as the returned `Data` and its slices; keep it only while parsing. A file cut
+  /// shorter by another process during that time makes the reading process fail with SIGBUS, as
+  /// any mapped reader does.
+  ///
+  /// - Throws: ``Failure``, as `read`.
+  /// - Complexity: O(file size), as the bytes are touched.
+  public static func map(path: String, limit: Int = limit) throws(Failure) -> Data {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    if descriptor < 0 { throw failure(errno) }
+    defer { close(descriptor) }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else { throw failure(errno) }
+    let size = Int(status.st_size)
+    guard status.st_mode & S_IFMT == S_IFREG, size > 0, size <= limit,
+      let address = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, descriptor, 0),
+      address != MAP_FAILED
+    else { return try read(path: path, limit: limit) }
+    return Data(bytesNoCopy: address, count: size, deallocator: .custom { munmap($0, $1) })
+  }
+
   private static func failure(_ code: Int32) -> Failure {
     switch code {
     case ENOENT: return .missing

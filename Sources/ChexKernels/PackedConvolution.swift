@@ -239,9 +239,9 @@ public struct PackedConvolution: Sendable {
     case .directBroadcast: count = chex_direct_packed_count(&shape)
     case .winograd2x2, .winograd4x4: count = chex_wino_packed_count(&shape, side)
     }
-    var packed = [Float](repeating: 0, count: count)
-    weights.withUnsafeBufferPointer { w in
-      packed.withUnsafeMutableBufferPointer { p in
+    // Every element is written by the packing functions (zero rows pad the last channel block).
+    let packed = [Float](unsafeUninitializedCapacity: count) { p, initialized in
+      weights.withUnsafeBufferPointer { w in
         switch method {
         case .packedPanels: chex_conv_pack_weights(&shape, w.baseAddress, p.baseAddress)
         case .directBroadcast: chex_direct_pack_weights(&shape, w.baseAddress, p.baseAddress)
@@ -249,6 +249,7 @@ public struct PackedConvolution: Sendable {
           chex_wino_pack_weights(&shape, side, w.baseAddress, p.baseAddress)
         }
       }
+      initialized = count
     }
     self.packed = packed
   }

@@ -68,11 +68,11 @@ extension ONNXLoader {
       }
       switch dataType {
       case .float:
-        tensor.floats = decodeRaw(raw, count: count) { Float(bitPattern: $0 as UInt32) }
+        tensor.floats = copyRaw(raw, count: count) { Float(bitPattern: $0 as UInt32) }
       case .double:
         tensor.floats = decodeRaw(raw, count: count) { Float(Double(bitPattern: $0 as UInt64)) }
       case .int64:
-        tensor.ints = decodeRaw(raw, count: count) { Int64(bitPattern: $0 as UInt64) }
+        tensor.ints = copyRaw(raw, count: count) { Int64(bitPattern: $0 as UInt64) }
       case .int32:
         tensor.ints = decodeRaw(raw, count: count) { Int64(Int32(bitPattern: $0 as UInt32)) }
       case .int8:
@@ -195,6 +195,26 @@ extension ONNXLoader {
       }
       return result
     }
+  }
+
+  /// `decodeRaw` for an element type stored as it is in memory (float32, int64): on a
+  /// little-endian machine one copy of the bytes (ResNet50's 94 MB of weights: element by
+  /// element took 15 % of its load time), elsewhere `decodeRaw`.
+  /// Precondition: as `decodeRaw`, and `Element` is `Raw`'s size.
+  static func copyRaw<Raw: FixedWidthInteger, Element>(
+    _ data: Data, count: Int, _ convert: (Raw) -> Element
+  ) -> [Element] {
+    precondition(
+      data.count == count * MemoryLayout<Raw>.size && MemoryLayout<Element>.size == MemoryLayout<Raw>.size,
+      "copyRaw: byte count mismatch")
+    #if _endian(little)
+      return [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
+        data.copyBytes(to: UnsafeMutableRawBufferPointer(buffer))
+        initialized = count
+      }
+    #else
+      return decodeRaw(data, count: count, convert)
+    #endif
   }
 
   /// The ONNX name of a `TensorProto.DataType` value, for messages.

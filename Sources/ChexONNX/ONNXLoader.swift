@@ -175,13 +175,14 @@ public enum ONNXLoader {
     return folder.isEmpty ? "/" : folder
   }
 
-  /// Reads a whole file (a regular file or a stream, see ``InputFile``). Calls `failure(nil)` when
-  /// the file does not exist and `failure(reason)` when it cannot be read.
+  /// Reads a whole file (a regular file, mapped, or a stream; see ``InputFile/map(path:limit:)``:
+  /// the model's bytes are only kept while decoding). Calls `failure(nil)` when the file does not
+  /// exist and `failure(reason)` when it cannot be read.
   static func readFile(
     _ path: String, failure: (String?) throws(ONNXError) -> Never
   ) throws(ONNXError) -> Data {
     do {
-      return try InputFile.read(path: path)
+      return try InputFile.map(path: path)
     } catch .missing {
       try failure(nil)
     } catch {

@@ -29,6 +29,35 @@ final class InputFileTests: XCTestCase {
     }
   }
 
+  /// `map` gives a regular file's bytes as `read` does (mapped), a stream's and an empty file's
+  /// by reading, and the same failures.
+  func testMappedFilesHoldTheSameBytes() throws {
+    let scratch = TemporaryFolder()
+    let bytes = (0..<(1 << 20) + 7).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ $0 >> 11) }
+    let path = scratch.file("regular")
+    XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+    XCTAssertEqual([UInt8](try InputFile.map(path: path)), bytes)
+    let empty = scratch.file("empty")
+    XCTAssertTrue(FileManager.default.createFile(atPath: empty, contents: Data()))
+    XCTAssertEqual(try InputFile.map(path: empty), Data())
+    let fifo = scratch.file("fifo")
+    XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+    Thread.detachNewThread {
+      let handle = FileHandle(forWritingAtPath: fifo)
+      try? handle?.write(contentsOf: bytes)
+      try? handle?.close()
+    }
+    XCTAssertEqual([UInt8](try InputFile.map(path: fifo)), bytes)
+    for (path, failure) in [(scratch.file("none"), InputFile.Failure.missing), (scratch.path, .folder)] {
+      XCTAssertThrowsError(try InputFile.map(path: path)) {
+        XCTAssertEqual($0 as? InputFile.Failure, failure)
+      }
+    }
+    XCTAssertThrowsError(try InputFile.map(path: path, limit: 4096)) { error in
+      XCTAssertEqual(error as? InputFile.Failure, .unreadable("it is larger than the 4096-byte input limit"))
+    }
+  }
+
   func testFailuresAreWhatTheSystemSaid() throws {
     let scratch = TemporaryFolder()
     let file = try scratch.write("m.onnx", bytes: [8, 7])

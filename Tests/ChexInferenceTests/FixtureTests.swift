@@ -52,6 +52,26 @@ final class FixtureTests: XCTestCase {
     for name in names { try check(name) }
   }
 
+  /// Models onnxruntime refuses to run (`refused` in cases.json, with its message) are refused
+  /// here too, naming the node and the reason: a reflect pad as long as its axis.
+  func testModelsOnnxRuntimeRefusesAreRefused() throws {
+    let data = try XCTUnwrap(FileManager.default.contents(atPath: try fixturesPath() + "/cases.json"))
+    let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let refused = try XCTUnwrap(json["refused"] as? [String: Any])
+    XCTAssertEqual(refused.keys.sorted(), ["pad_reflect_too_large"])
+    let folder = try fixturesPath() + "/pad_reflect_too_large"
+    let session = try InferenceSession(model: try ONNXLoader.load(path: folder + "/model.onnx"))
+    XCTAssertThrowsError(try session.run(try NumPy.read(path: folder + "/input.npy"))) { error in
+      XCTAssertEqual(
+        error as? InferenceError,
+        .invalidNode(
+          op: "Pad", node: "pad_node",
+          detail:
+            "mode 'reflect' pads axis 3 by 5 and 0, but each pad must be smaller than the axis' 5 values "
+            + "(after cropping)"))
+    }
+  }
+
   func testTinyResNetBothExporters() throws {
     try check("resnet_tiny_legacy17")
     try check("resnet_tiny_dynamo")

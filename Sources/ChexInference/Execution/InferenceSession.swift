@@ -23,16 +23,30 @@ import Synchronization
 ///
 /// Working memory (the activation arena and scratch) is allocated on first use and kept for
 /// later runs, so repeated runs do not pay for fresh pages.
+///
+/// Image layouts: `run(_:)` takes the input as the model declares it; `run(images:)` takes NCHW
+/// batches whatever the model's layout (`input`): for a model whose NHWC input goes straight into
+/// a `Transpose` to NCHW (TensorFlow / Keras exports), the plan binds the batch to that
+/// Transpose's output and skips it, so the images are never copied into NHWC and back.
 public final class InferenceSession: Sendable {
   public let model: ONNXModel
   /// The name of the graph's single runtime input.
   public let inputName: String
   public let declaredInputShape: [ONNXDimension]
+  /// The input's declared shape and image layout (where the channel axis is).
+  public let input: ModelInput
   public let outputNames: [String]
   public let threadCount: Int
   /// How dense convolutions are computed (see `ConvolutionKernels`).
   public let kernels: ConvolutionKernels
-  private let plans = Mutex<[[Int]: ExecutionPlan]>([:])
+  private let plans = Mutex<[PlanKey: ExecutionPlan]>([:])
+
+  /// A plan is compiled per input shape, and for NHWC models per way of feeding them.
+  private struct PlanKey: Hashable {
+    var shape: [Int]
+    /// Whether the input is NCHW bound past the model's leading Transpose (`run(images:)`).
+    var skipsTranspose: Bool
+  }
   /// Working memory of finished runs, taken by the next ones.
   private let workspaces = Mutex<[Workspace]>([])
 
@@ -68,6 +82,7 @@ public final class InferenceSession: Sendable {
     self.model = model
     self.inputName = input.name
     self.declaredInputShape = input.shape
+    self.input = ModelInput(input, in: model.graph)
     self.outputNames = model.graph.outputs.map(\.name)
     self.threadCount = threads
     self.kernels = kernels
@@ -82,15 +97,45 @@ public final class InferenceSession: Sendable {
     }
   }
 
-  /// Checks `shape` against the declared input shape.
-  private func validate(_ shape: [Int]) throws(InferenceError) {
-    let expected = declaredInputShape.map { dimension -> String in
-      switch dimension {
-      case .fixed(let n): return String(n)
-      case .symbolic(let name): return name.isEmpty ? "?" : name
-      }
+  /// The declared input shape in the order a batch comes in: as declared, or NCHW when the
+  /// batch skips an NHWC model's leading Transpose.
+  private func expectedShape(skipsTranspose: Bool) -> [ONNXDimension] {
+    let d = declaredInputShape
+    return skipsTranspose && d.count == 4 ? [d[0], d[3], d[1], d[2]] : d
+  }
+
+  /// Whether `run(images:)` skips the model's leading Transpose; throws when the input has no
+  /// image layout.
+  private func imagesSkipTranspose() throws(InferenceError) -> Bool {
+    switch input.layout {
+    case .nchw?: return false
+    case .nhwc?: return true
+    case nil:
+      let readers = model.graph.nodes.filter { $0.inputs.contains(inputName) }.map(\.opType)
+      throw .invalidModel(
+        detail:
+          "input '\(inputName)' with declared shape \(describe(declaredInputShape)) read by "
+          + "\(readers.isEmpty ? "no node" : readers.joined(separator: ", ")) is neither NCHW nor NHWC behind a "
+          + "Transpose with perm [0, 3, 1, 2], so NCHW images cannot be fed to it")
     }
-    let description = "[" + expected.joined(separator: ", ") + "]"
+  }
+
+  /// A declared shape in words, symbolic dimensions by name (`?` when unnamed).
+  private func describe(_ dimensions: [ONNXDimension]) -> String {
+    "["
+      + dimensions.map { dimension -> String in
+        switch dimension {
+        case .fixed(let n): return String(n)
+        case .symbolic(let name): return name.isEmpty ? "?" : name
+        }
+      }.joined(separator: ", ") + "]"
+  }
+
+  /// Checks `shape` against the declared input shape (in NCHW order when the batch skips the
+  /// model's leading Transpose).
+  private func validate(_ shape: [Int], skipsTranspose: Bool = false) throws(InferenceError) {
+    let declaredInputShape = expectedShape(skipsTranspose: skipsTranspose)
+    let description = describe(declaredInputShape)
     guard declaredInputShape.isEmpty || shape.count == declaredInputShape.count else {
       throw .inputShape(name: inputName, expected: description, found: shape)
     }
@@ -106,11 +151,14 @@ public final class InferenceSession: Sendable {
     }
   }
 
-  /// The plan for one input shape, compiled on first use.
-  func plan(for shape: [Int]) throws(InferenceError) -> ExecutionPlan {
-    if let plan = plans.withLock({ $0[shape] }) { return plan }
+  /// The plan for one input shape, compiled on first use; with `skipsTranspose` the input is
+  /// bound to the output of the NHWC model's leading Transpose (`shape` is then NCHW).
+  func plan(for shape: [Int], skipsTranspose: Bool = false) throws(InferenceError) -> ExecutionPlan {
+    let key = PlanKey(shape: shape, skipsTranspose: skipsTranspose)
+    if let plan = plans.withLock({ $0[key] }) { return plan }
     let builder = GraphBuilder(opset: model.opsetVersion)
-    let lowered = try builder.lower(model.graph, inputName: inputName, inputShape: shape)
+    let lowered = try builder.lower(
+      model.graph, inputName: inputName, inputShape: shape, skippingTranspose: skipsTranspose)
     var protected = Set<Int>()
     for case .runtime(let id) in lowered.outputs { protected.insert(id) }
     builder.runPasses(kernels: kernels, protecting: protected)
@@ -125,23 +173,33 @@ public final class InferenceSession: Sendable {
           + "scratch per thread for \(threadCount) threads, more than the limit of "
           + "\(Limits.maxWorkingElements) (Limits.maxWorkingElements)")
     }
-    plans.withLock { $0[shape] = plan }
+    plans.withLock { $0[key] = plan }
     return plan
   }
 
-  /// Compiles the plan for `shape` ahead of the first run (optional).
+  /// Compiles the plan `run(_:)` uses for `shape` (as declared) ahead of the first run (optional).
   public func prepare(inputShape shape: [Int]) throws(InferenceError) {
     try validate(shape)
     _ = try plan(for: splitsBatch ? [1] + shape.dropFirst() : shape)
   }
 
+  /// Compiles the plan `run(images:)` uses for NCHW batches of `shape` ahead of the first run
+  /// (optional); throws as `run(images:)` does.
+  public func prepare(imageShape shape: [Int]) throws(InferenceError) {
+    let skips = try imagesSkipTranspose()
+    try validate(shape, skipsTranspose: skips)
+    _ = try plan(for: splitsBatch ? [1] + shape.dropFirst() : shape, skipsTranspose: skips)
+  }
+
   /// The plan to run `shape` with and the number of images it is applied to.
-  private func choosePlan(for shape: [Int]) throws(InferenceError) -> (ExecutionPlan, Int) {
+  private func choosePlan(for shape: [Int], skipsTranspose: Bool = false) throws(InferenceError) -> (
+    ExecutionPlan, Int
+  ) {
     if splitsBatch, let batch = shape.first {
-      let single = try plan(for: [1] + shape.dropFirst())
+      let single = try plan(for: [1] + shape.dropFirst(), skipsTranspose: skipsTranspose)
       if single.outputs.allSatisfy({ $0.shape.first == 1 }) { return (single, batch) }
     }
-    return (try plan(for: shape), 1)
+    return (try plan(for: shape, skipsTranspose: skipsTranspose), 1)
   }
 
   /// Working memory left by an earlier run, or a new one.
@@ -150,11 +208,28 @@ public final class InferenceSession: Sendable {
   /// Gives working memory back for later runs.
   fileprivate func returnWorkspace(_ workspace: Workspace) { workspaces.withLock { $0.append(workspace) } }
 
-  /// Runs the model on `input` and returns every graph output, in graph order.
+  /// Runs the model on `input`, shaped as the model declares its input, and returns every graph
+  /// output, in graph order.
   /// - Complexity: the model's cost per image times the batch size, divided by the threads.
   public func run(_ input: Tensor) throws(InferenceError) -> [Tensor] {
-    try validate(input.shape)
-    let (plan, images) = try choosePlan(for: input.shape)
+    try run(input, skipsTranspose: false)
+  }
+
+  /// Runs the model on an NCHW batch of images `[N, C, H, W]`, whatever the model's own layout
+  /// (`input.layout`): an NCHW model takes it as `run(_:)` does; an NHWC model whose input goes
+  /// straight into a Transpose to NCHW gets the batch bound past that Transpose (no copy, the
+  /// same values as transposing the batch to NHWC and calling `run(_:)`). `C`, `H` and `W` must
+  /// match the dimensions the model fixes (`input.nchwShape`).
+  /// - Throws: `InferenceError.invalidModel` when the input has no image layout (see
+  ///   `ModelInput`), `.inputShape` (naming the expected NCHW shape) when the batch does not fit.
+  /// - Complexity: as `run(_:)`.
+  public func run(images: Tensor) throws(InferenceError) -> [Tensor] {
+    try run(images, skipsTranspose: try imagesSkipTranspose())
+  }
+
+  private func run(_ input: Tensor, skipsTranspose: Bool) throws(InferenceError) -> [Tensor] {
+    try validate(input.shape, skipsTranspose: skipsTranspose)
+    let (plan, images) = try choosePlan(for: input.shape, skipsTranspose: skipsTranspose)
     let perImageOutputs = plan.outputs.map { $0.shape.reduce(1, *) }
     for (index, count) in perImageOutputs.enumerated() {
       let (total, overflow) = count.multipliedReportingOverflow(by: images)

@@ -3,25 +3,42 @@ import ChexONNX
 /// A tensor known when the model is compiled: an initializer, a `Constant` node, or the result
 /// of folding shape arithmetic (`Shape`, `Gather`, `Concat`, `Div`, ...) for a fixed input size.
 ///
-/// Values are held as `Double`, which represents every float32 and every integer up to 2^53
-/// exactly; `isInteger` remembers whether the ONNX type was an integer or boolean type, so that
-/// `Div` truncates and `Cast` rounds as ONNX does.
+/// Values read as `Double` (`values`, `self[i]`), which represents every float32 and every
+/// integer up to 2^53 exactly; `isInteger` remembers whether the ONNX type was an integer or
+/// boolean type, so that `Div` truncates and `Cast` rounds as ONNX does. A float32 tensor from
+/// the file keeps its `[Float]` as it is (`floats` hands the same buffer on, no copy): weights
+/// are most of a model's bytes, and widening ResNet50's 23.5 million to `Double` and back took a
+/// quarter of its load time. Folded results are held as `Double`.
 struct Constant: Sendable {
   var shape: [Int]
-  var values: [Double]
   var isInteger: Bool
+  private var storage: Storage
+
+  private enum Storage: Sendable {
+    case doubles([Double])
+    case floats([Float])
+  }
 
   init(shape: [Int], values: [Double], isInteger: Bool) {
     precondition(values.count == shape.reduce(1, *), "Constant.init: \(values.count) values for \(shape)")
     self.shape = shape
-    self.values = values
+    self.storage = .doubles(values)
     self.isInteger = isInteger
   }
 
+  /// A float32 tensor, held as given.
+  init(shape: [Int], floats: [Float]) {
+    precondition(floats.count == shape.reduce(1, *), "Constant.init: \(floats.count) floats for \(shape)")
+    self.shape = shape
+    self.storage = .floats(floats)
+    self.isInteger = false
+  }
+
   init(_ tensor: ONNXTensor) {
-    let isInteger = !(tensor.dataType == .float || tensor.dataType == .double)
-    let values = isInteger ? tensor.ints.map { Double($0) } : tensor.floats.map { Double($0) }
-    self.init(shape: tensor.shape, values: values, isInteger: isInteger)
+    switch tensor.dataType {
+    case .float, .double: self.init(shape: tensor.shape, floats: tensor.floats)
+    default: self.init(shape: tensor.shape, values: tensor.ints.map { Double($0) }, isInteger: true)
+    }
   }
 
   /// A rank-0 or rank-1 integer constant.
@@ -29,10 +46,37 @@ struct Constant: Sendable {
     self.init(shape: shape ?? [ints.count], values: ints.map { Double($0) }, isInteger: true)
   }
 
-  var count: Int { values.count }
+  var count: Int {
+    switch storage {
+    case .doubles(let values): return values.count
+    case .floats(let values): return values.count
+    }
+  }
 
-  /// The values as float32.
-  var floats: [Float] { values.map { Float($0) } }
+  /// Element `index` (row-major) as a `Double`.
+  subscript(index: Int) -> Double {
+    switch storage {
+    case .doubles(let values): return values[index]
+    case .floats(let values): return Double(values[index])
+    }
+  }
+
+  /// All values as `Double`: a new array for a float32 tensor (O(count)), so loops read
+  /// elements through the subscript instead.
+  var values: [Double] {
+    switch storage {
+    case .doubles(let values): return values
+    case .floats(let values): return values.map { Double($0) }
+    }
+  }
+
+  /// The values as float32: the tensor's own buffer when it came as float32.
+  var floats: [Float] {
+    switch storage {
+    case .doubles(let values): return values.map { Float($0) }
+    case .floats(let values): return values
+    }
+  }
 
   /// The values as integers, saturating at the `Int` range (ONNX uses INT64_MAX for "to the end").
   ///

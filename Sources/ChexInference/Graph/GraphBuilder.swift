@@ -129,9 +129,13 @@ final class GraphBuilder {
 
   /// Lowers `graph` with its single runtime input fixed to `inputShape`.
   /// Returns the runtime input value and the graph output values.
-  func lower(_ graph: ONNXGraph, inputName: String, inputShape: [Int]) throws(InferenceError) -> (
-    input: Int, outputs: [Value]
-  ) {
+  ///
+  /// With `skippingTranspose` (an NHWC model fed NCHW images, see `ModelInput`), `inputShape` is
+  /// NCHW and the input stands for the output of the Transpose that reads the graph input, which
+  /// is not lowered: the caller has checked that it is the input's only reader.
+  func lower(_ graph: ONNXGraph, inputName: String, inputShape: [Int], skippingTranspose: Bool = false)
+    throws(InferenceError) -> (input: Int, outputs: [Value])
+  {
     var names: [String: Value] = [:]
     for (name, tensor) in graph.initializers {
       names[name] = .constant(Constant(tensor))
@@ -139,6 +143,12 @@ final class GraphBuilder {
     let input = newValue(shape: inputShape)
     names[inputName] = .runtime(input)
     for node in graph.nodes {
+      if skippingTranspose, node.opType == "Transpose", node.inputs == [inputName],
+        let output = node.outputs.first
+      {
+        names[output] = .runtime(input)
+        continue
+      }
       let opName = node.opType
       let nodeName = node.name.isEmpty ? (node.outputs.first ?? "?") : node.name
       guard node.domain.isEmpty || node.domain == "ai.onnx" else {

@@ -52,11 +52,11 @@ enum Unary {
       try context.allowOnly([])
       if let c = try context.optionalConstant(1, "min") {
         guard c.count == 1 else { throw context.invalid("min must be a scalar, found shape \(c.shape)") }
-        lo = Float(c.values[0])
+        lo = Float(c[0])
       }
       if let c = try context.optionalConstant(2, "max") {
         guard c.count == 1 else { throw context.invalid("max must be a scalar, found shape \(c.shape)") }
-        hi = Float(c.values[0])
+        hi = Float(c[0])
       }
     }
     return try lower(context, .clip(min: lo, max: hi))

@@ -168,7 +168,7 @@ enum Binary {
         var values = [Double](repeating: 0, count: out.reduce(1, *))
         var position = 0
         forEachIndex(out, strides: [broadcastStrides(sa, to: out), broadcastStrides(sb, to: out)]) { o in
-          values[position] = operation.folded(ca.values[o[0]], cb.values[o[1]], integer: integer)
+          values[position] = operation.folded(ca[o[0]], cb[o[1]], integer: integer)
           position += 1
         }
         if !integer { values = values.map { Double(Float($0)) } }

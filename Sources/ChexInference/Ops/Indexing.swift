@@ -3,7 +3,9 @@
 // Slice https://onnx.ai/onnx/operators/onnx__Slice.html (attributes before opset 10, inputs from 10)
 // Concat https://onnx.ai/onnx/operators/onnx__Concat.html (axis required)
 // Transpose https://onnx.ai/onnx/operators/onnx__Transpose.html (perm default: reversed axes)
-// Pad https://onnx.ai/onnx/operators/onnx__Pad.html (mode "constant" only, non-negative pads)
+// Pad https://onnx.ai/onnx/operators/onnx__Pad.html (opsets 2, 11, 13, 18, 19, 21, 23): mode
+// constant (default), reflect, edge, wrap (opset 19+ in the spec, taken at any opset); pads as an
+// attribute before opset 11, an input from 11; negative pads crop; the axes input from opset 18.
 
 /// Copies `output[i] = input[base + sum(index_d * strides_d)]`: Slice and Transpose.
 /// - Complexity: O(output count).
@@ -75,20 +77,73 @@ struct ConcatKernel: Kernel {
   }
 }
 
-/// Constant-mode padding: fill, then copy the input into the interior.
+/// How `Pad` fills an output position outside the kept values of an axis.
+enum PadMode: String, Sendable {
+  case constant, reflect, edge, wrap
+}
+
+/// Padding in any mode. Axis `a` keeps `kept[a]` input values from `starts[a]` (negative pads
+/// crop), preceded by `before[a]` padded positions; output index `i` then reads the input index
+/// `source(i, a)`, or is `value` when that is nil (constant mode). Each output row (the last axis)
+/// copies its contiguous interior at once and computes the few padded values one by one; nothing
+/// is stored per output position, so a pad as long as the tensor limit costs no memory here.
+/// - Complexity: O(output count).
 struct PadKernel: Kernel {
-  let inputShape: [Int]
-  let outputStrides: [Int]
-  let base: Int
-  let outputCount: Int
+  let mode: PadMode
+  let outputShape: [Int]
+  let inputStrides: [Int]
+  let starts: [Int]
+  let kept: [Int]
+  let before: [Int]
   let value: Float
+
+  /// The input index output index `i` of `axis` reads, nil for the constant fill.
+  @inline(__always)
+  func source(_ i: Int, _ axis: Int) -> Int? {
+    let (start, count) = (starts[axis], kept[axis])
+    let j = i - before[axis]  // the position within the kept values
+    if j >= 0 && j < count { return start + j }
+    switch mode {
+    case .constant: return nil
+    case .reflect: return start + (j < 0 ? -j : 2 * (count - 1) - j)
+    case .edge: return start + (j < 0 ? 0 : count - 1)
+    case .wrap: return start + ((j % count) + count) % count
+    }
+  }
+
   func run(_ io: KernelIO) {
-    io.outputs[0].update(repeating: value, count: outputCount)
-    var position = 0
-    let target = io.outputs[0] + base
-    forEachIndex(inputShape, strides: [outputStrides]) { offsets in
-      target[offsets[0]] = io.inputs[0][position]
-      position += 1
+    guard let width = outputShape.last, outputShape.allSatisfy({ $0 > 0 }) else { return }
+    let last = outputShape.count - 1
+    let input = io.inputs[0]
+    var target = io.outputs[0]
+    let interior = before[last]..<(before[last] + kept[last])
+    let outer = Array(outputShape.dropLast())
+    var index = [Int](repeating: 0, count: outer.count)
+    for _ in 0..<outer.reduce(1, *) {
+      var offset: Int? = 0
+      for axis in outer.indices {
+        guard let current = offset, let source = source(index[axis], axis) else {
+          offset = nil
+          break
+        }
+        offset = current + source * inputStrides[axis]
+      }
+      if let offset {
+        let row = input + offset
+        for x in 0..<interior.lowerBound { target[x] = source(x, last).map { row[$0] } ?? value }
+        (target + interior.lowerBound).update(from: row + starts[last], count: interior.count)
+        for x in interior.upperBound..<width { target[x] = source(x, last).map { row[$0] } ?? value }
+      } else {
+        target.update(repeating: value, count: width)
+      }
+      target += width
+      var axis = outer.count - 1
+      while axis >= 0 {
+        index[axis] += 1
+        if index[axis] < outer[axis] { break }
+        index[axis] = 0
+        axis -= 1
+      }
     }
   }
 }
@@ -98,7 +153,7 @@ enum Indexing {
   static func foldStrided(_ c: Constant, shape: [Int], strides: [Int], base: Int) -> Constant {
     var values: [Double] = []
     values.reserveCapacity(shape.reduce(1, *))
-    forEachIndex(shape, strides: [strides]) { values.append(c.values[base + $0[0]]) }
+    forEachIndex(shape, strides: [strides]) { values.append(c[base + $0[0]]) }
     return Constant(shape: shape, values: values, isInteger: c.isInteger)
   }
 
@@ -137,10 +192,11 @@ enum Indexing {
     if case .constant = input { try context.checkSize(outShape, folded: true) }
     switch input {
     case .constant(let c):
+      let all = c.values
       var values: [Double] = []
       for o in 0..<outer {
         for i in normalized {
-          values += c.values[((o * shape[axis] + i) * inner)..<((o * shape[axis] + i + 1) * inner)]
+          values += all[((o * shape[axis] + i) * inner)..<((o * shape[axis] + i + 1) * inner)]
         }
       }
       return [.constant(Constant(shape: outShape, values: values, isInteger: c.isInteger))]
@@ -249,13 +305,15 @@ enum Indexing {
     let chunks = values.map { context.builder.shape(of: $0)[axis] * inner }
     if context.allInputsConstant {
       var result: [Double] = []
+      var parts: [[Double]] = []
       var isInteger = true
+      for case .constant(let c) in values {
+        parts.append(c.values)
+        isInteger = isInteger && c.isInteger
+      }
       for o in 0..<outer {
-        for (value, chunk) in zip(values, chunks) {
-          if case .constant(let c) = value {
-            result += c.values[(o * chunk)..<((o + 1) * chunk)]
-            isInteger = isInteger && c.isInteger
-          }
+        for (part, chunk) in zip(parts, chunks) {
+          result += part[(o * chunk)..<((o + 1) * chunk)]
         }
       }
       return [.constant(Constant(shape: outShape, values: result, isInteger: isInteger))]
@@ -266,38 +324,80 @@ enum Indexing {
     return [.runtime(out[0])]
   }
 
+  /// Pad, as onnxruntime runs it: negative pads first crop the axis, then the cropped axis is
+  /// padded, so `reflect`, `edge` and `wrap` repeat values of the cropped tensor. `reflect`
+  /// mirrors without repeating the edge value and needs each pad smaller than the (cropped) axis;
+  /// `edge` and `wrap` need a non-empty axis, `wrap` takes any pad (repeating the axis).
   static func pad(_ context: NodeContext) throws(InferenceError) -> [Value] {
     let shape = try context.shape(0)
-    let mode = try context.string("mode", default: "constant")
-    guard mode == "constant" else { throw context.unsupported("mode '\(mode)' is not implemented") }
-    var pads: [Int]
+    let modeName = try context.string("mode", default: "constant")
+    guard let mode = PadMode(rawValue: modeName) else {
+      throw context.unsupported("mode '\(modeName)' is not one of constant, reflect, edge, wrap")
+    }
+    var given: [Int]
     var value: Float = 0
+    var axes = Array(shape.indices)
     if context.opset < 11 {
       try context.allowOnly(["mode", "pads", "value"])
-      pads = try context.ints("pads") ?? []
+      given = try context.ints("pads") ?? []
       value = try context.float("value", default: 0)
     } else {
       try context.allowOnly(["mode"])
-      pads = try context.integers(1, "pads")
-      if let c = try context.optionalConstant(2, "constant_value"), let v = c.values.first {
-        value = Float(v)
+      given = try context.integers(1, "pads")
+      if let c = try context.optionalConstant(2, "constant_value"), c.count > 0 {
+        value = Float(c[0])
       }
-      if context.optionalInput(3) != nil { throw context.unsupported("the axes input is not implemented") }
+      if let list = try context.optionalIntegers(3, "axes") {
+        axes = []
+        for axis in list {
+          guard let normalized = normalizeAxis(axis, rank: shape.count), !axes.contains(normalized) else {
+            throw context.invalid("axes \(list) must be distinct axes of the rank-\(shape.count) input")
+          }
+          axes.append(normalized)
+        }
+      }
     }
-    guard pads.count == 2 * shape.count, pads.allSatisfy({ $0 >= 0 }) else {
-      throw context.unsupported("pads \(pads) must be \(2 * shape.count) non-negative values")
+    guard given.count == 2 * axes.count else {
+      throw context.invalid("pads \(given) must hold 2 x \(axes.count) values (begin and end for each axis)")
     }
+    var begins = [Int](repeating: 0, count: shape.count)
+    var ends = [Int](repeating: 0, count: shape.count)
+    for (position, axis) in axes.enumerated() {
+      (begins[axis], ends[axis]) = (given[position], given[position + axes.count])
+    }
+    // Crop first: axis a keeps `kept[a]` values from `starts[a]`, then gets `before[a]` and
+    // `after[a]` padded values.
     var outShape = shape
+    var (starts, kept) = ([Int](repeating: 0, count: shape.count), shape)
+    var (before, after) = ([Int](repeating: 0, count: shape.count), [Int](repeating: 0, count: shape.count))
     for axis in shape.indices {
-      outShape[axis] = try context.sum(
-        shape[axis], pads[axis], pads[axis + shape.count], what: "padded axis \(axis)")
+      let (begin, end, size) = (begins[axis], ends[axis], shape[axis])
+      let cropBegin = begin < 0 ? (begin == Int.min ? Int.max : -begin) : 0
+      let cropEnd = end < 0 ? (end == Int.min ? Int.max : -end) : 0
+      guard cropBegin <= size, cropEnd <= size - cropBegin else {
+        throw context.invalid("pads \(begin), \(end) crop more than the \(size) values of axis \(axis)")
+      }
+      starts[axis] = cropBegin
+      kept[axis] = size - cropBegin - cropEnd
+      (before[axis], after[axis]) = (max(begin, 0), max(end, 0))
+      outShape[axis] = try context.sum(kept[axis], before[axis], after[axis], what: "padded axis \(axis)")
+      guard before[axis] > 0 || after[axis] > 0 else { continue }
+      if mode == .reflect, before[axis] >= kept[axis] || after[axis] >= kept[axis] {
+        throw context.invalid(
+          "mode 'reflect' pads axis \(axis) by \(before[axis]) and \(after[axis]), but each pad must be "
+            + "smaller than the axis' \(kept[axis]) values (after cropping)")
+      }
+      if mode == .edge || mode == .wrap, kept[axis] == 0 {
+        throw context.invalid("mode '\(modeName)' cannot pad axis \(axis): it has no values to repeat")
+      }
     }
     try context.checkSize(outShape)
-    let outStrides = stridesOf(outShape)
-    let base = shape.indices.reduce(0) { $0 + pads[$1] * outStrides[$1] }
+    guard !shape.isEmpty else {
+      return [try emitStrided(context, try context.input(0), shape: [], strides: [], base: 0)]
+    }
     let kernel = PadKernel(
-      inputShape: shape, outputStrides: outStrides, base: base, outputCount: outShape.reduce(1, *),
-      value: value)
+      mode: mode, outputShape: outShape, inputStrides: stridesOf(shape), starts: starts, kept: kept,
+      before: before, value: value)
     let input = context.builder.runtime(try context.input(0))
     let out = try context.emit(kernel, inputs: [input], outputShapes: [outShape])
     return [.runtime(out[0])]

@@ -71,7 +71,7 @@ enum Gemm {
       var values = [Float](repeating: 0, count: m * n)
       var position = 0
       forEachIndex([m, n], strides: [broadcastStrides(c.shape, to: [m, n])]) { o in
-        values[position] = beta * Float(c.values[o[0]])
+        values[position] = beta * Float(c[o[0]])
         position += 1
       }
       scaledC = values

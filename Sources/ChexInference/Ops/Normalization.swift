@@ -65,8 +65,8 @@ enum BatchNormalization {
     var scale = [Double](repeating: 0, count: channels)
     var shift = [Double](repeating: 0, count: channels)
     for c in 0..<channels {
-      scale[c] = gamma.values[c] / (variance.values[c] + epsilon).squareRoot()
-      shift[c] = beta.values[c] - mean.values[c] * scale[c]
+      scale[c] = gamma[c] / (variance[c] + epsilon).squareRoot()
+      shift[c] = beta[c] - mean[c] * scale[c]
     }
     let inner = shape.dropFirst(2).reduce(1, *)
     let kernel = ScaleShiftKernel(

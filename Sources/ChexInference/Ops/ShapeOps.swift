@@ -170,7 +170,7 @@ enum ShapeOps {
     if case .tensor(let t) = context.node.attributes["value"] {
       let c = Constant(t)
       guard c.count == 1 else { throw context.invalid("value must hold one element") }
-      fill = c.values[0]
+      fill = c[0]
       isInteger = c.isInteger
     }
     return [
