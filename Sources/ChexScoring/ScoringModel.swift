@@ -56,10 +56,15 @@ public struct ScoringModel: Sendable {
       throw .model(path: path, reason: "\(error)")
     }
     let session: InferenceSession
-    let outputs: [Tensor]
     do {
       session = try InferenceSession(model: model, threads: threads, kernels: kernels)
-      outputs = try session.run(Tensor(zeros: [1] + inputShape))
+    } catch {
+      throw .model(path: path, reason: "\(error)")
+    }
+    try checkImageSize(session.input, inputShape: inputShape, path: path)
+    let outputs: [Tensor]
+    do {
+      outputs = try session.run(images: Tensor(zeros: [1] + inputShape))
     } catch {
       throw .model(path: path, reason: "\(error)")
     }
@@ -82,6 +87,24 @@ public struct ScoringModel: Sendable {
       path: path, stem: stem, sha256: SHA256.hex(bytes),
       parameters: ModelSummary(model: model).parameterCount,
       session: session, labelNames: names)
+  }
+
+  /// Refuses, in the words of the options, a preprocessing whose tensor the model does not take:
+  /// another channel count, or another size where the model fixes its height and width. (A model
+  /// whose input is not an image, NCHW or NHWC behind a Transpose, is refused by the engine.)
+  static func checkImageSize(_ input: ModelInput, inputShape: [Int], path: String) throws(ScoringError) {
+    guard let declared = input.nchwShape, declared.count == 4, inputShape.count == 3 else { return }
+    let wanted = Array(declared.dropFirst())
+    let mismatch = zip(wanted, inputShape).contains { expected, made in expected.map { $0 != made } ?? false }
+    guard mismatch else { return }
+    func dimension(_ value: Int?) -> String { value.map(String.init) ?? "any" }
+    throw .model(
+      path: path,
+      reason:
+        "it takes images of \(wanted.map(dimension).joined(separator: " x ")) (channels x height x width, "
+        + "\(input.layout?.rawValue.uppercased() ?? "") input '\(input.name)'), but the preprocessing makes "
+        + "\(inputShape.map(String.init).joined(separator: " x ")); choose a preset or --size/--channels that fit"
+    )
   }
 
   /// The names of `count` outputs: given, else from metadata, else CheXpert's when the count is

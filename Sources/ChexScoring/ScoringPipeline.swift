@@ -137,7 +137,7 @@ public struct ScoringPipeline: Sendable {
       for model in models {
         let output: Tensor
         do {
-          guard let first = try model.session.run(tensor).first else {
+          guard let first = try model.session.run(images: tensor).first else {
             throw ScoringError.model(path: model.path, reason: "produced no output")
           }
           output = first

@@ -62,6 +62,30 @@ final class ScoreCommandTests: XCTestCase {
     }
   }
 
+  /// A Keras-style model (NHWC input behind a Transpose, `edge` Pad) is fed the same NCHW
+  /// tensors and equals onnxruntime on them transposed; its output names come from its metadata.
+  func testAnNHWCModelEqualsOnnxruntime() throws {
+    let folder = TemporaryFolder()
+    let out = folder.file("nhwc")
+    assertSucceeded(try score([try fixtures.path("score/tiny-nhwc.onnx"), "--batch", "4"], out: out))
+    let ours = try table(out + "/predictions.csv")
+    let expected = try table(try fixtures.path("score/tiny-nhwc.logits.csv"))
+    XCTAssertEqual(ours.header, "Path,Atelectasis,Cardiomegaly,Consolidation,Edema,Pleural Effusion")
+    XCTAssertEqual(ours.header, expected.header)
+    XCTAssertEqual(ours.paths, expected.paths)
+    for (got, want) in zip(ours.values.joined(), expected.values.joined()) {
+      XCTAssertEqual(got, want, accuracy: 1e-5)
+    }
+    // A preprocessing of another size is refused before any image is read, in the options' words.
+    let refused = try score(
+      [try fixtures.path("score/tiny-nhwc.onnx"), "--size", "224"], out: folder.file("small"))
+    XCTAssertEqual(refused.status, 1)
+    XCTAssertTrue(
+      refused.stderr.contains(
+        "it takes images of 3 x 320 x 320 (channels x height x width, NHWC input 'input')"),
+      refused.stderr)
+  }
+
   /// `preprocess` writes, per film, the tensor torchvision's chexpert transform makes, bit for
   /// bit (SHA-256 of its float32 bytes, from the fixture).
   func testPreprocessEqualsTorchvisionBitForBit() throws {
