@@ -6,6 +6,7 @@ Run through the driver (it unsets OPENBLAS_CORETYPE for this command only and pr
 or directly, from the repository root:
     python3 notebooks-export/bench_score.py [--chexstats BINARY] [--small 200] [--full 40]
         [--threads 1,2] [--repeats 1] [--work /tmp/chexstats-bench-score] [--source DIR] [--python-only]
+        [--sets small,full] [--skip-four]
 
 Inputs (made once in --work, never committed; reused when present):
   small/*.jpg   --small CheXpert-small-sized films: 320 x 390 (w x h) gray JPEG, quality 95, made
@@ -279,6 +280,7 @@ def main():
     parser.add_argument("--source", default="/work/shared/data/radiographs")
     parser.add_argument("--python-only", action="store_true")
     parser.add_argument("--skip-four", action="store_true", help="leave out the four-model rows")
+    parser.add_argument("--sets", default="small,full", help="which input sets to time (small, full or both)")
     args = parser.parse_args()
     binary = None if args.python_only or not args.chexstats else os.path.abspath(args.chexstats)
     thread_counts = [int(t) for t in args.threads.split(",")]
@@ -314,6 +316,8 @@ def main():
 
     rows = []
     for name, (list_path, n) in sets.items():
+        if name not in args.sets.split(","):
+            continue
         root = list_path[:-4]
         for model_count in ([1] if args.skip_four else [1, MODEL_COPIES]):
             chosen = models[:model_count]
