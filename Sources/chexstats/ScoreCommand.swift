@@ -76,6 +76,8 @@ struct Score: ParsableCommand {
   @Flag(help: "No progress lines.")
   var quiet = false
 
+  /// With several models (no ensemble) these apply to every run; score models of different
+  /// architectures in separate calls, or set the fields in each run.json afterwards.
   @OptionGroup(title: "What report reads from run.json")
   var metadata: ScoreMetadataArguments
 
@@ -91,6 +93,11 @@ struct Score: ParsableCommand {
     }
     if ensemble != nil, models.count < 2 {
       throw ValidationError("--ensemble mean needs at least two models")
+    }
+    if metadata.name != nil, models.count > 1, ensemble == nil {
+      throw ValidationError(
+        "--name names one run, but \(models.count) models make \(models.count) runs (named by their files); "
+          + "drop --name, or score them one by one")
     }
   }
 
