@@ -317,4 +317,27 @@ final class ScoreCommandTests: XCTestCase {
     XCTAssertEqual(row?["n"], "10")
     XCTAssertEqual(row?["positives"], "3")
   }
+
+  /// And into report, with the metadata report needs given to score (recorded in run.json).
+  func testReportReadsScoredRuns() throws {
+    let folder = TemporaryFolder()
+    for (name, pretrained) in [("tiny-a", "true"), ("tiny-b", "false")] {
+      assertSucceeded(
+        try score(
+          [
+            model(name), "--architecture", "TinyNet", "--family", "Tiny", "--pretrained", pretrained,
+            "--seed", "1",
+            "--truncated-blocks", "0",
+          ], out: folder.file("runs/\(name)")))
+    }
+    let result = try CLI.run([
+      "report", folder.file("runs"), "--labels", list, "--tasks", "Cardiomegaly", "--out",
+      folder.file("report"),
+      "--replicates", "100",
+    ])
+    assertSucceeded(result)
+    let report = try String(contentsOfFile: folder.file("report/report.md"), encoding: .utf8)
+    XCTAssertTrue(report.contains("2 runs of 1 architectures"), String(report.prefix(400)))
+    XCTAssertTrue(report.contains("| TinyNet | Tiny |"), "the boost row of the one architecture with both")
+  }
 }
