@@ -145,44 +145,17 @@ struct Score: ParsableCommand {
         throw CommandFailure(
           "'\(folder.journalPath)' holds \(outcomes.count) of \(rows.count) records after scoring")
       }
-      let scored = outcomes.filter { if case .scored = $0 { true } else { false } }.count
-      let failed = outcomes.count - scored
+      let (scored, failed) = ScoredRuns.counts(outcomes)
       let seconds = Date().timeIntervalSince(started)
-      let record = { (members: [ScoringModel]) -> ScoreRecord in
-        let parameters = Set(members.map(\.parameters))
-        return ScoreRecord(
-          name: metadata.name ?? (members.count == 1 && loaded.count > 1 ? members[0].stem : nil),
-          architecture: metadata.architecture, family: metadata.family, pretrained: metadata.pretrained,
-          truncatedBlocks: metadata.truncatedBlocks, seed: metadata.seed,
-          parameters: parameters.count == 1 ? parameters.first : nil, model: members[0].path,
-          modelSHA256: members[0].sha256,
-          models: members.map { .init(path: $0.path, sha256: $0.sha256, parameters: $0.parameters) },
-          ensemble: members.count > 1 ? ensemble : nil, inputShape: preprocessing.tensorShape,
-          preprocessing: preprocessing, outputs: outputs, labelNames: members[0].labelNames,
-          list: .init(path: list.path, imagesRoot: list.root, sha256: list.sha256, rows: list.entries.count),
-          shard: shard.count > 1 ? .init(shard: shard, rows: rows) : nil, images: scored, failures: failed,
-          chexstatsVersion: ChexstatsVersion.current, host: ProcessInfo.processInfo.hostName,
-          threads: threads,
-          batch: batch, wallSeconds: (seconds * 1000).rounded() / 1000,
-          imagesPerSecond: (progress.rate * 100).rounded() / 100)
-      }
-      let failures = RunTables.failures(list: list, rows: rows, outcomes: outcomes)
-      func writeRun(_ source: RunTables.Source, members: [ScoringModel], subfolder: String?) throws {
-        let predictions = RunTables.predictions(
-          list: list, rows: rows, outcomes: outcomes, names: members[0].labelNames, source: source,
-          transform: outputs)
-        try folder.write(predictions, to: "predictions.csv", in: subfolder)
-        if let failures { try folder.write(failures, to: "failures.csv", in: subfolder) }
-        try folder.write(record(members).json, to: "run.json", in: subfolder)
-      }
-      if ensemble != nil {
-        try writeRun(.ensembleMean, members: loaded, subfolder: nil)
-      } else if loaded.count == 1 {
-        try writeRun(.model(0), members: loaded, subfolder: nil)
-      } else {
-        for (index, model) in loaded.enumerated() {
-          try writeRun(.model(index), members: [model], subfolder: model.stem)
-        }
+      let execution = ScoredRuns.Execution(
+        chexstatsVersion: ChexstatsVersion.current, host: ProcessInfo.processInfo.hostName, threads: threads,
+        batch: batch, wallSeconds: (seconds * 1000).rounded() / 1000,
+        imagesPerSecond: (progress.rate * 100).rounded() / 100)
+      let runs = ScoredRuns.render(
+        job: job, models: loaded, list: list, outcomes: outcomes, description: metadata.description,
+        execution: execution)
+      for run in runs {
+        for file in run.files { try folder.write(file.text, to: file.name, in: run.subfolder) }
       }
       if !quiet {
         Output.note(
@@ -237,4 +210,10 @@ struct ScoreMetadataArguments: ParsableArguments {
 
   @Option(help: "The training seed.")
   var seed: Int?
+
+  var description: ScoredRuns.Description {
+    ScoredRuns.Description(
+      name: name, architecture: architecture, family: family, pretrained: pretrained,
+      truncatedBlocks: truncatedBlocks, seed: seed)
+  }
 }
