@@ -168,6 +168,22 @@ final class ScoreCommandTests: XCTestCase {
     XCTAssertGreaterThan(interrupted, 0, "no trial was killed before it ended")
   }
 
+  /// A kill right after the journal was created, before its first line was complete, leaves a
+  /// journal without a job: --resume starts the job afresh.
+  func testAJournalWithATornFirstLineIsStartedAgain() throws {
+    let folder = TemporaryFolder()
+    let out = folder.file("run")
+    assertSucceeded(try score([model("tiny-a")], out: folder.file("whole")))
+    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+    _ = try folder.write("run/score.journal", "chexstats-score-journal 1 {\"models\":[")
+    let refused = try score([model("tiny-a")], out: out)
+    XCTAssertTrue(refused.status == 1 && refused.stderr.contains("add --resume"), refused.stderr)
+    assertSucceeded(try score([model("tiny-a"), "--resume"], out: out))
+    XCTAssertEqual(
+      try Data(contentsOf: URL(fileURLWithPath: out + "/predictions.csv")),
+      try Data(contentsOf: URL(fileURLWithPath: folder.file("whole/predictions.csv"))))
+  }
+
   func testAFolderInUseOrOfAnotherJobIsRefused() throws {
     let folder = TemporaryFolder()
     let out = folder.file("run")

@@ -114,7 +114,22 @@ final class ScoreFolder {
       throw CommandFailure("cannot open '\(journal)': \(error.reason)")
     }
     try opened.lock()
-    let contents = try Journal.parse(try opened.readAll(), path: journal)
+    let bytes = try opened.readAll()
+    // A kill between creating the journal and finishing its first line leaves no job and no
+    // record: start the job afresh rather than refuse the folder.
+    if !bytes.contains(UInt8(ascii: "\n")) {
+      do {
+        guard ftruncate(opened.descriptor, 0) == 0, lseek(opened.descriptor, 0, SEEK_SET) == 0 else {
+          throw System.Failure(code: errno)
+        }
+        try System.write(opened.descriptor, Journal.header(job))
+        try System.sync(opened.descriptor)
+      } catch let failure as System.Failure {
+        throw CommandFailure("cannot write '\(journal)': \(failure.reason)")
+      }
+      return (opened, [])
+    }
+    let contents = try Journal.parse(bytes, path: journal)
     if let difference = job.difference(from: contents.job) {
       throw CommandFailure(
         "cannot resume '\(journal)': it was written by another job: \(difference); give a new folder for this one"
