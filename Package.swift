@@ -125,7 +125,7 @@ let package = Package(
     .testTarget(
       name: "ChexImagingTests", dependencies: ["ChexImaging", "ChexFiles", "ChexTestSupport"],
       resources: [.copy("Fixtures")]),
-    .testTarget(name: "ChexScoringTests", dependencies: ["ChexScoring", "ChexTestSupport"]),
+    .testTarget(name: "ChexScoringTests", dependencies: ["ChexScoring", "ChexData", "ChexTestSupport"]),
     .testTarget(name: "ChexKernelsTests", dependencies: ["ChexKernels", "ChexTestSupport"]),
     .testTarget(
       name: "ChexStatsTests", dependencies: ["ChexStats", "ChexTestSupport"], resources: [.copy("Fixtures")]),

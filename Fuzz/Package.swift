@@ -26,6 +26,7 @@ let package = Package(
   targets: [
     // MARK: - Support
     .target(name: "FuzzSupport"),
+    .target(name: "ImageFuzzSupport", dependencies: [.product(name: "ChexImaging", package: chexstats)]),
 
     // MARK: - Fuzz targets
     .executableTarget(
@@ -45,11 +46,11 @@ let package = Package(
         .product(name: "ChexInference", package: chexstats),
       ]),
     .executableTarget(
-      name: "fuzz-jpeg", dependencies: [.product(name: "ChexImaging", package: chexstats)]),
+      name: "fuzz-jpeg", dependencies: ["ImageFuzzSupport"]),
     .executableTarget(
-      name: "fuzz-png", dependencies: [.product(name: "ChexImaging", package: chexstats)]),
+      name: "fuzz-png", dependencies: ["ImageFuzzSupport"]),
     .executableTarget(
-      name: "fuzz-dicom", dependencies: [.product(name: "ChexImaging", package: chexstats)]),
+      name: "fuzz-dicom", dependencies: ["ImageFuzzSupport"]),
     .executableTarget(
       name: "fuzz-journal", dependencies: [.product(name: "ChexScoring", package: chexstats)]),
   ]

@@ -31,6 +31,16 @@ public enum ONNXLoader {
     return try decode(data, directory: directoryOf(path), path: path)
   }
 
+  /// Decodes the bytes of the `.onnx` file at `path`, already read (or mapped) by the caller,
+  /// which needs them for something else too (`chexstats score` hashes them); external data
+  /// locations are resolved against the file's folder, as `load(path:)` does.
+  ///
+  /// - Throws: `ONNXError` naming `path` and the problem.
+  /// - Complexity: O(`data.count` + external data size).
+  public static func load(data: Data, path: String) throws(ONNXError) -> ONNXModel {
+    try decode(data, directory: directoryOf(path), path: path)
+  }
+
   /// Decodes the bytes of a `.onnx` file into plain values.
   ///
   /// - Parameters:

@@ -1,29 +1,9 @@
+import ChexData
+
 /// The runs a finished scoring job writes, as files' texts: one run per model (in a folder named
 /// by the model file's stem when there are several), or one run for an ensemble. Each run is
 /// `predictions.csv`, `failures.csv` when images were left out, and `run.json`.
 public enum ScoredRuns {
-  /// What the user says of the models (`--name`, `--architecture`, ...), for `report`.
-  public struct Description: Sendable, Equatable {
-    public var name: String?
-    public var architecture: String?
-    public var family: String?
-    public var pretrained: Bool?
-    public var truncatedBlocks: Int?
-    public var seed: Int?
-
-    public init(
-      name: String? = nil, architecture: String? = nil, family: String? = nil, pretrained: Bool? = nil,
-      truncatedBlocks: Int? = nil, seed: Int? = nil
-    ) {
-      self.name = name
-      self.architecture = architecture
-      self.family = family
-      self.pretrained = pretrained
-      self.truncatedBlocks = truncatedBlocks
-      self.seed = seed
-    }
-  }
-
   /// How the job ran, recorded in `run.json`.
   public struct Execution: Sendable, Equatable {
     public var chexstatsVersion: String
@@ -69,10 +49,12 @@ public enum ScoredRuns {
     return (scored, outcomes.count - scored)
   }
 
-  /// The runs of `job` from its journal's `outcomes` (one per row of its shard of `list`).
+  /// The runs of `job` from its journal's `outcomes` (one per row of its shard of `list`), with
+  /// what the user says of the models in `metadata` (its name, architecture, family, pretrained,
+  /// truncated blocks and seed; the other fields come from the models).
   public static func render(
     job: ScoreJob, models: [ScoringModel], list: ImageList, outcomes: [ScoringPipeline.Outcome],
-    description: Description, execution: Execution
+    metadata: RunMetadata, execution: Execution
   ) -> [Run] {
     let rows = job.shard.range(rows: list.entries.count)
     let (scored, failed) = counts(outcomes)
@@ -80,10 +62,10 @@ public enum ScoredRuns {
     func run(_ source: RunTables.Source, members: [ScoringModel], subfolder: String?) -> Run {
       let parameters = Set(members.map(\.parameters))
       let record = ScoreRecord(
-        name: description.name ?? subfolder, architecture: description.architecture,
-        family: description.family,
-        pretrained: description.pretrained, truncatedBlocks: description.truncatedBlocks,
-        seed: description.seed,
+        name: metadata.name ?? subfolder, architecture: metadata.architecture,
+        family: metadata.family,
+        pretrained: metadata.pretrained, truncatedBlocks: metadata.truncatedBlocks,
+        seed: metadata.seed,
         parameters: parameters.count == 1 ? parameters.first : nil, model: members[0].path,
         modelSHA256: members[0].sha256,
         models: members.map { .init(path: $0.path, sha256: $0.sha256, parameters: $0.parameters) },

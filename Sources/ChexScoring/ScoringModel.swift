@@ -43,15 +43,16 @@ public struct ScoringModel: Sendable {
   public static func load(
     path: String, inputShape: [Int], threads: Int, kernels: ConvolutionKernels, labelNames: [String]?
   ) throws(ScoringError) -> ScoringModel {
-    let bytes: [UInt8]
+    // Mapped once (no copy): hashed here, then decoded.
+    let bytes: Data
     do {
-      bytes = [UInt8](try InputFile.read(path: path))
+      bytes = try InputFile.map(path: path)
     } catch {
       throw .model(path: path, reason: "cannot be read: \(error.reason)")
     }
     let model: ONNXModel
     do {
-      model = try ONNXLoader.load(bytes: bytes, directory: folder(of: path), path: path)
+      model = try ONNXLoader.load(data: bytes, path: path)
     } catch {
       throw .model(path: path, reason: "\(error)")
     }
@@ -140,10 +141,5 @@ public struct ScoringModel: Sendable {
       reason:
         "it has \(count) outputs per image and no 'labels' metadata; name them with --label-names "
         + "(CheXpert's order is assumed only for 14 or 5 outputs)")
-  }
-
-  private static func folder(of path: String) -> String {
-    guard let slash = path.lastIndex(of: "/") else { return "." }
-    return slash == path.startIndex ? "/" : String(path[..<slash])
   }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChexData
 import ChexImaging
 import ChexInference
 import ChexReport
@@ -152,7 +153,7 @@ struct Score: ParsableCommand {
         batch: batch, wallSeconds: (seconds * 1000).rounded() / 1000,
         imagesPerSecond: (progress.rate * 100).rounded() / 100)
       let runs = ScoredRuns.render(
-        job: job, models: loaded, list: list, outcomes: outcomes, description: metadata.description,
+        job: job, models: loaded, list: list, outcomes: outcomes, metadata: metadata.runMetadata,
         execution: execution)
       for run in runs {
         for file in run.files { try folder.write(file.text, to: file.name, in: run.subfolder) }
@@ -211,8 +212,8 @@ struct ScoreMetadataArguments: ParsableArguments {
   @Option(help: "The training seed.")
   var seed: Int?
 
-  var description: ScoredRuns.Description {
-    ScoredRuns.Description(
+  var runMetadata: RunMetadata {
+    RunMetadata(
       name: name, architecture: architecture, family: family, pretrained: pretrained,
       truncatedBlocks: truncatedBlocks, seed: seed)
   }

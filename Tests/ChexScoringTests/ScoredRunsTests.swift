@@ -1,3 +1,4 @@
+import ChexData
 import ChexImaging
 import ChexScoring
 import XCTest
@@ -48,7 +49,7 @@ final class ScoredRunsTests: XCTestCase {
     let models = try models()
     let runs = ScoredRuns.render(
       job: job(models), models: models, list: list, outcomes: outcomes(2),
-      description: .init(architecture: "Tiny", pretrained: true), execution: execution)
+      metadata: RunMetadata(architecture: "Tiny", pretrained: true), execution: execution)
     XCTAssertEqual(runs.map(\.subfolder), ["tiny-a", "tiny-z"])
     XCTAssertEqual(runs[0].files.map(\.name), ["predictions.csv", "failures.csv", "run.json"])
     let second = try record(runs[1])
@@ -69,7 +70,7 @@ final class ScoredRunsTests: XCTestCase {
     let models = try models()
     let runs = ScoredRuns.render(
       job: job(models, ensemble: .mean, shard: try Shard(index: 1, count: 2)), models: models, list: list,
-      outcomes: Array(outcomes(2).suffix(2)), description: .init(), execution: execution)
+      outcomes: Array(outcomes(2).suffix(2)), metadata: RunMetadata(), execution: execution)
     XCTAssertEqual(runs.map(\.subfolder), [nil])
     let record = try record(runs[0])
     XCTAssertEqual(record.ensemble, .mean)

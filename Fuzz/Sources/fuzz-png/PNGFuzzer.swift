@@ -1,12 +1,7 @@
-import ChexImaging
 import Foundation
+import ImageFuzzSupport
 
-/// Fuzzes the PNG decoder through `ImageDecoder.decode(bytes:path:limits:)`, the entry every
-/// caller uses (the format is told by the first bytes, so mutated inputs may reach the other
-/// decoders too): any bytes decode to an image or throw an `ImageError`; never a trap, never an
-/// allocation beyond the limits. Limits of 4 million pixels keep one decoded image under 32 MB.
-/// A decoded image must hold width x height x channels samples (checked by `Image.init`), none
-/// above its white value, and a second decode must give the same image.
+/// Fuzzes the PNG decoder: see `checkDecoding` (ImageFuzzSupport) for what is checked.
 ///
 /// libpng checks every chunk's CRC, so almost every mutation would stop there: before decoding,
 /// the CRC of each whole chunk is rewritten to match its type and data (a chunk cut by the end of
@@ -14,19 +9,7 @@ import Foundation
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzPNG(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
   let bytes = Data(withValidCRCs(Array(UnsafeBufferPointer(start: start, count: count))))
-  var limits = ImageLimits.standard
-  limits.pixels = 1 << 22
-  limits.fileBytes = 1 << 20
-  guard let image = try? ImageDecoder.decode(bytes: bytes, path: "fuzz.png", limits: limits) else { return 0 }
-  let largest: Int
-  switch image.samples {
-  case .uint8(let samples): largest = Int(samples.max() ?? 0)
-  case .uint16(let samples): largest = Int(samples.max() ?? 0)
-  }
-  precondition(largest <= image.maxValue, "a sample \(largest) above white \(image.maxValue)")
-  precondition(
-    (try? ImageDecoder.decode(bytes: bytes, path: "again.png", limits: limits)) == image,
-    "a second decode differs")
+  checkDecoding(bytes, path: "fuzz.png")
   return 0
 }
 
