@@ -67,6 +67,32 @@ enum FigureSamples {
         ]),
     ], note: "Hollow: drop from the full model significant (DeLong, p < 0.05).")
 
+  /// Hand-made curves for one task: three runs (the third without a PR curve or AUPRC), three
+  /// readers (the third without a precision) and their mean with intervals.
+  static let curvesSmall = CurvesFigure(
+    task: "Pleural Effusion",
+    curves: [
+      .init(
+        name: "DenseNet121", falsePositiveRates: [0, 0, 0.1, 0.1, 0.3, 0.6, 1],
+        truePositiveRates: [0, 0.4, 0.6, 0.8, 0.9, 1, 1], recalls: [0.4, 0.6, 0.8, 0.9, 1],
+        precisions: [1, 0.86, 0.8, 0.68, 0.5], auroc: 0.912, auprc: 0.801),
+      .init(
+        name: "ResNet50", falsePositiveRates: [0, 0.05, 0.2, 0.4, 0.7, 1],
+        truePositiveRates: [0, 0.3, 0.55, 0.8, 0.95, 1], recalls: [0.3, 0.55, 0.8, 0.95, 1],
+        precisions: [0.9, 0.75, 0.67, 0.58, 0.5], auroc: 0.84),
+      .init(name: "Baseline", falsePositiveRates: [0, 0.5, 1], truePositiveRates: [0, 0.7, 1], auroc: 0.6),
+    ],
+    readers: [
+      .init(name: "Rad1", sensitivity: 0.75, specificity: 0.8, precision: 0.6),
+      .init(name: "Rad2", sensitivity: 0.8, specificity: 0.85, precision: 0.68),
+      .init(name: "Rad3", sensitivity: 0.7, specificity: 0.9),
+    ],
+    readerMean: .init(
+      sensitivity: FigureEstimate(0.75, lower: 0.68, upper: 0.82),
+      specificity: FigureEstimate(0.85, lower: 0.8, upper: 0.9),
+      precision: FigureEstimate(0.64, lower: 0.55, upper: 0.72)),
+    note: "n = 500 studies, 151 positive; 1000 bootstrap replicates, seed 2021. Bars: 95% bootstrap CI.")
+
   // MARK: - Full-size study
 
   /// (name, family, parameters for 5 outputs, ImageNet top-1 timm, AUROC random, AUROC pretrained)

@@ -112,6 +112,20 @@ struct SVGCanvas {
     elements.append("<text \(attributes)>\(SVGText.escape(text))</text>")
   }
 
+  /// Draws `other`'s elements shifted right by `dx` and down by `dy`, in one `g` group
+  /// (without a group when the shift is zero): how a figure with several panels places a panel
+  /// laid out on a canvas of its own. Nothing is drawn when the shift is not finite.
+  mutating func place(_ other: SVGCanvas, dx: Double, dy: Double = 0) {
+    guard Self.finite(dx, dy) else { return }
+    if dx == 0 && dy == 0 {
+      elements += other.elements
+      return
+    }
+    elements.append("<g transform=\"translate(\(Self.n(dx)) \(Self.n(dy)))\">")
+    elements += other.elements
+    elements.append("</g>")
+  }
+
   /// The complete document: XML declaration, `svg` root with size and viewBox, a title for
   /// screen readers, a white background, then the elements in drawing order.
   func document(title: String, description: String? = nil) -> String {
