@@ -43,6 +43,14 @@ public enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
   case duplicateKey(path: String, key: String, line: Int, firstLine: Int)
   /// A prediction cell that is not a finite number.
   case invalidScore(path: String, line: Int, column: String, found: String)
+  /// A reader's or decision run's value that is not 0 or 1 (`study` is the evaluated key).
+  case notBinary(path: String, study: String, column: String, found: Double)
+  /// Two runs or readers of one comparison share a name, so the report could not tell them apart.
+  case duplicateRunName(name: String, firstPath: String, path: String)
+  /// `--threshold-from` gave a different number of runs than there are score runs.
+  case thresholdRunCount(expected: Int, found: Int)
+  /// A data-chosen threshold cannot be fixed: the choosing set has one class for the task.
+  case thresholdUndefined(labelsPath: String, runPath: String, task: String, rule: String)
   /// A label cell outside 1 / 0 / -1 / blank.
   case invalidLabel(path: String, line: Int, column: String, found: String)
   /// Two images of one study carry different labels for a task.
@@ -131,6 +139,23 @@ public enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
       return
         "\(path), line \(line), column '\(column)': expected a finite number, "
         + "found \(Self.quoted(found))."
+    case .notBinary(let path, let study, let column, let found):
+      return
+        "\(path), study '\(study)', column '\(column)': expected a binary decision 0 or 1, "
+        + "found \(found)."
+    case .duplicateRunName(let name, let firstPath, let path):
+      return
+        "'\(path)' and '\(firstPath)' are both named '\(name)'; give one a distinct name "
+        + "(its file or folder name, or \"name\" in its run.json)."
+    case .thresholdRunCount(let expected, let found):
+      return
+        "--threshold-from gave \(found) \(found == 1 ? "run" : "runs") after the labels, but there "
+        + "\(expected == 1 ? "is" : "are") \(expected) score \(expected == 1 ? "run" : "runs") to threshold; "
+        + "give one run per score run, in the same order."
+    case .thresholdUndefined(let labelsPath, let runPath, let task, let rule):
+      return
+        "cannot choose a \(rule) threshold for '\(task)' of '\(runPath)': the labels in "
+        + "'\(labelsPath)' have one class for that task."
     case .invalidLabel(let path, let line, let column, let found):
       return
         "\(path), line \(line), column '\(column)': expected 1, 0, -1 or blank, "

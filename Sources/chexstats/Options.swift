@@ -111,4 +111,12 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case .json: return ComparisonJSON.render(report)
     }
   }
+
+  func render(_ report: LeaderboardReport) -> String {
+    switch self {
+    case .markdown: return LeaderboardMarkdown.render(report)
+    case .csv: return LeaderboardCSV.render(report)
+    case .json: return LeaderboardJSON.render(report)
+    }
+  }
 }

@@ -2,32 +2,9 @@ import ChexStats
 
 /// The sentences that say how each number was made; shared by every renderer.
 extension ComparisonReport {
-  /// The aggregation, in words.
-  var aggregationDescription: String {
-    switch evaluation.aggregation {
-    case "study-max": return "study-max (a study's score is the maximum over its images)"
-    case "study-mean": return "study-mean (a study's score is the mean over its images)"
-    case "image": return "image (each image is evaluated on its own)"
-    default: return evaluation.aggregation
-    }
-  }
-
-  var uncertainDescription: String {
-    switch evaluation.uncertainPolicy {
-    case "ignore": return "ignore (a -1 label drops the study from that task)"
-    case "zeros": return "zeros (-1 counts as negative)"
-    case "ones": return "ones (-1 counts as positive)"
-    default: return evaluation.uncertainPolicy
-    }
-  }
-
-  var blankDescription: String {
-    switch evaluation.blankPolicy {
-    case "ignore": return "ignore (a blank label drops the study from that task)"
-    case "zeros": return "zeros (blank counts as negative)"
-    default: return evaluation.blankPolicy
-    }
-  }
+  var aggregationDescription: String { evaluation.aggregationDescription }
+  var uncertainDescription: String { evaluation.uncertainDescription }
+  var blankDescription: String { evaluation.blankDescription }
 
   var bootstrapDescription: String {
     let design = comparison.design
@@ -91,5 +68,35 @@ extension ComparisonReport {
       )
     }
     return notes
+  }
+}
+
+/// The label policies in words; shared by the two-run report and the leaderboard.
+extension ComparisonReport.Evaluation {
+  /// The aggregation, in words.
+  var aggregationDescription: String {
+    switch aggregation {
+    case "study-max": return "study-max (a study's score is the maximum over its images)"
+    case "study-mean": return "study-mean (a study's score is the mean over its images)"
+    case "image": return "image (each image is evaluated on its own)"
+    default: return aggregation
+    }
+  }
+
+  var uncertainDescription: String {
+    switch uncertainPolicy {
+    case "ignore": return "ignore (a -1 label drops the study from that task)"
+    case "zeros": return "zeros (-1 counts as negative)"
+    case "ones": return "ones (-1 counts as positive)"
+    default: return uncertainPolicy
+    }
+  }
+
+  var blankDescription: String {
+    switch blankPolicy {
+    case "ignore": return "ignore (a blank label drops the study from that task)"
+    case "zeros": return "zeros (blank counts as negative)"
+    default: return blankPolicy
+    }
   }
 }

@@ -139,8 +139,9 @@ public enum Bootstrap {
   }
 }
 
-/// Draws the per-study counts of one replicate.
-private struct Sampler: Sendable {
+/// Draws the per-study counts of one replicate: the one place a resample is made, so every
+/// statistic bootstrapped under one design sees the same resamples.
+struct Sampler: Sendable {
   let design: BootstrapDesign
   let studyCount: Int
   /// For a stratified design: the task's positive and negative studies.

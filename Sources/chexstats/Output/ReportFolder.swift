@@ -4,7 +4,7 @@ import Foundation
   import Glibc
 #endif
 
-/// The folder `report --out DIR` publishes, all at once.
+/// The folder `report --out DIR` (or `compare --curves DIR`) publishes, all at once.
 ///
 /// The new report is written into a hidden sibling (`.chexstats-tmp-...` beside DIR), each file
 /// flushed with `fsync`, then swapped with DIR in one step (`renameat2` with `RENAME_EXCHANGE`;
@@ -14,8 +14,8 @@ import Foundation
 /// (Where the file system cannot exchange, DIR is renamed aside and the new one renamed in: a
 /// reader may then briefly find no DIR, still never a mix.)
 ///
-/// DIR belongs to the report: a folder that is not empty and holds no `report.json` is refused, so
-/// a mistyped `--out` never deletes unrelated files; so is a DIR holding one of the inputs.
+/// DIR belongs to the report: a folder that is not empty and holds no marker file (`report.json`,
+/// `curves.json`) is refused, so a mistyped `--out` never deletes unrelated files; so is a DIR holding one of the inputs.
 /// Reports into one DIR (or into folders with the same parent) take turns: each holds an
 /// exclusive `flock` on the parent folder while it publishes, so a second one waits, then
 /// replaces the first one's report whole.
@@ -24,13 +24,19 @@ struct ReportFolder {
   let path: String
   /// Where the report goes: `path` with symbolic links resolved when it exists.
   let target: String
+  /// The option that named the folder, for messages (`--out`, `--curves`).
+  let option: String
+  /// The file every folder this command writes holds, which marks it as the command's own.
+  let marker: String
 
   /// Checks `path` (the value of `--out`) before any work is done.
   ///
   /// - Parameter inputs: the files and folders the command reads.
   /// - Throws: ``CommandFailure`` naming the folder, and the input where there is one.
-  init(path: String, inputs: [String]) throws {
-    guard !path.isEmpty else { throw CommandFailure("--out is empty; give a folder for the report") }
+  init(path: String, inputs: [String], option: String = "--out", marker: String = "report.json") throws {
+    self.option = option
+    self.marker = marker
+    guard !path.isEmpty else { throw CommandFailure("\(option) is empty; give a folder for the report") }
     self.path = path
     let status: System.Status?
     do {
@@ -39,10 +45,10 @@ struct ReportFolder {
       throw CommandFailure("cannot write the report into '\(path)': \(error.reason)")
     }
     if let status, !status.isFolder {
-      throw CommandFailure("--out '\(path)' is a file, not a folder")
+      throw CommandFailure("\(option) '\(path)' is a file, not a folder")
     }
     if status == nil, let link = try? System.status(path, follow: false), link.isSymbolicLink {
-      throw CommandFailure("--out '\(path)' is a symbolic link to a folder that does not exist")
+      throw CommandFailure("\(option) '\(path)' is a symbolic link to a folder that does not exist")
     }
     target = status == nil ? path : (System.realPath(path) ?? path)
     if let resolved = System.realPath(target) {
@@ -50,20 +56,20 @@ struct ReportFolder {
         guard let other = System.realPath(input) else { continue }
         if other == resolved || other.hasPrefix(resolved == "/" ? "/" : resolved + "/") {
           throw CommandFailure(
-            "--out '\(path)' holds the input '\(input)'; the report replaces the whole folder")
+            "\(option) '\(path)' holds the input '\(input)'; the report replaces the whole folder")
         }
       }
     }
     try checkOwnership()
   }
 
-  /// Refuses a non-empty folder without `report.json`.
+  /// Refuses a non-empty folder without the marker file.
   private func checkOwnership() throws {
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: target), !names.isEmpty
     else { return }
-    if !names.contains("report.json") {
+    if !names.contains(marker) {
       throw CommandFailure(
-        "--out '\(path)' holds files that are not a chexstats report (no report.json); the report replaces the whole folder, so give a new or empty one"
+        "\(option) '\(path)' holds files that are not a chexstats report (no \(marker)); the report replaces the whole folder, so give a new or empty one"
       )
     }
   }
