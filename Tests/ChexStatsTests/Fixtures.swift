@@ -59,3 +59,74 @@ struct BetaTFReference: Decodable {
     try fixtures.decode("beta_t_f.json", as: BetaTFReference.self)
   }
 }
+
+/// `Fixtures/decisions_reference.json`, made by notebooks-export/make_decision_fixtures.py:
+/// scikit-learn `roc_curve`, `precision_recall_curve`, `average_precision_score` and the
+/// decision metrics, statsmodels' Wilson intervals, pROC `coords`, a naive upper-envelope
+/// reading, and per-replicate values on stored resample indices. Versions in `_provenance`.
+/// JSON null stands for infinite thresholds and undefined values.
+struct DecisionsReference: Decodable {
+  struct Curve: Decodable {
+    let fpr: [Double]
+    let tpr: [Double]
+    let thresholds: [Double?]
+  }
+  struct PR: Decodable {
+    let precision: [Double]
+    let recall: [Double]
+    let thresholds: [Double]
+  }
+  struct SensAtSpec: Decodable {
+    let specificity: Double
+    let sensitivity: Double
+  }
+  struct SpecAtSens: Decodable {
+    let sensitivity: Double
+    let specificity: Double
+  }
+  struct Metrics: Decodable {
+    let tp, fp, tn, fn: Int
+    let sensitivity, specificity, ppv, npv, f1, kappa, mcc: Double?
+  }
+  struct Wilson: Decodable {
+    let sensitivity: [Double]
+    let specificity: [Double]
+  }
+  struct BootstrapValues: Decodable {
+    let auroc: [Double?]
+    let average_precision: [Double?]
+    let sensitivity: [Double?]
+    let specificity: [Double?]
+    let mcc: [Double?]
+    let sens_at_spec: [Double?]
+  }
+  struct Dataset: Decodable {
+    let name: String
+    let labels: [Int]
+    let scores: [Double]
+    let decisions: [Int]
+    let roc: Curve
+    let pr: PR
+    let average_precision: Double
+    let auroc: Double
+    let proc_sens_at_spec: [SensAtSpec]
+    let proc_spec_at_sens: [SpecAtSens]
+    let naive_sens_at_spec: [SensAtSpec]
+    let naive_spec_at_sens: [SpecAtSens]
+    let metrics: Metrics
+    let wilson: Wilson
+    let wilson90: Wilson
+    let bootstrap_target_specificity: Double
+    let bootstrap_indices: [[Int]]?
+    let bootstrap_values: BootstrapValues
+
+    var boolLabels: [Bool?] { labels.map { $0 == 1 } }
+    var boolDecisions: [Bool] { decisions.map { $0 == 1 } }
+  }
+  let _provenance: String
+  let datasets: [Dataset]
+
+  static func load() throws -> DecisionsReference {
+    try fixtures.decode("decisions_reference.json", as: DecisionsReference.self)
+  }
+}

@@ -16,6 +16,15 @@
 /// false positives, so a reader's point, whose rates share the curve's denominators, compares
 /// exactly, without rounding.
 enum CurveReading {
+  /// A count computed as rate x total, moved onto the nearest whole count when within 1e-9 of
+  /// it: 1 - 0.7761904761904762 times 210 negatives is 46.99999999999999, which means the
+  /// curve's point at 47 false positives (and the top of any vertical segment there), not a
+  /// point just before it.
+  static func snap(_ count: Double) -> Double {
+    let whole = count.rounded()
+    return abs(count - whole) <= 1e-9 * max(1, abs(count)) ? whole : count
+  }
+
   @inline(__always)
   static func weight(_ entry: UInt32, _ counts: UnsafeBufferPointer<UInt32>?) -> Int64 {
     guard let counts else { return 1 }
@@ -150,7 +159,8 @@ extension RankedScores {
     precondition(
       (0...1).contains(rate), "RankedScores.sensitivity(atFalsePositiveRate:): rate outside [0, 1]")
     guard isDefined else { return nil }
-    let tp = CurveReading.truePositives(self, counts: nil, atFalsePositives: rate * Double(negatives))
+    let tp = CurveReading.truePositives(
+      self, counts: nil, atFalsePositives: CurveReading.snap(rate * Double(negatives)))
     return tp / Double(positives)
   }
 
@@ -163,7 +173,7 @@ extension RankedScores {
       (0...1).contains(sensitivity), "RankedScores.specificity(atSensitivity:): value outside [0, 1]")
     guard isDefined else { return nil }
     let fp = CurveReading.falsePositives(
-      self, counts: nil, atTruePositives: sensitivity * Double(positives))
+      self, counts: nil, atTruePositives: CurveReading.snap(sensitivity * Double(positives)))
     return 1 - fp / Double(negatives)
   }
 
