@@ -45,8 +45,6 @@ public enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
   case invalidScore(path: String, line: Int, column: String, found: String)
   /// A reader's or decision run's value that is not 0 or 1 (`study` is the evaluated key).
   case notBinary(path: String, study: String, column: String, found: Double)
-  /// Two runs or readers of one comparison share a name, so the report could not tell them apart.
-  case duplicateRunName(name: String, firstPath: String, path: String)
   /// `--threshold-from` gave a different number of runs than there are score runs.
   case thresholdRunCount(expected: Int, found: Int)
   /// A data-chosen threshold cannot be fixed: the choosing set has one class for the task.
@@ -143,10 +141,6 @@ public enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
       return
         "\(path), study '\(study)', column '\(column)': expected a binary decision 0 or 1, "
         + "found \(found)."
-    case .duplicateRunName(let name, let firstPath, let path):
-      return
-        "'\(path)' and '\(firstPath)' are both named '\(name)'; give one a distinct name "
-        + "(its file or folder name, or \"name\" in its run.json)."
     case .thresholdRunCount(let expected, let found):
       return
         "--threshold-from gave \(found) \(found == 1 ? "run" : "runs") after the labels, but there "

@@ -53,7 +53,7 @@ public struct CompareAnalysis: Sendable {
     for (i, name) in names.enumerated() {
       if let first = seen[name] {
         throw .duplicateRunName(
-          name: name, firstPath: set.provenance.runs[first].path, path: set.provenance.runs[i].path)
+          name: name, firstPath: set.provenance.runs[first].path, secondPath: set.provenance.runs[i].path)
       }
       seen[name] = i
     }
@@ -131,6 +131,18 @@ public struct CompareAnalysis: Sendable {
           return ROCCurve(ranked).map { ($0, PrecisionRecallCurve(ranked)) }
         }
       } : []
+  }
+
+  /// Refuses two runs or readers with one name, which the report could not tell apart.
+  static func checkNames(_ set: EvaluationSet) throws(DataError) {
+    var seen: [String: Int] = [:]
+    for (i, name) in set.runNames.enumerated() {
+      if let first = seen[name] {
+        throw .duplicateRunName(
+          name: name, firstPath: set.provenance.runs[first].path, secondPath: set.provenance.runs[i].path)
+      }
+      seen[name] = i
+    }
   }
 
   /// Doubles of bootstrap replicate storage per replicate and task, at most, for `runs` runs

@@ -10,11 +10,12 @@ public enum LeaderboardMarkdown {
   public static func render(_ report: LeaderboardReport) -> String {
     var lines: [String] = []
     let level = NumberFormat.percent(report.level)
+    func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
     let title =
       report.scoreRuns.isEmpty
-      ? "decisions of \(report.decisionRuns.count + report.readers.count)"
-      : "leaderboard of \(report.scoreRuns.count) runs"
-        + (report.readers.isEmpty ? "" : " and \(report.readers.count) readers")
+      ? "decisions of " + count(report.decisionRuns.count + report.readers.count, "decision maker")
+      : "leaderboard of " + count(report.scoreRuns.count, "run")
+        + (report.readers.isEmpty ? "" : " and " + count(report.readers.count, "reader"))
     lines.append("# chexstats compare: \(title)")
     lines.append("")
     lines.append("| | |")

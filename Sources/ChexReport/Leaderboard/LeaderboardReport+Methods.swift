@@ -17,7 +17,11 @@ extension LeaderboardReport {
     "average precision, sum over thresholds of (R_k - R_k-1) P_k, no interpolation (scikit-learn average_precision_score)"
 
   var rankDescription: String {
-    "1 = highest AUROC, ties share their mean rank; the rank interval is the replicate ranks' inverse-CDF \(NumberFormat.percent(level)) quantiles (entries 24 and 974 of 1000 sorted)"
+    let b = design.replicates
+    let alpha = 1 - level
+    func entry(_ q: Double) -> Int { min(b - 1, max(0, Int((q * Double(b) - 1e-9).rounded(.up)) - 1)) }
+    return
+      "1 = highest AUROC, ties share their mean rank; the rank interval is the replicate ranks' inverse-CDF \(NumberFormat.percent(level)) quantiles (entries \(entry(alpha / 2)) and \(entry(1 - alpha / 2)) of the \(b) sorted, counting from 0)"
   }
 
   static let holmDescription =
