@@ -136,7 +136,7 @@ let package = Package(
       exclude: ["Snapshots"]),
     .testTarget(
       name: "chexstatsTests", dependencies: ["chexstats", "ChexFiles", "ChexTestSupport"],
-      resources: [.copy("Fixtures")]),
+      exclude: ["Snapshots"], resources: [.copy("Fixtures")]),
     .testTarget(
       name: "ChexONNXTests", dependencies: ["ChexONNX", "ChexTestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(
