@@ -30,7 +30,7 @@ struct Compare: ParsableCommand {
   @Option(
     parsing: .upToNextOption,
     help: ArgumentHelp(
-      "Human readers' binary reads: CSVs with a Study key and 0/1 per observation (columns matched by name).",
+      "Human readers' binary reads: CSVs with a Study key and 0/1 per observation (columns matched by name); takes every file up to the next option, so give the runs first.",
       valueName: "file"))
   var readers: [String] = []
 
@@ -46,7 +46,7 @@ struct Compare: ParsableCommand {
   @Option(
     name: .customLong("threshold-from"), parsing: .upToNextOption,
     help: ArgumentHelp(
-      "Where a data-chosen threshold is fixed: a labels CSV, then one run per score run, in the same order (never the evaluated studies).",
+      "Where a data-chosen threshold is fixed: a labels CSV, then one run per score run, in the same order (never the evaluated studies); takes every file up to the next option.",
       valueName: "labels run"))
   var thresholdFrom: [String] = []
 
