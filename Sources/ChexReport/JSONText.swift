@@ -41,4 +41,16 @@ enum JSONText {
       self.init(e)
     }
   }
+
+  /// How a bootstrap was drawn, as `{"replicates", "seed", "stratified", "level"}`.
+  struct Design: Encodable {
+    let replicates: Int
+    let seed: UInt64
+    let stratified: Bool
+    let level: Double
+    init(_ design: BootstrapDesign, level: Double) {
+      (replicates, seed, stratified) = (design.replicates, design.seed, design.stratified)
+      self.level = level
+    }
+  }
 }

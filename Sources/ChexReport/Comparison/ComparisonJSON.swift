@@ -60,12 +60,6 @@ public enum ComparisonJSON {
       let bootstrap_p: String
       let delong: String
     }
-    struct Bootstrap: Encodable {
-      let replicates: Int
-      let seed: UInt64
-      let stratified: Bool
-      let level: Double
-    }
     let chexstats_version: String
     let run_a: Run
     let run_b: Run
@@ -74,7 +68,7 @@ public enum ComparisonJSON {
     let aggregation: String
     let uncertain: String
     let blank: String
-    let bootstrap: Bootstrap
+    let bootstrap: JSONText.Design
     let methods: Methods
     let tasks: [Task]
     let mean: Mean?
@@ -90,9 +84,7 @@ public enum ComparisonJSON {
       aggregation = r.evaluation.aggregation
       uncertain = r.evaluation.uncertainPolicy
       blank = r.evaluation.blankPolicy
-      bootstrap = Bootstrap(
-        replicates: c.design.replicates, seed: c.design.seed, stratified: c.design.stratified,
-        level: c.level)
+      bootstrap = JSONText.Design(c.design, level: c.level)
       methods = Methods(
         auroc: ComparisonReport.aurocDescription, aggregation: r.aggregationDescription,
         uncertain: r.uncertainDescription, blank: r.blankDescription,

@@ -126,12 +126,6 @@ public enum LeaderboardJSON {
     let decisions: String
     let thresholds: String?
   }
-  struct Bootstrap: Encodable {
-    let replicates: Int
-    let seed: UInt64
-    let stratified: Bool
-    let level: Double
-  }
 
   struct Document: Encodable {
     let chexstats_version: String
@@ -143,7 +137,7 @@ public enum LeaderboardJSON {
     let aggregation: String
     let uncertain: String
     let blank: String
-    let bootstrap: Bootstrap
+    let bootstrap: JSONText.Design
     let methods: Methods
     let leaderboard: Board?
     let reader_comparison: Readers?
@@ -162,8 +156,7 @@ public enum LeaderboardJSON {
       aggregation = r.evaluation.aggregation
       uncertain = r.evaluation.uncertainPolicy
       blank = r.evaluation.blankPolicy
-      bootstrap = Bootstrap(
-        replicates: r.design.replicates, seed: r.design.seed, stratified: r.design.stratified, level: r.level)
+      bootstrap = JSONText.Design(r.design, level: r.level)
       methods = Methods(
         auroc: ComparisonReport.aurocDescription, auprc: LeaderboardReport.auprcDescription,
         aggregation: r.evaluation.aggregationDescription, uncertain: r.evaluation.uncertainDescription,

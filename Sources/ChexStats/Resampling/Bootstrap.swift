@@ -1,5 +1,3 @@
-import Dispatch
-
 /// How a bootstrap is drawn: replicates, seed, and whether classes are resampled separately.
 public struct BootstrapDesign: Sendable, Hashable, Codable {
   /// The default seed, printed in every report so that any result can be redrawn.
@@ -82,27 +80,14 @@ public enum Bootstrap {
       "Bootstrap.aurocs: every model must rank the same studies on the same tasks")
     precondition(
       !design.stratified || tasks == 1, "Bootstrap.aurocs: a stratified bootstrap takes one task")
-    let sampler = Sampler(design: design, studyCount: studies, task: ranked[0][0])
     let flat = ranked.flatMap { $0 }
-    let perReplicate = models * tasks
-    let replicates = design.replicates
-    var values = [Double](repeating: .nan, count: replicates * perReplicate)
-
-    let workers = max(1, min(threads ?? System.activeProcessorCount, replicates))
-    values.withUnsafeMutableBufferPointer { output in
-      nonisolated(unsafe) let output = output
-      DispatchQueue.concurrentPerform(iterations: workers) { worker in
-        let first = replicates * worker / workers
-        let last = replicates * (worker + 1) / workers
-        var counts = [UInt32](repeating: 0, count: studies)
-        for b in first..<last {
-          sampler.draw(replicate: b, into: &counts)
-          for (k, task) in flat.enumerated() {
-            output[b * perReplicate + k] = weightedAUROC(task, counts: counts)
-          }
-        }
-      }
+    let boot = evaluate(
+      studyCount: studies, design: design, stratifyingTask: ranked[0][0], width: models * tasks,
+      threads: threads
+    ) { counts, output in
+      for (k, task) in flat.enumerated() { output[k] = weightedAUROC(task, counts: counts) }
     }
+    let values = boot.values
     return BootstrapAUROCs(
       design: design, modelCount: models, taskCount: tasks, studyCount: studies, values: values)
   }
@@ -111,27 +96,30 @@ public enum Bootstrap {
   ///
   /// - Complexity: O(n), one sequential pass and one gather per included study.
   static func weightedAUROC(_ ranked: RankedScores, counts: [UInt32]) -> Double {
+    counts.withUnsafeBufferPointer { weightedAUROC(ranked, counts: $0) }
+  }
+
+  /// ``weightedAUROC(_:counts:)`` on the replicate's buffer, without a copy.
+  static func weightedAUROC(_ ranked: RankedScores, counts: UnsafeBufferPointer<UInt32>) -> Double {
     var twiceU: Int64 = 0
     var negativesBelow: Int64 = 0
     var positives: Int64 = 0
     var groupPositives: Int64 = 0
     var groupNegatives: Int64 = 0
     ranked.packed.withUnsafeBufferPointer { packed in
-      counts.withUnsafeBufferPointer { counts in
-        // Branch-free: tie groups end at unpredictable places in real (rounded) scores, so the
-        // group flush is applied through a mask instead of an `if`.
-        for entry in packed {
-          let w = Int64(counts[Int(entry >> 2)])
-          let isPositive = Int64((entry >> 1) & 1)
-          let flush = 0 &- Int64(entry & 1)
-          groupPositives &+= w &* isPositive
-          groupNegatives &+= w &- w &* isPositive
-          twiceU &+= (groupPositives &* (2 &* negativesBelow &+ groupNegatives)) & flush
-          negativesBelow &+= groupNegatives & flush
-          positives &+= groupPositives & flush
-          groupPositives &= ~flush
-          groupNegatives &= ~flush
-        }
+      // Branch-free: tie groups end at unpredictable places in real (rounded) scores, so the
+      // group flush is applied through a mask instead of an `if`.
+      for entry in packed {
+        let w = Int64(counts[Int(entry >> 2)])
+        let isPositive = Int64((entry >> 1) & 1)
+        let flush = 0 &- Int64(entry & 1)
+        groupPositives &+= w &* isPositive
+        groupNegatives &+= w &- w &* isPositive
+        twiceU &+= (groupPositives &* (2 &* negativesBelow &+ groupNegatives)) & flush
+        negativesBelow &+= groupNegatives & flush
+        positives &+= groupPositives & flush
+        groupPositives &= ~flush
+        groupNegatives &= ~flush
       }
     }
     guard positives > 0, negativesBelow > 0 else { return .nan }
