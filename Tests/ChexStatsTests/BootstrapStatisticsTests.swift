@@ -23,7 +23,8 @@ final class BootstrapStatisticsTests: XCTestCase {
           let tp = CurveReading.truePositives(
             ranked, counts: counts, atFalsePositives: (1 - d.bootstrap_target_specificity) * Double(q))
           return (
-            Bootstrap.weightedAUROC(ranked, counts: Array(counts)), CurveReading.averagePrecision(ranked, counts: counts),
+            Bootstrap.weightedAUROC(ranked, counts: Array(counts)),
+            CurveReading.averagePrecision(ranked, counts: counts),
             tp / Double(p)
           )
         }
@@ -32,15 +33,20 @@ final class BootstrapStatisticsTests: XCTestCase {
           if let reference {
             assertClose(mine ?? .nan, reference, tolerance: 1e-12, "\(d.name) replicate \(b) \(what)")
           } else {
-            XCTAssertTrue(mine == nil || mine!.isNaN, "\(d.name) replicate \(b) \(what): undefined in the reference")
+            XCTAssertTrue(
+              mine == nil || mine!.isNaN, "\(d.name) replicate \(b) \(what): undefined in the reference")
           }
         }
         check(auc, v.auroc[b], "AUROC")
         check(ap, v.average_precision[b], "average precision")
         check(sensAtSpec, v.sens_at_spec[b], "sensitivity at specificity")
         let table = (Double(tp), Double(fp), Double(tn), Double(fn))
-        check(BinaryMetric.sensitivity.value(tp: table.0, fp: table.1, tn: table.2, fn: table.3), v.sensitivity[b], "sensitivity")
-        check(BinaryMetric.specificity.value(tp: table.0, fp: table.1, tn: table.2, fn: table.3), v.specificity[b], "specificity")
+        check(
+          BinaryMetric.sensitivity.value(tp: table.0, fp: table.1, tn: table.2, fn: table.3),
+          v.sensitivity[b], "sensitivity")
+        check(
+          BinaryMetric.specificity.value(tp: table.0, fp: table.1, tn: table.2, fn: table.3),
+          v.specificity[b], "specificity")
         if let mcc = v.mcc[b] {
           check(BinaryMetric.mcc.value(tp: table.0, fp: table.1, tn: table.2, fn: table.3), mcc, "MCC")
         }

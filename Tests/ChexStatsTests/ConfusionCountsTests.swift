@@ -11,15 +11,19 @@ final class ConfusionCountsTests: XCTestCase {
       let table = ConfusionCounts(labels: d.boolLabels, decisions: d.boolDecisions)
       let m = d.metrics
       XCTAssertEqual(
-        [table.truePositives, table.falsePositives, table.trueNegatives, table.falseNegatives], [m.tp, m.fp, m.tn, m.fn],
+        [table.truePositives, table.falsePositives, table.trueNegatives, table.falseNegatives],
+        [m.tp, m.fp, m.tn, m.fn],
         d.name)
       let expected: [(BinaryMetric, Double?)] = [
-        (.sensitivity, m.sensitivity), (.specificity, m.specificity), (.ppv, m.ppv), (.npv, m.npv), (.f1, m.f1),
+        (.sensitivity, m.sensitivity), (.specificity, m.specificity), (.ppv, m.ppv), (.npv, m.npv),
+        (.f1, m.f1),
         (.mcc, m.mcc), (.kappa, m.kappa),
       ]
       for (metric, reference) in expected {
         if let reference {
-          assertClose(try XCTUnwrap(table.value(metric), "\(d.name) \(metric)"), reference, tolerance: 1e-14, "\(d.name) \(metric)")
+          assertClose(
+            try XCTUnwrap(table.value(metric), "\(d.name) \(metric)"), reference, tolerance: 1e-14,
+            "\(d.name) \(metric)")
         } else {
           XCTAssertNil(table.value(metric), "\(d.name) \(metric): scikit-learn says undefined")
         }

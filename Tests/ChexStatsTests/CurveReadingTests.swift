@@ -54,13 +54,15 @@ final class CurveReadingTests: XCTestCase {
       for k in 0...Int(negatives) * 2 {
         let rate = Double(k) / 2 / negatives
         let fast = try XCTUnwrap(ranked.sensitivity(atFalsePositiveRate: rate))
-        assertClose(fast, CurveOracle.sensitivity(points, atFPR: rate), tolerance: 1e-12, "seed \(seed) k \(k)")
+        assertClose(
+          fast, CurveOracle.sensitivity(points, atFPR: rate), tolerance: 1e-12, "seed \(seed) k \(k)")
       }
       for k in 0...Int(positives) * 2 {
         let sensitivity = Double(k) / 2 / positives
         let fast = try XCTUnwrap(ranked.specificity(atSensitivity: sensitivity))
         assertClose(
-          fast, 1 - CurveOracle.falsePositiveRate(points, atTPR: sensitivity), tolerance: 1e-12, "seed \(seed)")
+          fast, 1 - CurveOracle.falsePositiveRate(points, atTPR: sensitivity), tolerance: 1e-12,
+          "seed \(seed)")
       }
       assertClose(
         try XCTUnwrap(ranked.averagePrecision), CurveOracle.averagePrecision(labels: d.labels, scores: d.a),

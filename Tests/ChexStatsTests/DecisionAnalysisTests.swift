@@ -55,6 +55,8 @@ final class DecisionAnalysisTests: XCTestCase {
       XCTAssertEqual(pair.differences[k].interval?.upper ?? .nan, hi, accuracy: 1e-12, "\(metric)")
     }
     let counts = analysis.tasks[0].entries[0].counts
-    XCTAssertEqual(analysis.tasks[0].entries[0].sensitivityWilson, .wilson(successes: counts.truePositives, trials: counts.positives))
+    XCTAssertEqual(
+      analysis.tasks[0].entries[0].sensitivityWilson,
+      .wilson(successes: counts.truePositives, trials: counts.positives))
   }
 }

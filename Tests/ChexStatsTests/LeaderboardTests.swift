@@ -34,7 +34,8 @@ final class LeaderboardTests: XCTestCase {
     // Task t's labels are data[t]'s; every run scores both tasks.
     let design = BootstrapDesign(replicates: 60, seed: 99)
     let board = Leaderboard(
-      runs: ["r0", "r1", "r2", "r3"], names: ["t0", "t1"], labels: labels, scores: scores, design: design, threads: 2)
+      runs: ["r0", "r1", "r2", "r3"], names: ["t0", "t1"], labels: labels, scores: scores, design: design,
+      threads: 2)
 
     var aurocs = [[[Double]]](repeating: [[], []], count: 4)  // [run][task][replicate]
     var precisions = [[[Double]]](repeating: [[], []], count: 4)
@@ -68,8 +69,12 @@ final class LeaderboardTests: XCTestCase {
           let tied = values.filter { $0 == values[r] }.count - 1
           return 1 + Double(above) + Double(tied) / 2
         }.sorted()
-        XCTAssertEqual(entry.rankInterval?.lower, replicateRanks[Int((0.025 * Double(replicateRanks.count)).rounded(.up)) - 1])
-        XCTAssertEqual(entry.rankInterval?.upper, replicateRanks[Int((0.975 * Double(replicateRanks.count)).rounded(.up)) - 1])
+        XCTAssertEqual(
+          entry.rankInterval?.lower,
+          replicateRanks[Int((0.025 * Double(replicateRanks.count)).rounded(.up)) - 1])
+        XCTAssertEqual(
+          entry.rankInterval?.upper,
+          replicateRanks[Int((0.975 * Double(replicateRanks.count)).rounded(.up)) - 1])
       }
       for pair in task.pairs {
         let d = zip(aurocs[pair.a][t], aurocs[pair.b][t]).map { $0 - $1 }
@@ -126,7 +131,8 @@ final class LeaderboardTests: XCTestCase {
     let task = comparison.tasks[0]
     XCTAssertEqual(board.tasks[0].entries[0].auroc, task.aurocA)
     XCTAssertEqual(board.tasks[0].entries[1].auroc, task.aurocB)
-    XCTAssertEqual(try XCTUnwrap(pair.difference.value) * sign, try XCTUnwrap(task.difference.value), accuracy: 1e-15)
+    XCTAssertEqual(
+      try XCTUnwrap(pair.difference.value) * sign, try XCTUnwrap(task.difference.value), accuracy: 1e-15)
     XCTAssertEqual(pair.bootstrapP, task.bootstrapP)
     XCTAssertEqual(pair.deLong?.p ?? .nan, task.deLong?.p ?? .nan, accuracy: 1e-15)
   }
@@ -135,8 +141,10 @@ final class LeaderboardTests: XCTestCase {
     let d = Oracle.data(n: 120, seed: 2)
     let scores = [[d.a], [d.b], [d.a.map { $0 * $0 }]]
     let design = BootstrapDesign(replicates: 101, seed: 8)
-    let one = Leaderboard(runs: ["a", "b", "c"], names: ["t"], labels: [d.labels], scores: scores, design: design, threads: 1)
-    let four = Leaderboard(runs: ["a", "b", "c"], names: ["t"], labels: [d.labels], scores: scores, design: design, threads: 4)
+    let one = Leaderboard(
+      runs: ["a", "b", "c"], names: ["t"], labels: [d.labels], scores: scores, design: design, threads: 1)
+    let four = Leaderboard(
+      runs: ["a", "b", "c"], names: ["t"], labels: [d.labels], scores: scores, design: design, threads: 4)
     for r in 0..<3 {
       XCTAssertEqual(one.tasks[0].entries[r].auroc, four.tasks[0].entries[r].auroc)
       XCTAssertEqual(one.tasks[0].entries[r].averagePrecision, four.tasks[0].entries[r].averagePrecision)
@@ -149,7 +157,8 @@ final class LeaderboardTests: XCTestCase {
     let d = Oracle.data(n: 40, seed: 3)
     let allPositive = d.labels.map { $0.map { _ in true } }
     let board = Leaderboard(
-      runs: ["a", "b"], names: ["t", "one"], labels: [d.labels, allPositive], scores: [[d.a, d.a], [d.b, d.b]],
+      runs: ["a", "b"], names: ["t", "one"], labels: [d.labels, allPositive],
+      scores: [[d.a, d.a], [d.b, d.b]],
       design: BootstrapDesign(replicates: 20, seed: 1))
     XCTAssertNil(board.tasks[1].entries[0].auroc.value)
     XCTAssertNil(board.tasks[1].entries[0].rank)

@@ -40,13 +40,15 @@ final class PrecisionRecallCurveTests: XCTestCase {
       for (reference, source) in [(d.proc_sens_at_spec, "pROC"), (d.naive_sens_at_spec, "naive")] {
         for point in reference {
           let value = try XCTUnwrap(ranked.sensitivity(atFalsePositiveRate: 1 - point.specificity))
-          assertClose(value, point.sensitivity, tolerance: 1e-12, "\(d.name) \(source) spec \(point.specificity)")
+          assertClose(
+            value, point.sensitivity, tolerance: 1e-12, "\(d.name) \(source) spec \(point.specificity)")
         }
       }
       for (reference, source) in [(d.proc_spec_at_sens, "pROC"), (d.naive_spec_at_sens, "naive")] {
         for point in reference {
           let value = try XCTUnwrap(ranked.specificity(atSensitivity: point.sensitivity))
-          assertClose(value, point.specificity, tolerance: 1e-12, "\(d.name) \(source) sens \(point.sensitivity)")
+          assertClose(
+            value, point.specificity, tolerance: 1e-12, "\(d.name) \(source) sens \(point.sensitivity)")
         }
       }
     }

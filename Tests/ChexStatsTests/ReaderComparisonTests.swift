@@ -44,9 +44,12 @@ final class ReaderComparisonTests: XCTestCase {
       }
       let design = BootstrapDesign(replicates: 40, seed: seed)
       let c = ReaderComparison(
-        runs: ["a", "b"], readers: ["r0", "r1", "r2"], names: ["t"], labels: [d.labels], scores: [[d.a], [d.b]],
+        runs: ["a", "b"], readers: ["r0", "r1", "r2"], names: ["t"], labels: [d.labels],
+        scores: [[d.a], [d.b]],
         reads: reads, design: design, threads: 2)
-      func evaluate(_ labels: [Bool?], _ scores: [Double], _ reads: [[Bool]]) -> (below: [Bool], sens: [Double])? {
+      func evaluate(_ labels: [Bool?], _ scores: [Double], _ reads: [[Bool]]) -> (
+        below: [Bool], sens: [Double]
+      )? {
         let p = Double(labels.filter { $0 == true }.count)
         let q = Double(labels.filter { $0 == false }.count)
         guard p > 0 && q > 0 else { return nil }
@@ -68,7 +71,9 @@ final class ReaderComparisonTests: XCTestCase {
         XCTAssertEqual(run.readers.map(\.below), full.below, "seed \(seed) run \(r)")
         XCTAssertEqual(run.readersBelow.value, Double(full.below.filter { $0 }.count))
         for k in 0..<3 {
-          assertClose(try XCTUnwrap(run.readers[k].sensitivityAtReaderSpecificity.value), full.sens[k], tolerance: 1e-12)
+          assertClose(
+            try XCTUnwrap(run.readers[k].sensitivityAtReaderSpecificity.value), full.sens[k], tolerance: 1e-12
+          )
         }
         var counts: [Double] = []
         var sensAtSpec: [Double] = []
@@ -84,8 +89,10 @@ final class ReaderComparisonTests: XCTestCase {
         XCTAssertEqual(run.readersBelow.interval?.lower ?? .nan, lo, accuracy: 1e-12)
         XCTAssertEqual(run.readersBelow.interval?.upper ?? .nan, hi, accuracy: 1e-12)
         let (slo, shi) = try XCTUnwrap(ResampleOracle.percentile(sensAtSpec))
-        XCTAssertEqual(run.readers[0].sensitivityAtReaderSpecificity.interval?.lower ?? .nan, slo, accuracy: 1e-12)
-        XCTAssertEqual(run.readers[0].sensitivityAtReaderSpecificity.interval?.upper ?? .nan, shi, accuracy: 1e-12)
+        XCTAssertEqual(
+          run.readers[0].sensitivityAtReaderSpecificity.interval?.lower ?? .nan, slo, accuracy: 1e-12)
+        XCTAssertEqual(
+          run.readers[0].sensitivityAtReaderSpecificity.interval?.upper ?? .nan, shi, accuracy: 1e-12)
       }
     }
   }

@@ -12,6 +12,8 @@ public struct CompareAnalysis: Sendable {
   /// The readers (indices into `set.runNames`, after the runs).
   public let readers: [Int]
   public let provenance: EvaluationProvenance
+  /// The task names, in the set's order.
+  public let taskNames: [String]
   public let studyCount: Int
   public let design: BootstrapDesign
   public let level: Double
@@ -64,11 +66,15 @@ public struct CompareAnalysis: Sendable {
     self.decisionRuns = decisionRuns
     readers = Array(runCount..<names.count)
     provenance = set.provenance
+    taskNames = set.tasks.map(\.name)
     studyCount = set.keys.count
     self.design = design
     self.level = level
     thresholdRule = threshold
 
+    precondition(
+      threshold?.isChosenFromData != true || thresholdSet != nil,
+      "CompareAnalysis.init: a data-chosen threshold needs the set it is chosen on")
     var thresholds: [[Double]] = []
     if let threshold {
       if threshold.isChosenFromData, let chooser = thresholdSet {

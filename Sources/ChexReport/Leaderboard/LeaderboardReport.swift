@@ -158,9 +158,8 @@ extension CurveFiles {
           specificity: FigureEstimate(specificity, interval: task.readerMeanSpecificity.interval))
       }
       return Task(
-        name: analysis.provenance.runs.isEmpty
-          ? "" : (boardTask?.name ?? analysis.decisions?.tasks[t].name ?? ""),
-        positives: positives, negatives: negatives, runs: runs, readers: readers, readerMean: mean)
+        name: analysis.taskNames[t], positives: positives, negatives: negatives, runs: runs, readers: readers,
+        readerMean: mean)
     }
   }
 
