@@ -76,6 +76,12 @@ struct DecisionsReference: Decodable {
     let recall: [Double]
     let thresholds: [Double]
   }
+  /// pROC `coords(r, "all")`, thresholds ascending (midpoints; -Inf and +Inf as null).
+  struct Coords: Decodable {
+    let threshold: [Double?]
+    let specificity: [Double]
+    let sensitivity: [Double]
+  }
   struct SensAtSpec: Decodable {
     let specificity: Double
     let sensitivity: Double
@@ -109,6 +115,7 @@ struct DecisionsReference: Decodable {
     let pr: PR
     let average_precision: Double
     let auroc: Double
+    let proc_coords: Coords
     let proc_sens_at_spec: [SensAtSpec]
     let proc_spec_at_sens: [SpecAtSens]
     let naive_sens_at_spec: [SensAtSpec]

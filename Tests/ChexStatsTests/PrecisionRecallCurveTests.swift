@@ -31,6 +31,26 @@ final class PrecisionRecallCurveTests: XCTestCase {
     }
   }
 
+  /// The ROC curve's points are pROC's `coords(r, "all")` (specificity, sensitivity), read in
+  /// the other direction: pROC ascends through its midpoint thresholds from -Inf (everything
+  /// positive), chexstats descends through the scores from +infinity (nothing positive).
+  func testROCPointsMatchPROCCoords() throws {
+    for d in try DecisionsReference.load().datasets {
+      let roc = try XCTUnwrap(ROCCurve(RankedScores(labels: d.boolLabels, scores: d.scores)))
+      let coords = d.proc_coords
+      XCTAssertEqual(roc.thresholds.count, coords.specificity.count, d.name)
+      for (k, j) in zip(roc.thresholds.indices, coords.specificity.indices.reversed()) {
+        assertClose(1 - roc.falsePositiveRates[k], coords.specificity[j], tolerance: 1e-14, d.name)
+        assertClose(roc.truePositiveRates[k], coords.sensitivity[j], tolerance: 1e-14, d.name)
+        // pROC's threshold lies between this point's score and the next lower one.
+        if k > 0, let midpoint = coords.threshold[j] {
+          XCTAssertLessThanOrEqual(midpoint, roc.thresholds[k], d.name)
+          if k + 1 < roc.thresholds.count { XCTAssertGreaterThan(midpoint, roc.thresholds[k + 1], d.name) }
+        }
+      }
+    }
+  }
+
   /// pROC's `coords(input = "specificity" / "sensitivity")` returns the top of a vertical
   /// segment and the left end of a horizontal one, and interpolates elsewhere: the upper
   /// envelope. The naive Python reading of the fixture agrees too.
