@@ -252,6 +252,25 @@ final class LeaderboardCommandTests: XCTestCase {
     XCTAssertTrue(duplicate.stderr.contains("Two runs are named 'a'"), duplicate.stderr)
   }
 
+  /// `--intersect` names the studies each file had beyond the labels in the order given, with a
+  /// decision run between two score runs (the report lists score runs first).
+  func testIntersectNoteNamesEachFile() throws {
+    let decisions = Self.table("Study,Edema,Cardiomegaly", (1...10).map { ["\($0 % 2)", "1"] })
+    let folder = try write([
+      "labels.csv": Self.labels, "a.csv": Self.scoresA, "d.csv": decisions,
+      "b.csv": Self.scoresB + "p99/study1,0.5,0.5\n",
+    ])
+    let result = try CLI.run(
+      [
+        "compare", "--labels", "labels.csv", "a.csv", "d.csv", "b.csv", "--intersect", "--tasks",
+        "Edema,Cardiomegaly",
+        "--replicates", "10",
+      ], currentDirectory: folder)
+    XCTAssertEqual(result.status, 0, result.stderr)
+    XCTAssertTrue(result.stdout.contains("| Decision runs | `d` (`d.csv`) |"), result.stdout)
+    XCTAssertTrue(result.stdout.contains("dropped per file: a 0, d 0, b 1."), result.stdout)
+  }
+
   /// The same seed gives the same bytes on any thread count, in every format.
   func testSameBytesOnAnyThreadCount() throws {
     let folder = try write([

@@ -74,8 +74,7 @@ extension LeaderboardReport {
       }
     }
     if let cut = evaluation.intersection {
-      let everyone = scoreRuns + decisionRuns + readers
-      let dropped = zip(everyone, cut.droppedFromRuns).map { "\($0.name) \($1)" }.joined(separator: ", ")
+      let dropped = zip(inputs, cut.droppedFromRuns).map { "\($0.name) \($1)" }.joined(separator: ", ")
       notes.append(
         "--intersect: evaluated the \(evaluation.studies) studies common to the labels and every run and reader; \(cut.droppedFromLabels) labelled studies were not scored by all; studies absent from the labels dropped per file: \(dropped)."
       )

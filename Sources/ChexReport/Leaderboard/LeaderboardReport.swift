@@ -40,6 +40,9 @@ public struct LeaderboardReport: Sendable {
   /// Runs whose values are binary decisions.
   public var decisionRuns: [RunDescription]
   public var readers: [RunDescription]
+  /// Every run and reader in the order given on the command line: the order of
+  /// `evaluation.intersection?.droppedFromRuns`.
+  public var inputs: [RunDescription]
   public var design: BootstrapDesign
   public var level: Double
   /// `nil` without score runs.
@@ -58,8 +61,9 @@ public struct LeaderboardReport: Sendable {
     evaluation: ComparisonReport.Evaluation, scoreRuns: [RunDescription], decisionRuns: [RunDescription],
     readers: [RunDescription], design: BootstrapDesign, level: Double, leaderboard: Leaderboard?,
     readerComparison: ReaderComparison?, decisions: DecisionAnalysis?, thresholds: Thresholds?,
-    curvesFolder: String?, version: String = ChexstatsVersion.current
+    curvesFolder: String?, inputs: [RunDescription]? = nil, version: String = ChexstatsVersion.current
   ) {
+    self.inputs = inputs ?? (scoreRuns + decisionRuns + readers)
     self.evaluation = evaluation
     self.scoreRuns = scoreRuns
     self.decisionRuns = decisionRuns
@@ -108,7 +112,7 @@ extension LeaderboardReport {
             .init(
               labelsPath: $0.labelsPath, runPaths: $0.runs.map(\.path), studies: analysis.thresholdSetStudies)
           }, values: analysis.thresholds)
-      }, curvesFolder: curvesFolder)
+      }, curvesFolder: curvesFolder, inputs: runs)
   }
 }
 
