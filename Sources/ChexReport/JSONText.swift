@@ -1,3 +1,4 @@
+import ChexData
 import ChexStats
 import Foundation
 
@@ -52,5 +53,12 @@ enum JSONText {
       (replicates, seed, stratified) = (design.replicates, design.seed, design.stratified)
       self.level = level
     }
+  }
+
+  /// A run (or reader) as `{"name", "path"}`.
+  struct Run: Encodable {
+    let name: String
+    let path: String
+    init(_ run: EvaluationProvenance.RunReference) { (name, path) = (run.name, run.path) }
   }
 }

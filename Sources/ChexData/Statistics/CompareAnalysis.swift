@@ -66,7 +66,7 @@ public struct CompareAnalysis: Sendable {
     self.decisionRuns = decisionRuns
     readers = Array(runCount..<names.count)
     provenance = set.provenance
-    taskNames = set.tasks.map(\.name)
+    self.taskNames = set.tasks.map(\.name)
     studyCount = set.keys.count
     self.design = design
     self.level = level
@@ -114,28 +114,31 @@ public struct CompareAnalysis: Sendable {
     entryNames += readers.map { names[$0] }
     entries += reads
 
+    // One sort per score run and task serves the leaderboard, the readers and the curves.
+    let ranked = set.rankedScores(runs: scoreRuns)
+    let taskNames = set.tasks.map(\.name)
     leaderboard =
       scoreRuns.isEmpty
-      ? nil : Leaderboard(set, runs: scoreRuns, design: design, level: level, threads: threads)
+      ? nil
+      : Leaderboard(
+        runs: scoreRuns.map { names[$0] }, names: taskNames, ranked: ranked, design: design, level: level,
+        threads: threads)
     readerComparison =
       readers.isEmpty || scoreRuns.isEmpty
       ? nil
       : ReaderComparison(
-        set, runs: scoreRuns, readers: readers.map { names[$0] }, reads: reads, design: design, level: level,
+        runs: scoreRuns.map { names[$0] }, readers: readers.map { names[$0] }, names: taskNames,
+        labels: set.tasks.map(\.labels), ranked: ranked, reads: reads, design: design, level: level,
         threads: threads)
     decisions =
       entries.isEmpty
       ? nil
       : DecisionAnalysis(
         set, names: entryNames, decisions: entries, design: design, level: level, threads: threads)
-    let wantsCurves = curves
     self.curves =
-      wantsCurves
+      curves
       ? set.tasks.indices.map { t in
-        scoreRuns.map { r in
-          let ranked = set.rankedScores(run: r, task: t)
-          return ROCCurve(ranked).map { ($0, PrecisionRecallCurve(ranked)) }
-        }
+        ranked.map { perTask in ROCCurve(perTask[t]).map { ($0, PrecisionRecallCurve(perTask[t])) } }
       } : []
   }
 
@@ -155,5 +158,13 @@ public struct CompareAnalysis: Sendable {
   /// and `readers` readers: what `--replicates` is checked against before computing.
   public static func bootstrapWidth(runs: Int, readers: Int) -> Int {
     2 * runs + 2 + runs * (1 + 5 * (readers + 1)) + 7 * (2 * runs + readers)
+  }
+}
+
+extension DecisionAnalysis {
+  /// Reader `k`'s entry on task `t`, of `readers` readers: ``CompareAnalysis`` puts the readers
+  /// after the decision runs and thresholded runs, so they are the last entries.
+  public func readerEntry(task t: Int, reader k: Int, of readers: Int) -> Entry {
+    tasks[t].entries[names.count - readers + k]
   }
 }

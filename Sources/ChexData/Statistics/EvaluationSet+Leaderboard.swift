@@ -10,34 +10,11 @@ extension EvaluationSet {
     RankedScores(labels: tasks[task].labels, scores: tasks[task].scores[run])
   }
 
-  /// `scores[run][task][study]` of the given runs.
-  func scores(of runs: [Int]) -> [[[Double]]] {
-    runs.map { r in tasks.map { $0.scores[r] } }
-  }
-}
-
-extension Leaderboard {
-  /// Ranks the runs `runs` (indices into `set.runNames`) on the set's tasks.
-  public init(
-    _ set: EvaluationSet, runs: [Int], design: BootstrapDesign, level: Double = 0.95, threads: Int? = nil
-  ) {
-    self.init(
-      runs: runs.map { set.runNames[$0] }, names: set.tasks.map(\.name), labels: set.tasks.map(\.labels),
-      scores: set.scores(of: runs), design: design, level: level, threads: threads)
-  }
-}
-
-extension ReaderComparison {
-  /// Places the readers (their names and `reads[reader][task][study]`) against the curves of
-  /// the runs `runs` (indices into `set.runNames`).
-  public init(
-    _ set: EvaluationSet, runs: [Int], readers: [String], reads: [[[Bool]]], design: BootstrapDesign,
-    level: Double = 0.95, threads: Int? = nil
-  ) {
-    self.init(
-      runs: runs.map { set.runNames[$0] }, readers: readers, names: set.tasks.map(\.name),
-      labels: set.tasks.map(\.labels), scores: set.scores(of: runs), reads: reads, design: design,
-      level: level, threads: threads)
+  /// The given runs' scores on every task, sorted once: `ranked[run][task]`, the value the
+  /// leaderboard, the readers' comparison and the curves all read.
+  /// - Complexity: O(R T n log n).
+  public func rankedScores(runs: [Int]) -> [[RankedScores]] {
+    runs.map { r in tasks.indices.map { rankedScores(run: r, task: $0) } }
   }
 }
 

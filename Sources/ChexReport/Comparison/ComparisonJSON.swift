@@ -10,10 +10,6 @@ public enum ComparisonJSON {
   }
 
   struct Document: Encodable {
-    struct Run: Encodable {
-      let name: String
-      let path: String
-    }
     typealias Estimate = JSONText.EstimateValue
     struct DeLongResult: Encodable {
       let z: Double?
@@ -61,8 +57,8 @@ public enum ComparisonJSON {
       let delong: String
     }
     let chexstats_version: String
-    let run_a: Run
-    let run_b: Run
+    let run_a: JSONText.Run
+    let run_b: JSONText.Run
     let labels: String
     let studies: Int
     let aggregation: String
@@ -77,8 +73,8 @@ public enum ComparisonJSON {
     init(_ r: ComparisonReport) {
       let c = r.comparison
       chexstats_version = r.version
-      run_a = Run(name: r.runA.name, path: r.runA.path)
-      run_b = Run(name: r.runB.name, path: r.runB.path)
+      run_a = JSONText.Run(r.runA)
+      run_b = JSONText.Run(r.runB)
       labels = r.evaluation.labelsPath
       studies = r.evaluation.studies
       aggregation = r.evaluation.aggregation

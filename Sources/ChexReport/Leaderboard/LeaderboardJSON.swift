@@ -12,10 +12,6 @@ public enum LeaderboardJSON {
   typealias Estimate = JSONText.EstimateValue
   typealias Interval = JSONText.Interval
 
-  struct File: Encodable {
-    let name: String
-    let path: String
-  }
   struct Entry: Encodable {
     let run: String
     let auroc: Estimate
@@ -129,9 +125,9 @@ public enum LeaderboardJSON {
 
   struct Document: Encodable {
     let chexstats_version: String
-    let runs: [File]
-    let decision_runs: [File]
-    let readers: [File]
+    let runs: [JSONText.Run]
+    let decision_runs: [JSONText.Run]
+    let readers: [JSONText.Run]
     let labels: String
     let studies: Int
     let aggregation: String
@@ -148,9 +144,9 @@ public enum LeaderboardJSON {
 
     init(_ r: LeaderboardReport) {
       chexstats_version = r.version
-      runs = r.scoreRuns.map { File(name: $0.name, path: $0.path) }
-      decision_runs = r.decisionRuns.map { File(name: $0.name, path: $0.path) }
-      readers = r.readers.map { File(name: $0.name, path: $0.path) }
+      runs = r.scoreRuns.map(JSONText.Run.init)
+      decision_runs = r.decisionRuns.map(JSONText.Run.init)
+      readers = r.readers.map(JSONText.Run.init)
       labels = r.evaluation.labelsPath
       studies = r.evaluation.studies
       aggregation = r.evaluation.aggregation

@@ -195,7 +195,7 @@ public enum LeaderboardMarkdown {
     )
     lines.append("|---|---|---|---|---|---|---|---:|---|---|---:|")
     let multiple = comparison.readers.count > 1
-    for task in tasks {
+    for (t, task) in tasks.enumerated() {
       guard let runs = task.runs else { continue }
       for r in order {
         var versus = zip(comparison.readers, runs[r].readers).map { ($0, $1, nil as String?) }
@@ -209,10 +209,9 @@ public enum LeaderboardMarkdown {
           let point =
             meanPoint
             ?? report.decisions.map { d in
-              let entry = d.tasks.first { $0.name == task.name }?.entries[
-                d.names.count - comparison.readers.count + k]
-              return NumberFormat.fixed(entry?.estimate(.sensitivity).value, decimals: m) + " / "
-                + NumberFormat.fixed(entry?.estimate(.specificity).value, decimals: m)
+              let entry = d.readerEntry(task: t, reader: k, of: comparison.readers.count)
+              return NumberFormat.fixed(entry.estimate(.sensitivity).value, decimals: m) + " / "
+                + NumberFormat.fixed(entry.estimate(.specificity).value, decimals: m)
             } ?? "–"
           lines.append(
             row([

@@ -141,15 +141,15 @@ extension CurveFiles {
         let task = decisions.tasks[t]
         positives = task.positives
         negatives = task.negatives
-        let first = decisions.names.count - readerCount
         for k in 0..<readerCount {
-          let entry = task.entries[first + k]
+          let entry = decisions.readerEntry(task: t, reader: k, of: readerCount)
           guard let sensitivity = entry.estimate(.sensitivity).value,
             let specificity = entry.estimate(.specificity).value
           else { continue }
           readers.append(
             CurvesFigure.Reader(
-              name: decisions.names[first + k], sensitivity: sensitivity, specificity: specificity,
+              name: analysis.provenance.runs[analysis.readers[k]].name, sensitivity: sensitivity,
+              specificity: specificity,
               precision: entry.estimate(.ppv).value))
         }
       }

@@ -96,16 +96,33 @@ extension Leaderboard {
     design: BootstrapDesign = BootstrapDesign(), level: Double = 0.95, threads: Int? = nil
   ) {
     precondition(
-      !runs.isEmpty && runs.count == scores.count && !names.isEmpty && names.count == labels.count
+      runs.count == scores.count && names.count == labels.count
         && scores.allSatisfy { $0.count == names.count },
       "Leaderboard.init: one score vector per run and task, one label vector per task")
-    let ranked = scores.map { perTask in zip(labels, perTask).map { RankedScores(labels: $0, scores: $1) } }
+    self.init(
+      runs: runs, names: names,
+      ranked: scores.map { perTask in zip(labels, perTask).map { RankedScores(labels: $0, scores: $1) } },
+      design: design, level: level, threads: threads)
+  }
+
+  /// Ranks `runs` on every task from scores already sorted, `ranked[run][task]` (every run
+  /// ranking the same studies with the same labels per task): the entry for callers that sort
+  /// once for several statistics.
+  /// - Complexity: O(B n R T) for the bootstrap, O(R^2 (T n + B T)) for the pairs.
+  public init(
+    runs: [String], names: [String], ranked: [[RankedScores]], design: BootstrapDesign = BootstrapDesign(),
+    level: Double = 0.95, threads: Int? = nil
+  ) {
+    precondition(
+      !runs.isEmpty && runs.count == ranked.count && !names.isEmpty
+        && ranked.allSatisfy { $0.count == names.count },
+      "Leaderboard.init: one ranked score vector per run and task")
     let models = runs.count
     let taskCount = names.count
     let boot = Bootstrap.aurocs(ranked, design: design, threads: threads)
     let flat = ranked.flatMap { $0 }
     let precision = Bootstrap.evaluate(
-      studyCount: labels[0].count, design: design, stratifyingTask: ranked[0][0], width: flat.count,
+      studyCount: ranked[0][0].studyCount, design: design, stratifyingTask: ranked[0][0], width: flat.count,
       threads: threads
     ) { counts, output in
       for (k, task) in flat.enumerated() {
@@ -215,7 +232,7 @@ extension Leaderboard {
       mean = Mean(tasks: meanTasks.map { names[$0] }, entries: entries, pairs: pairs)
     }
     self.init(
-      design: design, level: level, studyCount: labels[0].count, runs: runs, tasks: tasks,
+      design: design, level: level, studyCount: ranked[0][0].studyCount, runs: runs, tasks: tasks,
       mean: mean, order: order)
   }
 

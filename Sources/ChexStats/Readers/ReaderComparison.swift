@@ -87,11 +87,28 @@ extension ReaderComparison {
     threads: Int? = nil
   ) {
     precondition(
-      !runs.isEmpty && !readers.isEmpty && runs.count == scores.count
-        && readers.count == reads.count && !names.isEmpty
-        && scores.allSatisfy { $0.count == names.count } && reads.allSatisfy { $0.count == names.count },
-      "ReaderComparison.init: one score vector per run and task, one read vector per reader and task")
-    let ranked = scores.map { perTask in zip(labels, perTask).map { RankedScores(labels: $0, scores: $1) } }
+      runs.count == scores.count && names.count == labels.count
+        && scores.allSatisfy { $0.count == names.count },
+      "ReaderComparison.init: one score vector per run and task, one label vector per task")
+    self.init(
+      runs: runs, readers: readers, names: names, labels: labels,
+      ranked: scores.map { perTask in zip(labels, perTask).map { RankedScores(labels: $0, scores: $1) } },
+      reads: reads, design: design, level: level, threads: threads)
+  }
+
+  /// As above, from scores already sorted, `ranked[run][task]` (built from `labels`): the entry
+  /// for callers that sort once for several statistics.
+  /// - Complexity: O(B T n R (K + 1)) for K readers.
+  public init(
+    runs: [String], readers: [String], names: [String], labels: [[Bool?]], ranked: [[RankedScores]],
+    reads: [[[Bool]]], design: BootstrapDesign = BootstrapDesign(), level: Double = 0.95,
+    threads: Int? = nil
+  ) {
+    precondition(
+      !runs.isEmpty && !readers.isEmpty && runs.count == ranked.count
+        && readers.count == reads.count && !names.isEmpty && names.count == labels.count
+        && ranked.allSatisfy { $0.count == names.count } && reads.allSatisfy { $0.count == names.count },
+      "ReaderComparison.init: one ranked score vector per run and task, one read vector per reader and task")
     let runCount = runs.count
     let readerCount = readers.count
     let taskCount = names.count
